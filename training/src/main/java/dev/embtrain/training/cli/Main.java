@@ -1,11 +1,247 @@
 package dev.embtrain.training.cli;
 
+import dev.embtrain.datasets.DataFormatException;
+import dev.embtrain.training.config.ConfigException;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.engine.EpochMetrics;
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.job.SavedRun;
+import dev.embtrain.training.job.TrainJob;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The {@code embtrain} command line. Exit status: 0 on success, 2 for a usage or config error
+ * (nothing was trained), 1 for a failure at run time. Errors are one line on stderr;
+ * {@code --verbose} adds the stack trace.
+ */
 public final class Main {
+
+    /** Exit status of a usage or config error. */
+    public static final int USAGE = 2;
+    /** Exit status of a run-time failure. */
+    public static final int FAILURE = 1;
+
+    private static final String OVERVIEW = """
+            embtrain - train embedding models with DJL from one YAML file
+
+            Usage:
+              embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite]
+              embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
+              embtrain COMMAND --help
+
+            Commands:
+              train      train the model a YAML config describes; writes runs/<name>/ with the
+                         resolved config, metrics.csv, the best epoch's parameters, vocabularies
+                         and embeddings (TensorBoard Projector TSV and .npy)
+              neighbors  print the rows of a trained table most cosine-similar to one row
+
+            Examples:
+              ./embtrain train configs/quickstart.yaml
+              ./embtrain train configs/movielens-dot-bias.yaml --set dataset.path=data/ml-100k
+              ./embtrain train configs/quickstart.yaml --set training.epochs=3 --set model.factors=16 --overwrite
+              ./embtrain neighbors --run runs/movielens-dot-bias --table item --query "Star Wars (1977)" -k 10
+
+            Options for every command:
+              --verbose  print stack traces with errors
+              --help     this text, or a command's own
+
+            Exit status: 0 success, 2 usage or config error (nothing trained), 1 failure at run time.
+            Config keys are listed in the README (section "Config reference").
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /**
+     * Creates a CLI writing to the given streams.
+     *
+     * @param out standard output
+     * @param err standard error
+     */
+    public Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs the CLI and exits with its status.
+     *
+     * @param args the arguments
+     */
     public static void main(String[] args) {
-        ai.djl.engine.Engine e = ai.djl.engine.Engine.getInstance();
-        System.out.println(e.getEngineName() + " " + e.getVersion());
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            System.out.println(m.arange(5f).sum());
+        System.exit(new Main(System.out, System.err).run(args));
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param args the arguments
+     * @return the exit status
+     */
+    public int run(String[] args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new);
+        if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("-h") || rest[0].equals("help")) {
+            out.print(OVERVIEW);
+            return rest.length == 0 ? USAGE : 0;
+        }
+        String command = rest[0];
+        String[] commandArgs = Arrays.copyOfRange(rest, 1, rest.length);
+        try {
+            return switch (command) {
+                case "train" -> train(commandArgs);
+                case "neighbors" -> neighbors(commandArgs);
+                default -> {
+                    err.println("embtrain: unknown command \"" + command + "\"; expected train or neighbors"
+                            + " (embtrain --help lists them)");
+                    yield USAGE;
+                }
+            };
+        } catch (ParseException e) {
+            return fail(USAGE, command + ": " + e.getMessage() + " (embtrain " + command + " --help)", e, verbose);
+        } catch (ConfigException e) {
+            return fail(USAGE, e.getMessage(), e, verbose);
+        } catch (FileAlreadyExistsException e) {
+            return fail(USAGE, e.getFile() + ": " + e.getReason(), e, verbose);
+        } catch (NoSuchFileException e) {
+            return fail(USAGE, e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()), e,
+                    verbose);
+        } catch (UsageException e) {
+            return fail(USAGE, e.getMessage(), e, verbose);
+        } catch (DataFormatException e) {
+            return fail(FAILURE, e.getMessage(), e, verbose);
+        } catch (Exception | LinkageError e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return fail(FAILURE, message.lines().findFirst().orElse(message), e, verbose);
+        }
+    }
+
+    private int fail(int status, String message, Throwable e, boolean verbose) {
+        err.println("embtrain: " + message);
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return status;
+    }
+
+    private int train(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("set").hasArg().argName("path=value")
+                        .desc("override a config key, e.g. training.epochs=10 (repeatable; the value is YAML)").build())
+                .addOption(Option.builder().longOpt("run-dir").hasArg().argName("DIR")
+                        .desc("write the run here instead of runs/<name>").build())
+                .addOption(Option.builder().longOpt("overwrite")
+                        .desc("replace an existing run directory once the new run has finished").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        CommandLine cl = new DefaultParser().parse(options, args);
+        if (cl.hasOption("help")) {
+            help("train CONFIG [options]", "Trains the model a YAML config describes.", options,
+                    "Example: ./embtrain train configs/quickstart.yaml --set training.epochs=3");
+            return 0;
+        }
+        List<String> positional = cl.getArgList();
+        if (positional.size() != 1) {
+            throw new UsageException("train: expected one CONFIG file, found " + positional.size()
+                    + (positional.isEmpty() ? "" : " " + positional) + " (embtrain train --help)");
+        }
+        String[] sets = cl.getOptionValues("set");
+        ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(positional.get(0)),
+                sets == null ? List.of() : List.of(sets));
+        Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
+        ConsoleProgress progress = new ConsoleProgress(out, err,
+                loaded.config().training().progress() && System.console() != null, loaded.config().training().epochs());
+        TrainJob job = new TrainJob(loaded, runDir, cl.hasOption("overwrite"), progress, out::println);
+        TrainJob.Outcome outcome = job.run();
+        EpochMetrics best = outcome.fit().best();
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
+                "best epoch %d of %d: valid_mse %.4f, valid_rmse %.4f, valid_mae %.4f", best.epoch(),
+                outcome.fit().history().size(), best.validMse(), best.validRmse(), best.validMae()));
+        outcome.data().noiseFloor().ifPresent(f -> summary.append(String.format(Locale.ROOT,
+                "%nnoise floor %.4f: valid_mse is %.3fx the best any model can do", f, best.validMse() / f)));
+        if (outcome.fit().stoppedEarly()) {
+            summary.append(String.format("%nstopped early: no improvement for %d epochs",
+                    loaded.config().training().earlyStopping().patience()));
+        }
+        out.println(summary);
+        out.println("run      " + outcome.runDir());
+        return 0;
+    }
+
+    private int neighbors(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
+                        .desc("a run directory written by embtrain train").build())
+                .addOption(Option.builder().longOpt("table").hasArg().argName("NAME")
+                        .desc("the table to search (default item); a run lists its tables on error").build())
+                .addOption(Option.builder().longOpt("query").hasArg().argName("LABEL").required()
+                        .desc("the row's label, e.g. a movie title or a user id").build())
+                .addOption(Option.builder("k").hasArg().argName("N").desc("how many neighbours (default 10)").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (Arrays.asList(args).contains("--help")) {
+            help("neighbors --run DIR --query LABEL [--table NAME] [-k N]",
+                    "Prints the rows most cosine-similar to one row of a trained embedding table.", options,
+                    "Example: ./embtrain neighbors --run runs/movielens-dot-bias --table item"
+                            + " --query \"Star Wars (1977)\" -k 10");
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        int k;
+        try {
+            k = Integer.parseInt(cl.getOptionValue("k", "10"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("neighbors: -k expects a whole number, found \"" + cl.getOptionValue("k") + "\"");
+        }
+        if (k < 1) {
+            throw new UsageException("neighbors: -k must be > 0, found " + k);
+        }
+        String table = cl.getOptionValue("table", "item");
+        try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")))) {
+            float[][] vectors;
+            List<String> labels;
+            int query;
+            try {
+                vectors = run.table(table);
+                labels = run.labels(table);
+                query = Neighbors.findLabel(labels, cl.getOptionValue("query"), table);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("neighbors: " + e.getMessage());
+            }
+            // Row 0 is the unknown slot: never trained on, never an answer.
+            List<Neighbors.Neighbor> found = Neighbors.nearest(vectors, labels, query, k, Set.of(0));
+            out.println("nearest to \"" + labels.get(query) + "\" in table " + table + " (cosine similarity):");
+            for (Neighbors.Neighbor n : found) {
+                out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.label()));
+            }
+        }
+        return 0;
+    }
+
+    private void help(String usage, String what, Options options, String example) {
+        PrintWriter pw = new PrintWriter(out);
+        new HelpFormatter().printHelp(pw, 100, "embtrain " + usage, what, options, 2, 2, example);
+        pw.flush();
+    }
+
+    /** A command line that cannot be acted on; exit status 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
         }
     }
 }

@@ -1,0 +1,61 @@
+package dev.embtrain.training.cli;
+
+import dev.embtrain.training.engine.EpochMetrics;
+import dev.embtrain.training.engine.Fit;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Prints a table row per epoch to stdout and, on a terminal, a progress bar per epoch to stderr
+ * (redrawn in place, at most ten times a second, and erased when the epoch ends).
+ */
+final class ConsoleProgress implements Fit.Listener {
+
+    private static final int WIDTH = 30;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean bar;
+    private final int epochs;
+    private long lastDraw;
+    private boolean headerPrinted;
+
+    ConsoleProgress(PrintStream out, PrintStream err, boolean bar, int epochs) {
+        this.out = out;
+        this.err = err;
+        this.bar = bar;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, int batches) {
+        if (!bar) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (batch != batches && now - lastDraw < 100_000_000L) {
+            return;
+        }
+        lastDraw = now;
+        int filled = (int) ((long) WIDTH * batch / batches);
+        err.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d", epoch, epochs, "#".repeat(filled),
+                ".".repeat(WIDTH - filled), batch, batches));
+        err.flush();
+    }
+
+    @Override
+    public void onEpoch(EpochMetrics m, boolean best) {
+        if (bar) {
+            err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+            err.flush();
+        }
+        if (!headerPrinted) {
+            out.println("epoch  train_loss  valid_mse  valid_rmse  valid_mae   seconds  samples/s");
+            headerPrinted = true;
+        }
+        out.println(String.format(Locale.ROOT, "%5d  %10.4f  %9.4f  %10.4f  %9.4f  %8.2f  %9.0f%s", m.epoch(),
+                m.trainLoss(), m.validMse(), m.validRmse(), m.validMae(), m.seconds(), m.samplesPerSecond(),
+                best ? "  *" : ""));
+        out.flush();
+    }
+}

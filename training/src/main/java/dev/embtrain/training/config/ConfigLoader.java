@@ -1,0 +1,184 @@
+package dev.embtrain.training.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads a run's YAML file, applies {@code --set path=value} overrides, and binds the result to
+ * a {@link RunConfig}.
+ *
+ * <p>A top-level {@code resolved:} section, which embtrain writes into a run directory's
+ * {@code config.yaml} to record data-derived sizes and versions, is skipped on reading: the data
+ * decides those again, so a run's saved config can be trained again as it is.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern OVERRIDE_KEY = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    /** The top-level section embtrain writes and skips. */
+    public static final String RESOLVED = "resolved";
+
+    private ConfigLoader() {}
+
+    /**
+     * A loaded config and where each of its keys came from, so that a problem found later (a
+     * missing data directory, an absent GPU) can still cite the line.
+     *
+     * @param config the config
+     * @param locations dotted path to {@code file:line} or {@code --set ...}
+     */
+    public record Loaded(RunConfig config, Map<String, String> locations) {
+        /**
+         * Builds a one-line error about a key.
+         *
+         * @param path the dotted path
+         * @param message what is wrong and what to do
+         * @return the exception
+         */
+        public ConfigException error(String path, String message) {
+            String at = locations.get(path);
+            return new ConfigException(path + ": " + message + (at == null ? "" : " (" + at + ")"));
+        }
+    }
+
+    /**
+     * Loads a config file with overrides.
+     *
+     * @param file the YAML file
+     * @param overrides {@code dotted.path=value} strings; the value is read as YAML
+     * @return the validated config and where its keys came from
+     * @throws ConfigException naming file, path and line of the first problem
+     */
+    public static Loaded load(Path file, List<String> overrides) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": config file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read config file: " + e.getMessage());
+        }
+        return load(text, file.toString(), overrides);
+    }
+
+    /**
+     * Loads config text with overrides.
+     *
+     * @param yaml the YAML text
+     * @param source the name errors cite
+     * @param overrides {@code dotted.path=value} strings
+     * @return the validated config and where its keys came from
+     */
+    public static Loaded load(String yaml, String source, List<String> overrides) {
+        Map<Node, String> origins = ConfigBinder.newOrigins();
+        Node root = compose(new StringReader(yaml), source);
+        if (root == null) {
+            throw new ConfigException(source + ": the config file is empty");
+        }
+        if (!(root instanceof MappingNode map)) {
+            throw new ConfigException(source + ": expected a mapping of keys at the top, found "
+                    + (root instanceof ScalarNode ? "a single value" : "a list"));
+        }
+        map.getValue().removeIf(t -> t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(RESOLVED));
+        for (String o : overrides) {
+            apply(map, o, origins);
+        }
+        ConfigBinder binder = new ConfigBinder(source, origins);
+        RunConfig config = binder.bind(RunConfig.class, map);
+        return new Loaded(config, Map.copyOf(binder.locations()));
+    }
+
+    private static Node compose(Reader reader, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // the binder reports them with their line
+        try {
+            return new Yaml(options).compose(reader);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(source + ":" + line + ": not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+        }
+    }
+
+    private static void apply(MappingNode root, String override, Map<Node, String> origins) {
+        String origin = "--set " + override;
+        int eq = override.indexOf('=');
+        if (eq < 0) {
+            throw new ConfigException(origin + ": expected path=value, such as training.epochs=10");
+        }
+        String path = override.substring(0, eq).trim();
+        if (!OVERRIDE_KEY.matcher(path).matches()) {
+            throw new ConfigException(origin + ": \"" + path
+                    + "\" is not a dotted path of keys, such as training.optimizer.learning_rate");
+        }
+        Node value;
+        try {
+            value = compose(new StringReader(override.substring(eq + 1)), origin);
+        } catch (ConfigException e) {
+            throw new ConfigException(origin + ": the value is not valid YAML");
+        }
+        if (value == null) {
+            value = new ScalarNode(Tag.NULL, "", null, null, org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN);
+        }
+        ConfigBinder.markAll(value, origin, origins);
+        String[] keys = path.split("\\.");
+        MappingNode map = root;
+        List<String> walked = new ArrayList<>();
+        for (int i = 0; i < keys.length; i++) {
+            walked.add(keys[i]);
+            NodeTuple found = null;
+            int at = -1;
+            for (int j = 0; j < map.getValue().size(); j++) {
+                NodeTuple t = map.getValue().get(j);
+                if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(keys[i])) {
+                    found = t;
+                    at = j;
+                }
+            }
+            if (i == keys.length - 1) {
+                ScalarNode key = key(keys[i], origin, origins);
+                if (found == null) {
+                    map.getValue().add(new NodeTuple(key, value));
+                } else {
+                    map.getValue().set(at, new NodeTuple(found.getKeyNode(), value));
+                }
+                return;
+            }
+            if (found == null) {
+                MappingNode section = new MappingNode(Tag.MAP, new ArrayList<>(), org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+                origins.put(section, origin);
+                map.getValue().add(new NodeTuple(key(keys[i], origin, origins), section));
+                map = section;
+            } else if (found.getValueNode() instanceof MappingNode section) {
+                map = section;
+            } else {
+                throw new ConfigException(origin + ": " + String.join(".", walked)
+                        + " is a value, not a section, so it has no key " + keys[i + 1]);
+            }
+        }
+    }
+
+    private static ScalarNode key(String name, String origin, Map<Node, String> origins) {
+        ScalarNode key = new ScalarNode(Tag.STR, name, null, null, org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN);
+        origins.put(key, origin);
+        return key;
+    }
+}

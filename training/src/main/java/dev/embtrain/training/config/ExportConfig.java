@@ -1,0 +1,29 @@
+package dev.embtrain.training.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What is written to the run directory after training.
+ *
+ * @param embeddings formats of the embedding tables
+ */
+@Doc("What is written to the run directory after training.")
+public record ExportConfig(
+        @Doc("Formats for every embedding table and bias vector: tsv (TensorBoard Projector vectors +"
+                        + " metadata) and npy (float32, for numpy).")
+                @Default("[tsv, npy]") List<String> embeddings) {
+
+    private static final Set<String> FORMATS = Set.of("tsv", "npy");
+
+    /** Validates the section. */
+    public ExportConfig {
+        for (String f : embeddings) {
+            if (!FORMATS.contains(f)) {
+                throw new ConfigValueException(
+                        "embeddings", "expected a list of [tsv, npy], found \"" + f + "\"");
+            }
+        }
+        embeddings = List.copyOf(embeddings);
+    }
+}

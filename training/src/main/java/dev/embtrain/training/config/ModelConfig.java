@@ -1,0 +1,17 @@
+package dev.embtrain.training.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@code model} section: one record per {@code model.type}. */
+public sealed interface ModelConfig extends Variants permits DotProductBiasConfig {
+
+    /** The model types, by the name written in {@code model.type}. */
+    Variants.Table VARIANTS = new Variants.Table(variants());
+
+    private static Map<String, Class<? extends Record>> variants() {
+        Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
+        m.put("dot-product-bias", DotProductBiasConfig.class);
+        return m;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.embtrain.training.config;
+
+import dev.embtrain.datasets.ItemKey;
+import java.nio.file.Path;
+
+/**
+ * A MovieLens directory: ml-100k, ml-1m or an ml-latest/ml-25m CSV folder, told apart by the
+ * files in it.
+ *
+ * @param path the directory
+ * @param itemKey whether items are keyed by movie id or by title
+ * @param split how ratings are split
+ * @param download fetch the official zip into the directory's parent when it is missing
+ */
+@Doc("Ratings from a MovieLens directory (ml-100k, ml-1m, ml-latest, ml-25m), detected from its files.")
+public record MovieLensConfig(
+        @Doc("Directory holding u.data (ml-100k), ratings.dat (ml-1m) or ratings.csv (ml-latest, ml-25m).") Path path,
+        @Doc("Key items by movie id or by title (fastai keys by title: ml-100k has 1,664 titles for 1,682 ids).")
+                @Default("id") ItemKey itemKey,
+        @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,
+        @Doc("Download the official GroupLens zip when the directory is missing; the directory's name picks it"
+                        + " (ml-100k, ml-1m, ml-latest-small, ml-25m) and its SHA-256 is checked.")
+                @Default("false") boolean download)
+        implements DatasetConfig {
+
+    /** Validates the section. */
+    public MovieLensConfig {
+        if (path == null) {
+            throw new ConfigValueException("path", "required key is missing");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.embtrain.training.config;
+
+import dev.embtrain.datasets.ItemKey;
+import java.nio.file.Path;
+
+/**
+ * Ratings generated in the ml-100k format from a latent-factor model with known noise, so that
+ * a run needs no download and its best possible MSE (the noise floor) is known.
+ *
+ * @param path where the files are written (reused when the same spec is already there)
+ * @param users number of users
+ * @param items number of items
+ * @param ratings number of ratings
+ * @param factors latent factors of the generator
+ * @param noise standard deviation of the Gaussian noise before rounding to stars
+ * @param generatorSeed the generator's seed
+ * @param itemKey whether items are keyed by id or by title
+ * @param split how ratings are split
+ */
+@Doc("MovieLens-format ratings generated from a latent-factor model with known noise; no download.")
+public record SyntheticMovieLensConfig(
+        @Doc("Directory the generated u.data, u.item, u.user are written to.")
+                @Default("data/synthetic-movielens") Path path,
+        @Doc("Number of users.") @Default("400") int users,
+        @Doc("Number of items.") @Default("300") int items,
+        @Doc("Number of ratings (distinct user-item pairs).") @Default("100000") int ratings,
+        @Doc("Latent factors of the generating model.") @Default("2") int factors,
+        @Doc("Standard deviation of the Gaussian noise added before rounding to 1-5 stars.")
+                @Default("0.8") double noise,
+        @Doc("Seed of the generator (the run's seed drives training).") @Default("42") long generatorSeed,
+        @Doc("Key items by id or by title.") @Default("id") ItemKey itemKey,
+        @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split)
+        implements DatasetConfig {
+
+    /** Validates the section. */
+    public SyntheticMovieLensConfig {
+        if (path == null) {
+            throw new ConfigValueException("path", "required key is missing");
+        }
+        Check.positive("users", users);
+        Check.positive("items", items);
+        Check.positive("ratings", ratings);
+        Check.positive("factors", factors);
+        Check.nonNegative("noise", noise);
+        if ((long) users * items < ratings) {
+            throw new ConfigValueException("ratings",
+                    "must be <= users x items = " + (long) users * items + ", found " + ratings);
+        }
+    }
+}

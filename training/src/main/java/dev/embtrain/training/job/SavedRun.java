@@ -1,0 +1,134 @@
+package dev.embtrain.training.job;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import dev.embtrain.datasets.Vocabulary;
+import dev.embtrain.models.EmbeddingTable;
+import dev.embtrain.models.HasEmbeddingTables;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.RunConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A finished run read back from its directory: the resolved config, the vocabularies and the
+ * model with the best epoch's parameters, rebuilt through the same factory that trained it.
+ */
+public final class SavedRun implements AutoCloseable {
+
+    private final Path dir;
+    private final RunConfig config;
+    private final Map<String, Vocabulary> vocabularies;
+    private final Model model;
+
+    private SavedRun(Path dir, RunConfig config, Map<String, Vocabulary> vocabularies, Model model) {
+        this.dir = dir;
+        this.config = config;
+        this.vocabularies = vocabularies;
+        this.model = model;
+    }
+
+    /**
+     * Opens a run directory.
+     *
+     * @param dir the run directory
+     * @return the run; close it to free the model
+     * @throws IOException when a file is missing or unreadable
+     */
+    public static SavedRun open(Path dir) throws IOException {
+        Path configFile = dir.resolve(RunFiles.CONFIG);
+        if (!Files.isRegularFile(configFile)) {
+            throw new NoSuchFileException(configFile.toString(), null,
+                    Files.isDirectory(dir) ? "not a run directory (no " + RunFiles.CONFIG + ")" : "no such run directory");
+        }
+        RunConfig config = ConfigLoader.load(configFile, List.of()).config();
+        Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String field : RatingsData.FIELDS) {
+            Vocabulary v = Vocabulary.load(dir.resolve(RunFiles.vocabulary(field)));
+            vocabularies.put(field, v);
+            sizes.put(field, v.size());
+        }
+        Block block = ModelFactory.build(config.model(), sizes);
+        Model model = Model.newInstance(RunFiles.MODEL_NAME);
+        model.setBlock(block);
+        try {
+            model.load(dir.resolve(RunFiles.MODEL_DIR), RunFiles.MODEL_NAME);
+        } catch (MalformedModelException | IOException e) {
+            model.close();
+            throw new IOException(dir.resolve(RunFiles.MODEL_DIR) + ": cannot load the parameters: " + e.getMessage(), e);
+        }
+        return new SavedRun(dir, config, vocabularies, model);
+    }
+
+    /**
+     * Returns the run's config.
+     *
+     * @return the config
+     */
+    public RunConfig config() {
+        return config;
+    }
+
+    /**
+     * Returns the names of the model's tables.
+     *
+     * @return the names
+     */
+    public List<String> tableNames() {
+        return tables().stream().map(EmbeddingTable::name).toList();
+    }
+
+    /**
+     * Returns a table's rows.
+     *
+     * @param name the table
+     * @return its rows, indexed like its vocabulary
+     * @throws IllegalArgumentException naming the tables there are
+     */
+    public float[][] table(String name) {
+        return Tables.toMatrix(find(name).parameter().getArray());
+    }
+
+    /**
+     * Returns a human label per row of a table (titles for items).
+     *
+     * @param name the table
+     * @return the labels
+     * @throws IOException when the labels file cannot be read
+     */
+    public List<String> labels(String name) throws IOException {
+        String field = find(name).vocabulary();
+        Path labels = dir.resolve(RunFiles.labels(field));
+        if (Files.isRegularFile(labels)) {
+            return Files.readAllLines(labels, StandardCharsets.UTF_8);
+        }
+        return vocabularies.get(field).tokens();
+    }
+
+    private EmbeddingTable find(String name) {
+        return tables().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no table \"" + name + "\" in this run; its tables are " + tableNames()));
+    }
+
+    private List<EmbeddingTable> tables() {
+        if (model.getBlock() instanceof HasEmbeddingTables t) {
+            return t.embeddingTables();
+        }
+        return List.of();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void close() {
+        model.close();
+    }
+}

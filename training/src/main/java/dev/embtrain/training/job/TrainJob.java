@@ -1,0 +1,282 @@
+package dev.embtrain.training.job;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.embtrain.models.EmbeddingTable;
+import dev.embtrain.models.HasEmbeddingTables;
+import dev.embtrain.training.config.ConfigBinder;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.OptimizerConfig;
+import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.ScheduleConfig;
+import dev.embtrain.training.config.TrainingConfig;
+import dev.embtrain.training.data.Batches;
+import dev.embtrain.training.engine.Devices;
+import dev.embtrain.training.engine.EpochMetrics;
+import dev.embtrain.training.engine.Fit;
+import dev.embtrain.training.engine.MseLoss;
+import dev.embtrain.training.export.TableExport;
+import dev.embtrain.training.optim.OneCycle;
+import dev.embtrain.training.optim.ScheduledAdam;
+import dev.embtrain.training.run.RunDirectory;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code embtrain train}: config → dataset → vocabularies → model → DJL trainer → run directory
+ * → exported embeddings. The run directory appears only when everything succeeded.
+ */
+public final class TrainJob {
+
+    /** What a finished run reports. */
+    public record Outcome(Path runDir, Fit.Result fit, RatingsData data) {}
+
+    private final ConfigLoader.Loaded loaded;
+    private final Path target;
+    private final boolean overwrite;
+    private final Fit.Listener listener;
+    private final Report report;
+
+    /** Where the job says what it is doing; the CLI prints, tests may collect. */
+    public interface Report {
+        /**
+         * Reports a line.
+         *
+         * @param line the line
+         */
+        void line(String line);
+    }
+
+    /**
+     * Prepares a job.
+     *
+     * @param loaded the config
+     * @param runDir where the run goes, or null for {@code runs/<name>}
+     * @param overwrite whether an existing run may be replaced
+     * @param listener progress per batch and epoch
+     * @param report status lines
+     */
+    public TrainJob(ConfigLoader.Loaded loaded, Path runDir, boolean overwrite, Fit.Listener listener, Report report) {
+        this.loaded = loaded;
+        this.target = runDir != null ? runDir : Path.of("runs", loaded.config().name());
+        this.overwrite = overwrite;
+        this.listener = listener;
+        this.report = report;
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @return the run directory and the training history
+     * @throws IOException when reading data or writing the run fails
+     */
+    public Outcome run() throws IOException {
+        RunConfig config = loaded.config();
+        TrainingConfig training = config.training();
+        RunDirectory.checkWritable(target, overwrite);
+        Device[] devices;
+        try {
+            devices = Devices.resolve(training.device());
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("training.device", e.getMessage());
+        }
+        RatingsData data = RatingsData.load(loaded);
+        report.line(describe(data));
+        if (data.train().rows() == 0 || data.valid().rows() == 0) {
+            throw new IllegalStateException("the split left " + data.train().rows() + " training and "
+                    + data.valid().rows() + " validation rows; both must be non-empty");
+        }
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        sizes.put("user", data.users().size());
+        sizes.put("item", data.items().size());
+
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        Block block = ModelFactory.build(config.model(), sizes);
+        int batches = (data.train().rows() + training.batchSize() - 1) / training.batchSize();
+        int totalSteps = batches * training.epochs();
+        Tracker lr = learningRate(training, totalSteps);
+        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new MseLoss())
+                .optOptimizer(optimizer(training, lr, totalSteps))
+                .optDevices(devices);
+
+        try (RunDirectory run = RunDirectory.begin(target, overwrite);
+                Model model = Model.newInstance(RunFiles.MODEL_NAME, devices[0])) {
+            model.setBlock(block);
+            Path dir = run.dir();
+            Path modelDir = Files.createDirectories(dir.resolve(RunFiles.MODEL_DIR));
+            Fit.Result result;
+            try (Trainer trainer = model.newTrainer(trainingConfig);
+                    Batches train = new Batches(trainer.getManager(), devices[0], data.train().ids(), 2,
+                            data.train().labels());
+                    Batches valid = new Batches(trainer.getManager(), devices[0], data.valid().ids(), 2,
+                            data.valid().labels());
+                    BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(RunFiles.METRICS),
+                            StandardCharsets.UTF_8)) {
+                trainer.initialize(new Shape(training.batchSize(), RatingsData.FIELDS.size()));
+                long parameters = block.getParameters().values().stream()
+                        .mapToLong(p -> p.getArray().getShape().size()).sum();
+                report.line(String.format("model    %s, %,d parameters; device %s", config.model().type(), parameters,
+                        devices.length == 1 ? devices[0] : List.of(devices)));
+                metrics.write(EpochMetrics.CSV_HEADER);
+                metrics.newLine();
+                Fit.Listener csv = new Fit.Listener() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int count) {
+                        listener.onBatch(epoch, batch, count);
+                    }
+
+                    @Override
+                    public void onEpoch(EpochMetrics m, boolean best) {
+                        try {
+                            metrics.write(m.csvRow());
+                            metrics.newLine();
+                            metrics.flush();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        listener.onEpoch(m, best);
+                    }
+                };
+                Fit.Options options = new Fit.Options(training.epochs(), training.batchSize(), config.seed(),
+                        training.earlyStopping().metric(), training.earlyStopping().patience(),
+                        training.earlyStopping().minDelta(), lr);
+                result = Fit.fit(trainer, train, valid, options, epoch -> saveBest(model, modelDir, epoch), csv);
+            }
+            // Export what the best epoch learned, not the last.
+            try {
+                model.load(modelDir, RunFiles.MODEL_NAME);
+            } catch (ai.djl.MalformedModelException e) {
+                throw new IOException("cannot reload the best epoch's parameters from " + modelDir, e);
+            }
+            writeVocabularies(dir, data);
+            export(dir, block, data, config);
+            writeConfig(dir, config, data, sizes, result, devices);
+            run.commit();
+            return new Outcome(target, result, data);
+        }
+    }
+
+    private static String describe(RatingsData data) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("data     %s (%s format) %s: %,d ratings; vocabularies from the training split: %,d users, %,d items"
+                        + " (+1 unknown each)",
+                data.source(), data.table().format(), data.table().source(), data.table().size(), data.users().size() - 1,
+                data.items().size() - 1));
+        sb.append(String.format("%nsplit    %,d training, %,d validation ratings", data.train().rows(),
+                data.valid().rows()));
+        data.noiseFloor().ifPresent(f -> sb.append(String.format("%nnoise    the generator's noise floor: MSE %.4f", f)));
+        return sb.toString();
+    }
+
+    private static void saveBest(Model model, Path modelDir, int epoch) throws IOException {
+        try (Stream<Path> old = Files.list(modelDir)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        model.setProperty("Epoch", Integer.toString(epoch));
+        model.save(modelDir, RunFiles.MODEL_NAME);
+    }
+
+    /**
+     * Builds the learning-rate schedule.
+     *
+     * @param training the training section
+     * @param totalSteps optimizer steps in the run
+     * @return the tracker
+     */
+    static Tracker learningRate(TrainingConfig training, int totalSteps) {
+        OptimizerConfig o = training.optimizer();
+        ScheduleConfig s = training.schedule();
+        return switch (s.type()) {
+            case ONE_CYCLE -> OneCycle.learningRate((float) o.learningRate(), s.divFactor(), s.finalDivFactor(),
+                    totalSteps, s.pctStart());
+            case CONSTANT -> Tracker.fixed((float) o.learningRate());
+        };
+    }
+
+    private static Optimizer optimizer(TrainingConfig training, Tracker lr, int totalSteps) {
+        OptimizerConfig o = training.optimizer();
+        ScheduleConfig s = training.schedule();
+        boolean cycle = s.type() == ScheduleConfig.ScheduleType.ONE_CYCLE && s.cycleMomentum();
+        List<Double> moms = s.moms();
+        return switch (o.type()) {
+            case ADAMW, ADAM -> ScheduledAdam.builder()
+                    .setLearningRateTracker(lr)
+                    .optBeta1(cycle
+                            ? new OneCycle(moms.get(0).floatValue(), moms.get(1).floatValue(), moms.get(2).floatValue(),
+                                    totalSteps, s.pctStart())
+                            : Tracker.fixed(o.betas().get(0).floatValue()))
+                    .optBeta2(o.betas().get(1).floatValue())
+                    .optEpsilon((float) o.eps())
+                    .optDecoupledWeightDecay(o.type() == OptimizerConfig.OptimizerType.ADAMW)
+                    .optWeightDecays((float) o.weightDecay())
+                    .build();
+            case SGD -> Optimizer.sgd()
+                    .setLearningRateTracker(lr)
+                    .optMomentum((float) o.momentum())
+                    .optWeightDecays((float) o.weightDecay())
+                    .build();
+        };
+    }
+
+    private static void writeVocabularies(Path dir, RatingsData data) throws IOException {
+        Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
+        data.users().save(dir.resolve(RunFiles.vocabulary("user")));
+        data.items().save(dir.resolve(RunFiles.vocabulary("item")));
+        Files.write(dir.resolve(RunFiles.labels("user")), data.users().tokens(), StandardCharsets.UTF_8);
+        Files.write(dir.resolve(RunFiles.labels("item")), data.itemLabels(), StandardCharsets.UTF_8);
+    }
+
+    private static void export(Path dir, Block block, RatingsData data, RunConfig config) throws IOException {
+        if (config.export().embeddings().isEmpty() || !(block instanceof HasEmbeddingTables model)) {
+            return;
+        }
+        Path out = Files.createDirectories(dir.resolve(RunFiles.EMBEDDINGS_DIR));
+        for (EmbeddingTable table : model.embeddingTables()) {
+            List<String> labels = table.vocabulary().equals("item") ? data.itemLabels() : data.users().tokens();
+            TableExport.write(out, table.name(), Tables.toMatrix(table.parameter().getArray()), labels,
+                    new LinkedHashSet<>(config.export().embeddings()));
+        }
+    }
+
+    private static void writeConfig(Path dir, RunConfig config, RatingsData data, Map<String, Integer> sizes,
+            Fit.Result result, Device[] devices) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tree = (Map<String, Object>) ConfigBinder.toYaml(config);
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("note", "written by embtrain; ignored when this file is read as a config");
+        resolved.put("vocabulary_sizes", sizes);
+        resolved.put("train_rows", data.train().rows());
+        resolved.put("valid_rows", data.valid().rows());
+        resolved.put("data_format", data.table().format());
+        data.noiseFloor().ifPresent(f -> resolved.put("noise_floor_mse", f));
+        resolved.put("best_epoch", result.bestEpoch());
+        resolved.put("best_valid_mse", result.best().validMse());
+        resolved.put("epochs_run", result.history().size());
+        resolved.put("devices", List.of(devices).stream().map(Device::toString).toList());
+        resolved.put("djl_version", Engine.getDjlVersion());
+        resolved.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        resolved.put("git_commit", System.getProperty("embtrain.git.commit", "unknown"));
+        resolved.put("java", System.getProperty("java.version"));
+        resolved.put("finished", Instant.now().toString());
+        tree.put(ConfigLoader.RESOLVED, resolved);
+        Files.writeString(dir.resolve(RunFiles.CONFIG), ConfigBinder.dump(tree), StandardCharsets.UTF_8);
+    }
+}
