@@ -3,9 +3,11 @@ package dev.embtrain.training.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.embtrain.training.config.EarlyStoppingConfig;
 import dev.embtrain.training.data.Batches;
@@ -66,10 +68,11 @@ public final class Fit {
      * @param patience epochs without improvement before stopping; 0 never stops
      * @param minDelta the smallest decrease that counts
      * @param learningRate the schedule, to report the rate in the metrics
+     * @param optimizer the trainer's optimizer, called directly on a single device
      */
     public record Options(
             int epochs, int batchSize, long seed, EarlyStoppingConfig.Metric metric, int patience,
-            double minDelta, Tracker learningRate) {}
+            double minDelta, Tracker learningRate, Optimizer optimizer) {}
 
     /**
      * What the loop ended with.
@@ -113,6 +116,9 @@ public final class Fit {
         int batches = train.batchCount(options.batchSize());
         int step = 0;
         SplittableRandom seeds = new SplittableRandom(options.seed());
+        Optimizer direct = trainer.getDevices().length == 1 ? options.optimizer() : null;
+        List<Parameter> parameters = trainer.getModel().getBlock().getParameters().values().stream()
+                .filter(Parameter::requiresGradient).toList();
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             long begin = System.nanoTime();
             double lossSum;
@@ -122,7 +128,7 @@ public final class Fit {
                 int b = 0;
                 while (batchesOfEpoch.hasNext()) {
                     try (Batch batch = batchesOfEpoch.next()) {
-                        trainStep(trainer, batch, lossTotal);
+                        trainStep(trainer, batch, lossTotal, direct, parameters);
                     }
                     step++;
                     listener.onBatch(epoch, ++b, batches);
@@ -153,7 +159,8 @@ public final class Fit {
         return new Result(history, bestEpoch, false);
     }
 
-    private static void trainStep(Trainer trainer, Batch batch, NDArray lossTotal) {
+    private static void trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
+            List<Parameter> parameters) {
         // One device: DJL's split hands back the same arrays; several GPUs: one slice each.
         for (Batch split : batch.split(trainer.getDevices(), false)) {
             try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -163,7 +170,19 @@ public final class Fit {
                 lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
             }
         }
-        trainer.step();
+        if (direct == null) {
+            trainer.step();
+            return;
+        }
+        // One device: update each parameter from its own gradient. DJL's parameter server would
+        // first copy every gradient (grads[0].duplicate(), one pass over every table per step)
+        // to reduce across devices, and leaves the gradient views it fetched open.
+        for (Parameter p : parameters) {
+            NDArray weight = p.getArray();
+            try (NDArray grad = weight.getGradient()) {
+                direct.update(p.getId(), weight, grad);
+            }
+        }
     }
 
     /**

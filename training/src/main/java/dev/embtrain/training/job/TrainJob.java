@@ -111,8 +111,9 @@ public final class TrainJob {
         int batches = (data.train().rows() + training.batchSize() - 1) / training.batchSize();
         int totalSteps = batches * training.epochs();
         Tracker lr = learningRate(training, totalSteps);
+        Optimizer optimizer = optimizer(training, lr, totalSteps);
         DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new MseLoss())
-                .optOptimizer(optimizer(training, lr, totalSteps))
+                .optOptimizer(optimizer)
                 .optDevices(devices);
 
         try (RunDirectory run = RunDirectory.begin(target, overwrite);
@@ -155,7 +156,7 @@ public final class TrainJob {
                 };
                 Fit.Options options = new Fit.Options(training.epochs(), training.batchSize(), config.seed(),
                         training.earlyStopping().metric(), training.earlyStopping().patience(),
-                        training.earlyStopping().minDelta(), lr);
+                        training.earlyStopping().minDelta(), lr, optimizer);
                 result = Fit.fit(trainer, train, valid, options, epoch -> saveBest(model, modelDir, epoch), csv);
             }
             // Export what the best epoch learned, not the last.
