@@ -41,6 +41,7 @@ public final class Main {
             Usage:
               embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite]
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
+              embtrain benchmark CONFIG... [--set path=value]...
               embtrain COMMAND --help
 
             Commands:
@@ -48,12 +49,16 @@ public final class Main {
                          resolved config, metrics.csv, the best epoch's parameters, vocabularies
                          and embeddings (TensorBoard Projector TSV and .npy)
               neighbors  print the rows of a trained table most cosine-similar to one row
+              benchmark  train each config (runs go to a temporary directory) and print seconds
+                         per epoch, samples per second and the validation MSE
 
             Examples:
               ./embtrain train configs/quickstart.yaml
               ./embtrain train configs/movielens-dot-bias.yaml --set dataset.path=data/ml-100k
               ./embtrain train configs/quickstart.yaml --set training.epochs=3 --set model.factors=16 --overwrite
               ./embtrain neighbors --run runs/movielens-dot-bias --table item --query "Star Wars (1977)" -k 10
+              ./embtrain benchmark configs/movielens-dot-bias.yaml configs/movielens-dot-bias-batch1024.yaml \\
+                  --set dataset.path=data/ml-100k
 
             Options for every command:
               --verbose  print stack traces with errors
@@ -105,8 +110,9 @@ public final class Main {
             return switch (command) {
                 case "train" -> train(commandArgs);
                 case "neighbors" -> neighbors(commandArgs);
+                case "benchmark" -> benchmark(commandArgs);
                 default -> {
-                    err.println("embtrain: unknown command \"" + command + "\"; expected train or neighbors"
+                    err.println("embtrain: unknown command \"" + command + "\"; expected train, neighbors or benchmark"
                             + " (embtrain --help lists them)");
                     yield USAGE;
                 }
@@ -227,6 +233,57 @@ public final class Main {
                 out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.label()));
             }
         }
+        return 0;
+    }
+
+    private int benchmark(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("set").hasArg().argName("path=value")
+                        .desc("override a key in every config, e.g. dataset.path=data/ml-100k (repeatable)").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        CommandLine cl = new DefaultParser().parse(options, args);
+        if (cl.hasOption("help") || cl.getArgList().isEmpty()) {
+            help("benchmark CONFIG... [--set path=value]...",
+                    "Trains each config in turn (into a temporary run directory, deleted afterwards) and prints"
+                            + " a table: seconds of the first epoch (warm-up included) and of the later ones,"
+                            + " training samples per second, and the final and best validation MSE.",
+                    options, "Example: ./embtrain benchmark configs/movielens-dot-bias.yaml"
+                            + " configs/movielens-dot-bias-batch1024.yaml --set dataset.path=data/ml-100k");
+            return cl.hasOption("help") ? 0 : USAGE;
+        }
+        String[] sets = cl.getOptionValues("set");
+        List<String> overrides = sets == null ? List.of() : List.of(sets);
+        List<ConfigLoader.Loaded> configs = new java.util.ArrayList<>();
+        for (String file : cl.getArgList()) {
+            configs.add(ConfigLoader.load(Path.of(file), overrides));
+        }
+        out.println(String.format(Locale.ROOT, "threads %s, %d cores, java %s",
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version")));
+        List<String> rows = new java.util.ArrayList<>();
+        rows.add(String.format(Locale.ROOT, "%-28s %6s %6s %9s %12s %10s %11s %10s", "config", "batch", "epochs",
+                "epoch1_s", "later_epoch_s", "samples/s", "final_mse", "best_mse"));
+        Path scratch = java.nio.file.Files.createTempDirectory("embtrain-benchmark");
+        try {
+            for (ConfigLoader.Loaded loaded : configs) {
+                Path runDir = scratch.resolve(loaded.config().name());
+                TrainJob.Outcome o = new TrainJob(loaded, runDir, false, new dev.embtrain.training.engine.Fit.Listener() {
+                }, line -> { }).run();
+                List<EpochMetrics> h = o.fit().history();
+                double later = h.size() < 2 ? h.get(0).seconds()
+                        : h.subList(1, h.size()).stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
+                double samples = o.data().train().rows() / later;
+                String row = String.format(Locale.ROOT, "%-28s %6d %6d %9.2f %12.2f %10.0f %11.4f %10.4f",
+                        loaded.config().name(), loaded.config().training().batchSize(), h.size(), h.get(0).seconds(),
+                        later, samples, h.get(h.size() - 1).validMse(), o.fit().best().validMse());
+                rows.add(row);
+                out.println(row);
+            }
+        } finally {
+            dev.embtrain.training.run.RunDirectory.deleteTree(scratch);
+        }
+        out.println();
+        rows.forEach(out::println);
         return 0;
     }
 

@@ -32,12 +32,12 @@ public final class Devices {
         }
         int index = choice.equals("gpu") ? 0 : Integer.parseInt(choice.substring(4));
         if (gpuCount == 0) {
-            throw new IllegalArgumentException("training.device: " + choice
+            throw new IllegalArgumentException(choice
                     + " was asked for, but the PyTorch engine sees no CUDA GPU (this build has CPU natives,"
                     + " or no driver is present); use device: auto or cpu, or see the README on GPUs");
         }
         if (index >= gpuCount) {
-            throw new IllegalArgumentException("training.device: " + choice + " was asked for, but the engine sees "
+            throw new IllegalArgumentException(choice + " was asked for, but the engine sees "
                     + gpuCount + " GPU(s), gpu:0 to gpu:" + (gpuCount - 1));
         }
         return new Device[] {Device.gpu(index)};

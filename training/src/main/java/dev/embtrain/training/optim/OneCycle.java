@@ -71,6 +71,6 @@ public final class OneCycle implements Tracker {
 
     // fastai's SchedCos: start + (1 + cos(pi * (1 - pos))) * (end - start) / 2
     private static float cos(float from, float to, double pos) {
-        return (float) (from + (1 + Math.cos(Math.PI * (1 - pos))) * (to - from) / 2);
+        return (float) (from + (1 + Math.cos(Math.PI * (1 - pos))) * ((double) to - from) / 2);
     }
 }

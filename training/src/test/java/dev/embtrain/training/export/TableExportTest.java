@@ -84,4 +84,15 @@ class TableExportTest {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    @Test
+    void aBiasVectorIsALabelValueTableAndAOneDimensionalNpy(@TempDir Path dir) throws IOException {
+        float[][] bias = {{0.5f}, {-1.25f}, {2f}};
+        List<Path> written = TableExport.write(dir, "item_bias", bias, List.of("<unk>", "Heat (1995)", "a\tb"),
+                new LinkedHashSet<>(List.of("npy", "tsv")));
+        assertEquals(List.of(dir.resolve("item_bias.npy"), dir.resolve("item_bias.tsv")), written);
+        assertEquals("label\tvalue\n<unk>\t0.5\nHeat (1995)\t-1.25\na b\t2.0\n",
+                Files.readString(dir.resolve("item_bias.tsv")));
+        assertArrayEquals(new float[] {0.5f, -1.25f, 2f}, Npy.readFloat32Vector(dir.resolve("item_bias.npy")));
+    }
 }

@@ -1,0 +1,95 @@
+package dev.embtrain.training.docs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embtrain.training.cli.Main;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.ConfigReference;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keeps the README and configs/ honest: its commands run, its reference matches the loader. */
+class ReadmeTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path README = ROOT.resolve("README.md");
+
+    @Test
+    void everyConfigFileLoads() throws Exception {
+        List<Path> configs;
+        try (Stream<Path> s = Files.list(ROOT.resolve("configs"))) {
+            configs = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(configs.size() >= 3, configs.toString());
+        for (Path c : configs) {
+            String name = c.getFileName().toString().replace(".yaml", "");
+            assertEquals(name, ConfigLoader.load(c, List.of()).config().name(), "a config's name is its file name");
+        }
+    }
+
+    @Test
+    void configReferenceMatchesTheRecords() throws Exception {
+        String readme = Files.readString(README);
+        Matcher m = Pattern.compile("<!-- config-reference:start -->\n(.*)<!-- config-reference:end -->",
+                Pattern.DOTALL).matcher(readme);
+        assertTrue(m.find(), "README has no config-reference markers");
+        String expected = ConfigReference.markdown();
+        if (!expected.equals(m.group(1))) {
+            Path fresh = Files.writeString(Path.of("target", "config-reference.md"), expected);
+            assertEquals(expected, m.group(1), "README's config reference is stale; paste " + fresh.toAbsolutePath()
+                    + " between the markers");
+        }
+    }
+
+    @Test
+    void everyConfigTheReadmeNamesExists() throws Exception {
+        Matcher m = Pattern.compile("configs/[a-z0-9-]+\\.yaml").matcher(Files.readString(README));
+        int found = 0;
+        while (m.find()) {
+            assertTrue(Files.isRegularFile(ROOT.resolve(m.group())), m.group());
+            found++;
+        }
+        assertTrue(found > 0);
+    }
+
+    @Test
+    void theQuickstartCommandGetsWithinTenPercentOfTheNoiseFloor(@TempDir Path tmp) throws Exception {
+        String readme = Files.readString(README);
+        assertTrue(readme.contains("./embtrain train configs/quickstart.yaml "), "the README's run command");
+        assertTrue(readme.contains("mvn -B test "), "the README's test command");
+        assertTrue(Files.readString(ROOT.resolve(".ci/run")).contains("\nmvn -B test\n"), ".ci/run runs it");
+
+        Path run = tmp.resolve("run");
+        String out = cli("train", ROOT.resolve("configs/quickstart.yaml").toString(), "--run-dir", run.toString(),
+                "--set", "dataset.path=" + tmp.resolve("data"));
+        Matcher ratio = Pattern.compile("noise floor ([0-9.]+): valid_mse is ([0-9.]+)x").matcher(out);
+        assertTrue(ratio.find(), out);
+        double r = Double.parseDouble(ratio.group(2));
+        assertTrue(r >= 1.0 && r <= 1.10, "valid MSE / noise floor = " + r + "\n" + out);
+
+        Matcher example = Pattern.compile("--query \"([^\"]+)\" -k 5").matcher(readme);
+        assertTrue(example.find());
+        String neighbours = cli("neighbors", "--run", run.toString(), "--table", "item", "--query", example.group(1),
+                "-k", "5");
+        assertEquals(6, neighbours.lines().count(), neighbours);
+    }
+
+    private static String cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

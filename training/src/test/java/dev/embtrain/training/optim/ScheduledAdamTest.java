@@ -1,0 +1,90 @@
+package dev.embtrain.training.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.tracker.Tracker;
+import org.junit.jupiter.api.Test;
+
+class ScheduledAdamTest {
+
+    /** fastai's Adam with decoupled weight decay, written out as its source does it, in doubles. */
+    private static final class Reference {
+        final double[] w;
+        final double[] m;
+        final double[] v;
+        int step;
+
+        Reference(double... w) {
+            this.w = w.clone();
+            this.m = new double[w.length];
+            this.v = new double[w.length];
+        }
+
+        void update(double[] g, double lr, double wd, double mom, double sqrMom, double eps, boolean decoupled) {
+            step++;
+            for (int i = 0; i < w.length; i++) {
+                double grad = g[i];
+                if (decoupled) {
+                    w[i] *= 1 - lr * wd; // weight_decay
+                } else {
+                    grad += wd * w[i]; // l2_reg
+                }
+                m[i] = mom * m[i] + (1 - mom) * grad; // average_grad(dampening=True)
+                v[i] = sqrMom * v[i] + (1 - sqrMom) * grad * grad; // average_sqr_grad
+                double debias1 = 1 - Math.pow(mom, step);
+                double debias2 = 1 - Math.pow(sqrMom, step);
+                w[i] -= lr / debias1 * m[i] / (Math.sqrt(v[i] / debias2) + eps); // adam_step
+            }
+        }
+
+        float[] weights() {
+            float[] f = new float[w.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) w[i];
+            }
+            return f;
+        }
+    }
+
+    private static void check(boolean decoupled) {
+        float[] beta1 = {0.9f, 0.8f, 0.85f};
+        float[][] grads = {{0.5f, 0.5f, -3f}, {-1f, 0f, 2f}, {0.25f, -0.75f, 0f}};
+        ScheduledAdam adam = ScheduledAdam.builder()
+                .setLearningRateTracker(Tracker.fixed(0.1f))
+                .optBeta1(n -> beta1[n - 1])
+                .optBeta2(0.99f)
+                .optEpsilon(1e-5f)
+                .optWeightDecays(0.1f)
+                .optDecoupledWeightDecay(decoupled)
+                .build();
+        Reference ref = new Reference(1, -2, 0.5);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.create(new float[] {1, -2, 0.5f});
+            for (int s = 0; s < grads.length; s++) {
+                adam.update("w", w, manager.create(grads[s]));
+                ref.update(toDouble(grads[s]), 0.1, 0.1, beta1[s], 0.99, 1e-5, decoupled);
+                assertArrayEquals(ref.weights(), w.toFloatArray(), 2e-6f, "after step " + (s + 1));
+            }
+        }
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    @Test
+    void matchesFastaiAdamWWithScheduledBeta1() {
+        check(true);
+    }
+
+    @Test
+    void matchesFastaiAdamWithL2() {
+        check(false);
+    }
+}
