@@ -1,5 +1,6 @@
 package dev.embtrain.training.config;
 
+import dev.embtrain.training.text.EditDistance;
 import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -465,29 +466,11 @@ public final class ConfigBinder {
 
     private static String closest(String key, List<String> allowed) {
         return allowed.stream()
-                .filter(a -> distance(a, key) <= Math.max(1, key.length() / 3))
-                .min(Comparator.comparingInt(a -> distance(a, key)))
+                .filter(a -> EditDistance.levenshtein(a, key) <= Math.max(1, key.length() / 3))
+                .min(Comparator.comparingInt(a -> EditDistance.levenshtein(a, key)))
                 .orElse(null);
     }
 
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
 
     /**
      * Creates an empty map for origins keyed by node identity.

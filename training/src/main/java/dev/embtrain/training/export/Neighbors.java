@@ -1,5 +1,7 @@
 package dev.embtrain.training.export;
 
+import dev.embtrain.training.text.EditDistance;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -166,7 +168,7 @@ public final class Neighbors {
             if (Math.abs(candidate.length() - q.length()) >= worst) {
                 continue;
             }
-            int d = levenshtein(q, candidate);
+            int d = EditDistance.levenshtein(q, candidate);
             if (d >= worst) {
                 continue; // ties keep the earlier label
             }
@@ -186,26 +188,6 @@ public final class Neighbors {
         return indices;
     }
 
-    /** Edit distance with unit costs for insertion, deletion and substitution. */
-    static int levenshtein(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            char ca = a.charAt(i - 1);
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (ca == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
-    }
 
     private static float[] row(float[][] vectors, int i, int dim) {
         float[] r = vectors[i];

@@ -102,6 +102,34 @@ class MainTest {
     }
 
     @Test
+    void earlyStoppingKeepsTheBestEpoch(@TempDir Path tmp) throws Exception {
+        // min_delta 100: only the first epoch can count as an improvement, so patience 1 stops after epoch 2.
+        Path run = tmp.resolve("run");
+        Result r = run("train", config(tmp, SMALL).toString(), "--run-dir", run.toString(),
+                "--set", "training.early_stopping={patience: 1, min_delta: 100}");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("best epoch 1 of 2: "), r.out());
+        assertTrue(r.out().contains("stopped early: no improvement for 1 epochs"), r.out());
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size());
+        assertTrue(Files.exists(run.resolve("model/model-0001.params")));
+        assertTrue(Files.readString(run.resolve("config.yaml")).contains("best_epoch: 1\n"));
+    }
+
+    @Test
+    void sgdAndAConstantScheduleTrainToo(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Result r = run("train", config(tmp, SMALL).toString(), "--run-dir", run.toString(),
+                "--set", "training.optimizer={type: sgd, learning_rate: 0.5, weight_decay: 0}",
+                "--set", "training.schedule.type=constant");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        double first = Double.parseDouble(rows.get(1).split(",")[2]);
+        double last = Double.parseDouble(rows.get(3).split(",")[2]);
+        assertTrue(last < first, "valid_mse should fall: " + rows);
+        assertTrue(rows.get(3).endsWith(",0.5"), "constant learning rate: " + rows.get(3));
+    }
+
+    @Test
     void aMissingConfigFileExitsTwoInOneLine(@TempDir Path tmp) {
         Result r = run("train", tmp.resolve("nope.yaml").toString());
         assertEquals(2, r.status());

@@ -141,10 +141,10 @@ class NeighborsTest {
 
     @Test
     void levenshteinDistances() {
-        assertEquals(0, Neighbors.levenshtein("", ""));
-        assertEquals(3, Neighbors.levenshtein("", "abc"));
-        assertEquals(3, Neighbors.levenshtein("kitten", "sitting"));
-        assertEquals(2, Neighbors.levenshtein("flaw", "lawn"));
+        assertEquals(0, dev.embtrain.training.text.EditDistance.levenshtein("", ""));
+        assertEquals(3, dev.embtrain.training.text.EditDistance.levenshtein("", "abc"));
+        assertEquals(3, dev.embtrain.training.text.EditDistance.levenshtein("kitten", "sitting"));
+        assertEquals(2, dev.embtrain.training.text.EditDistance.levenshtein("flaw", "lawn"));
     }
 
     private static void assertMessage(String expected, Runnable call) {
