@@ -41,6 +41,7 @@ public final class Main {
             Usage:
               embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite]
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
+              embtrain export --run DIR --serving OUT [--overwrite]
               embtrain benchmark CONFIG... [--set path=value]...
               embtrain COMMAND --help
 
@@ -49,6 +50,7 @@ public final class Main {
                          resolved config, metrics.csv, the best epoch's parameters, vocabularies
                          and embeddings (TensorBoard Projector TSV and .npy)
               neighbors  print the rows of a trained table most cosine-similar to one row
+              export     write a run as a model directory DJL Serving loads (JSON in, ratings out)
               benchmark  train each config (runs go to a temporary directory) and print seconds
                          per epoch, samples per second and the validation MSE
 
@@ -111,8 +113,9 @@ public final class Main {
                 case "train" -> train(commandArgs);
                 case "neighbors" -> neighbors(commandArgs);
                 case "benchmark" -> benchmark(commandArgs);
+                case "export" -> export(commandArgs);
                 default -> {
-                    err.println("embtrain: unknown command \"" + command + "\"; expected train, neighbors or benchmark"
+                    err.println("embtrain: unknown command \"" + command + "\"; expected train, neighbors, export or benchmark"
                             + " (embtrain --help lists them)");
                     yield USAGE;
                 }
@@ -233,6 +236,32 @@ public final class Main {
                 out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.label()));
             }
         }
+        return 0;
+    }
+
+    private int export(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
+                        .desc("a run directory written by embtrain train").build())
+                .addOption(Option.builder().longOpt("serving").hasArg().argName("OUT").required()
+                        .desc("the model directory to write for DJL Serving").build())
+                .addOption(Option.builder().longOpt("overwrite").desc("replace OUT if it exists").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (Arrays.asList(args).contains("--help")) {
+            help("export --run DIR --serving OUT [--overwrite]",
+                    "Writes a model directory that DJL Serving loads with none of embtrain's classes installed:"
+                            + " serving.properties, the best epoch's parameters, the vocabularies and the models jar.",
+                    options, "Example: ./embtrain export --run runs/movielens-dot-bias --serving models/ratings");
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        Path run = Path.of(cl.getOptionValue("run"));
+        if (!java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG))) {
+            throw new UsageException("export: " + run + " is not a run directory (no config.yaml)");
+        }
+        Path written = dev.embtrain.training.job.ServingExport.write(run, Path.of(cl.getOptionValue("serving")),
+                cl.hasOption("overwrite"));
+        out.println("wrote " + written + " (serving.properties, parameters, vocabularies, models jar)");
         return 0;
     }
 

@@ -7,12 +7,15 @@ import java.util.Set;
  * What is written to the run directory after training.
  *
  * @param embeddings formats of the embedding tables
+ * @param serving whether to write a DJL Serving model directory, {@code serving/}
  */
 @Doc("What is written to the run directory after training.")
 public record ExportConfig(
         @Doc("Formats for every embedding table and bias vector: tsv (TensorBoard Projector vectors +"
                         + " metadata) and npy (float32, for numpy).")
-                @Default("[tsv, npy]") List<String> embeddings) {
+                @Default("[tsv, npy]") List<String> embeddings,
+        @Doc("Also write serving/, a model directory DJL Serving loads (the same as embtrain export --serving).")
+                @Default("false") boolean serving) {
 
     private static final Set<String> FORMATS = Set.of("tsv", "npy");
 

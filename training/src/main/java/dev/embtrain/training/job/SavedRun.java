@@ -126,6 +126,36 @@ public final class SavedRun implements AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Predicts ratings in process, the way the trained model is evaluated.
+     *
+     * @param users user ids
+     * @param items item keys, one per user id
+     * @return the predicted ratings
+     * @throws IllegalArgumentException for an id the model was not trained on
+     */
+    public float[] predict(List<String> users, List<String> items) {
+        long[] ids = new long[users.size() * 2];
+        for (int i = 0; i < users.size(); i++) {
+            ids[2 * i] = known("user", users.get(i));
+            ids[2 * i + 1] = known("item", items.get(i));
+        }
+        try (ai.djl.ndarray.NDManager manager = model.getNDManager().newSubManager()) {
+            ai.djl.ndarray.NDList input = new ai.djl.ndarray.NDList(
+                    manager.create(ids, new ai.djl.ndarray.types.Shape(users.size(), 2)));
+            return model.getBlock().forward(new ai.djl.training.ParameterStore(manager, false), input, false)
+                    .head().toFloatArray();
+        }
+    }
+
+    private int known(String field, String id) {
+        int index = vocabularies.get(field).index(id);
+        if (index == 0) {
+            throw new IllegalArgumentException("unknown " + field + " \"" + id + "\"");
+        }
+        return index;
+    }
+
     /** {@inheritDoc} */
     @Override
     public void close() {

@@ -47,6 +47,9 @@ public final class TrainJob {
     /** What a finished run reports. */
     public record Outcome(Path runDir, Fit.Result fit, RatingsData data) {}
 
+    /** Where {@code export.serving: true} writes the DJL Serving directory inside the run. */
+    public static final String SERVING_DIR = "serving";
+
     private final ConfigLoader.Loaded loaded;
     private final Path target;
     private final boolean overwrite;
@@ -168,6 +171,9 @@ public final class TrainJob {
             writeVocabularies(dir, data);
             export(dir, block, data, config);
             writeConfig(dir, config, data, sizes, result, devices);
+            if (config.export().serving()) {
+                ServingExport.write(dir, dir.resolve(SERVING_DIR), false);
+            }
             run.commit();
             return new Outcome(target, result, data);
         }

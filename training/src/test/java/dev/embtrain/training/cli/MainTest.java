@@ -194,7 +194,7 @@ class MainTest {
         assertTrue(trainHelp.out().contains("--set <path=value>"), trainHelp.out());
         Result unknown = run("trian");
         assertEquals(2, unknown.status());
-        assertEquals("embtrain: unknown command \"trian\"; expected train, neighbors or benchmark (embtrain --help lists them)\n",
+        assertEquals("embtrain: unknown command \"trian\"; expected train, neighbors, export or benchmark (embtrain --help lists them)\n",
                 unknown.err());
         Result noConfig = run("train");
         assertEquals("embtrain: train: expected one CONFIG file, found 0 (embtrain train --help)\n", noConfig.err());

@@ -1,0 +1,195 @@
+package dev.embtrain.models.serving;
+
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.ServingTranslator;
+import ai.djl.translate.TranslatorContext;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves a rating model: JSON {@code {"user": "196", "item": "242"}} or a list of such pairs in,
+ * predicted ratings out, ids looked up in the vocabularies exported beside the parameters.
+ *
+ * <p>One object gives {@code {"user": "196", "item": "242", "rating": 3.61}}; a list gives a list
+ * in the same order. A request the model cannot answer (not JSON, a missing key, an id that was
+ * never trained on) gives status 400 and {@code {"error": "..."}} naming the problem; it never
+ * reaches the model, so it cannot break the worker.
+ */
+public final class RatingTranslator implements ServingTranslator {
+
+    private static final String ERROR = "embtrain.error";
+    private static final String PAIRS = "embtrain.pairs";
+    private static final String SINGLE = "embtrain.single";
+
+    private Map<String, Integer> users;
+    private Map<String, Integer> items;
+
+    /** {@inheritDoc} */
+    @Override
+    public void setArguments(Map<String, ?> arguments) {
+        // Everything this translator needs is in the model directory.
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void prepare(TranslatorContext ctx) throws IOException {
+        if (users == null) {
+            Path dir = ctx.getModel().getModelPath();
+            users = vocabulary(dir.resolve("vocab/user.txt"));
+            items = vocabulary(dir.resolve("vocab/item.txt"));
+        }
+    }
+
+    /**
+     * Reads a vocabulary file: one token per line, line 1 the unknown slot, which is never a
+     * valid answer to a request.
+     */
+    static Map<String, Integer> vocabulary(Path file) throws IOException {
+        List<String> tokens = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 1; i < tokens.size(); i++) {
+            index.put(tokens.get(i), i);
+        }
+        return index;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDList processInput(TranslatorContext ctx, Input input) {
+        NDManager manager = ctx.getNDManager();
+        try {
+            JsonElement json = json(input.getData() == null ? "" : input.getData().getAsString());
+            ctx.setAttachment(SINGLE, json.isJsonObject());
+            List<String[]> pairs = pairs(json);
+            long[] ids = new long[pairs.size() * 2];
+            for (int i = 0; i < pairs.size(); i++) {
+                ids[2 * i] = lookup(users, "user", pairs.get(i)[0], i, pairs.size());
+                ids[2 * i + 1] = lookup(items, "item", pairs.get(i)[1], i, pairs.size());
+            }
+            ctx.setAttachment(PAIRS, pairs);
+            return new NDList(manager.create(ids, new Shape(pairs.size(), 2)));
+        } catch (BadRequest e) {
+            ctx.setAttachment(ERROR, e.getMessage());
+            // A harmless row (both unknown) keeps the forward pass valid; the output is the error.
+            return new NDList(manager.zeros(new Shape(1, 2), ai.djl.ndarray.types.DataType.INT64));
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public Output processOutput(TranslatorContext ctx, NDList list) {
+        Object error = ctx.getAttachment(ERROR);
+        if (error != null) {
+            Output out = new Output(400, "Bad Request");
+            JsonObject body = new JsonObject();
+            body.addProperty("error", error.toString());
+            out.add(body.toString());
+            out.addProperty("Content-Type", "application/json");
+            return out;
+        }
+        List<String[]> pairs = (List<String[]>) ctx.getAttachment(PAIRS);
+        float[] ratings = list.head().toFloatArray();
+        JsonArray all = new JsonArray();
+        for (int i = 0; i < pairs.size(); i++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("user", pairs.get(i)[0]);
+            o.addProperty("item", pairs.get(i)[1]);
+            o.addProperty("rating", ratings[i]);
+            all.add(o);
+        }
+        Output out = new Output();
+        out.add(Boolean.TRUE.equals(ctx.getAttachment(SINGLE)) ? all.get(0).toString() : all.toString());
+        out.addProperty("Content-Type", "application/json");
+        return out;
+    }
+
+    private static JsonElement json(String text) {
+        try {
+            return JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new BadRequest("the request is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static List<String[]> pairs(JsonElement json) {
+        List<String[]> pairs = new ArrayList<>();
+        if (json.isJsonObject()) {
+            pairs.add(pair(json.getAsJsonObject(), -1));
+        } else if (json.isJsonArray() && !json.getAsJsonArray().isEmpty()) {
+            JsonArray array = json.getAsJsonArray();
+            for (int i = 0; i < array.size(); i++) {
+                if (!array.get(i).isJsonObject()) {
+                    throw new BadRequest("element " + i + " of the list is not an object with \"user\" and \"item\"");
+                }
+                pairs.add(pair(array.get(i).getAsJsonObject(), i));
+            }
+        } else {
+            throw new BadRequest("expected {\"user\": ..., \"item\": ...} or a non-empty list of them");
+        }
+        return pairs;
+    }
+
+    private static String[] pair(JsonObject o, int index) {
+        return new String[] {id(o, "user", index), id(o, "item", index)};
+    }
+
+    private static String id(JsonObject o, String key, int index) {
+        JsonElement v = o.get(key);
+        String where = index < 0 ? "" : " in element " + index;
+        if (v == null || v.isJsonNull()) {
+            throw new BadRequest("\"" + key + "\" is missing" + where);
+        }
+        if (!v.isJsonPrimitive() || ((JsonPrimitive) v).isBoolean()) {
+            throw new BadRequest("\"" + key + "\"" + where + " must be a string or a number, found " + v);
+        }
+        JsonPrimitive p = v.getAsJsonPrimitive();
+        // 196 and "196" name the same user; 196.0 is not an id.
+        return p.isNumber() ? p.getAsNumber().toString() : p.getAsString();
+    }
+
+    private static long lookup(Map<String, Integer> vocabulary, String key, String id, int index, int size) {
+        Integer i = vocabulary.get(id);
+        if (i == null) {
+            throw new BadRequest("unknown " + key + " \"" + id + "\"" + (size > 1 ? " in element " + index : "")
+                    + ": the model was not trained on it");
+        }
+        return i;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Batchifier getBatchifier() {
+        return null; // a request is already a batch of pairs
+    }
+
+    /** A request that cannot be answered; becomes a 400 output. */
+    private static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}
