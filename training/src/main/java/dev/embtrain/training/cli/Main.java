@@ -65,6 +65,7 @@ public final class Main {
             Options for every command:
               --verbose  print stack traces with errors
               --help     this text, or a command's own
+              --version  versions of embtrain, DJL and the engine, and the GPUs it sees
 
             Exit status: 0 success, 2 usage or config error (nothing trained), 1 failure at run time.
             Config keys are listed in the README (section "Config reference").
@@ -106,6 +107,9 @@ public final class Main {
             out.print(OVERVIEW);
             return rest.length == 0 ? USAGE : 0;
         }
+        if (rest[0].equals("--version") || rest[0].equals("version")) {
+            return version();
+        }
         String command = rest[0];
         String[] commandArgs = Arrays.copyOfRange(rest, 1, rest.length);
         try {
@@ -137,6 +141,18 @@ public final class Main {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return fail(FAILURE, message.lines().findFirst().orElse(message), e, verbose);
         }
+    }
+
+    private int version() {
+        // Initialises the engine: also what a Docker build runs to fetch the CUDA natives once.
+        ai.djl.engine.Engine engine = ai.djl.engine.Engine.getInstance();
+        out.println("embtrain " + java.util.Objects.requireNonNullElse(Main.class.getPackage().getImplementationVersion(),
+                "(development build)"));
+        out.println("DJL " + ai.djl.engine.Engine.getDjlVersion() + ", " + engine.getEngineName() + " "
+                + engine.getVersion() + ", GPUs visible: " + engine.getGpuCount());
+        out.println("java " + System.getProperty("java.version") + ", commit "
+                + System.getProperty("embtrain.git.commit", "unknown"));
+        return 0;
     }
 
     private int fail(int status, String message, Throwable e, boolean verbose) {

@@ -196,6 +196,9 @@ class MainTest {
         assertEquals(2, unknown.status());
         assertEquals("embtrain: unknown command \"trian\"; expected train, neighbors, export or benchmark (embtrain --help lists them)\n",
                 unknown.err());
+        Result version = run("--version");
+        assertEquals(0, version.status());
+        assertTrue(version.out().contains("DJL 0.35.1, PyTorch 2.7.1, GPUs visible: 0"), version.out());
         Result noConfig = run("train");
         assertEquals("embtrain: train: expected one CONFIG file, found 0 (embtrain train --help)\n", noConfig.err());
         Result badK = run("neighbors", "--run", "x", "--query", "y", "-k", "ten");
