@@ -126,9 +126,9 @@ public final class TrainJob {
             Path modelDir = Files.createDirectories(dir.resolve(RunFiles.MODEL_DIR));
             Fit.Result result;
             try (Trainer trainer = model.newTrainer(trainingConfig);
-                    Batches train = new Batches(trainer.getManager(), devices[0], data.train().ids(), 2,
+                    Batches train = new Batches(trainer.getManager(), devices[0], data.train().ids(), RatingsData.FIELDS.size(),
                             data.train().labels());
-                    Batches valid = new Batches(trainer.getManager(), devices[0], data.valid().ids(), 2,
+                    Batches valid = new Batches(trainer.getManager(), devices[0], data.valid().ids(), RatingsData.FIELDS.size(),
                             data.valid().labels());
                     BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(RunFiles.METRICS),
                             StandardCharsets.UTF_8)) {
