@@ -8,6 +8,7 @@ import java.util.Set;
  *
  * @param embeddings formats of the embedding tables
  * @param serving whether to write a DJL Serving model directory, {@code serving/}
+ * @param plots whether to draw the metric curves and a PCA map of the items, {@code plots/}
  */
 @Doc("What is written to the run directory after training.")
 public record ExportConfig(
@@ -15,7 +16,11 @@ public record ExportConfig(
                         + " metadata) and npy (float32, for numpy).")
                 @Default("[tsv, npy]") List<String> embeddings,
         @Doc("Also write serving/, a model directory DJL Serving loads (the same as embtrain export --serving).")
-                @Default("false") boolean serving) {
+                @Default("false") boolean serving,
+        @Doc("Draw plots/metrics.png (loss and validation MSE per epoch) and plots/items_pca.png (the item"
+                        + " factors on their first two principal components, the items of lowest and highest bias"
+                        + " labelled).")
+                @Default("true") boolean plots) {
 
     private static final Set<String> FORMATS = Set.of("tsv", "npy");
 

@@ -24,6 +24,7 @@ import dev.embtrain.training.engine.Fit;
 import dev.embtrain.training.engine.MseLoss;
 import dev.embtrain.training.export.TableExport;
 import dev.embtrain.training.optim.OneCycle;
+import dev.embtrain.training.plot.Plots;
 import dev.embtrain.training.optim.ScheduledAdam;
 import dev.embtrain.training.run.RunDirectory;
 import java.io.BufferedWriter;
@@ -49,6 +50,10 @@ public final class TrainJob {
 
     /** Where {@code export.serving: true} writes the DJL Serving directory inside the run. */
     public static final String SERVING_DIR = "serving";
+    /** Where {@code export.plots: true} draws, inside the run. */
+    public static final String PLOTS_DIR = "plots";
+    /** How many items of lowest and of highest bias the PCA map labels. */
+    private static final int LABELLED = 8;
 
     private final ConfigLoader.Loaded loaded;
     private final Path target;
@@ -171,6 +176,9 @@ public final class TrainJob {
             writeVocabularies(dir, data);
             export(dir, block, data, config);
             writeConfig(dir, config, data, sizes, result, devices);
+            if (config.export().plots()) {
+                plots(dir.resolve(PLOTS_DIR), config, block, data, result);
+            }
             if (config.export().serving()) {
                 ServingExport.write(dir, dir.resolve(SERVING_DIR), false);
             }
@@ -260,6 +268,37 @@ public final class TrainJob {
             List<String> labels = table.vocabulary().equals("item") ? data.itemLabels() : data.users().tokens();
             TableExport.write(out, table.name(), Tables.toMatrix(table.parameter().getArray()), labels,
                     new LinkedHashSet<>(config.export().embeddings()));
+        }
+    }
+
+    private static void plots(Path dir, RunConfig config, Block block, RatingsData data, Fit.Result result)
+            throws IOException {
+        List<EpochMetrics> h = result.history();
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("train_loss", h.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
+        series.put("valid_mse", h.stream().mapToDouble(EpochMetrics::validMse).toArray());
+        Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch",
+                h.stream().map(EpochMetrics::epoch).toList(), series, "mean squared error");
+        if (!(block instanceof HasEmbeddingTables model)) {
+            return;
+        }
+        Map<String, EmbeddingTable> tables = new LinkedHashMap<>();
+        model.embeddingTables().forEach(t -> tables.put(t.name(), t));
+        if (tables.containsKey("item") && tables.containsKey("item_bias")) {
+            // Row 0 is the unknown slot, never trained: leave it out of the map.
+            float[][] items = Tables.toMatrix(tables.get("item").parameter().getArray());
+            float[][] bias = Tables.toMatrix(tables.get("item_bias").parameter().getArray());
+            float[][] vectors = java.util.Arrays.copyOfRange(items, 1, items.length);
+            float[] values = new float[vectors.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = bias[i + 1][0];
+            }
+            List<String> labels = data.itemLabels().subList(1, items.length);
+            if (vectors.length >= 2 && vectors[0].length >= 2) {
+                Plots.embeddingMap(dir.resolve("items_pca.png"), config.name() + ": item factors, PCA; labelled: the "
+                        + LABELLED + " lowest and highest biases",
+                        vectors, labels, Plots.extremes(values, LABELLED, java.util.Set.of()));
+            }
         }
     }
 

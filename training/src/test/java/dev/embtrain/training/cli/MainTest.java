@@ -85,6 +85,10 @@ class MainTest {
         List<String> labels = Files.readAllLines(run.resolve("embeddings/item_metadata.tsv"));
         assertEquals(Files.readAllLines(run.resolve("vocab/item.labels.txt")), labels);
         assertEquals("label\tvalue", Files.readAllLines(run.resolve("embeddings/item_bias.tsv")).get(0));
+        for (String png : List.of("plots/metrics.png", "plots/items_pca.png")) {
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(run.resolve(png)), 4);
+            assertEquals("\u0089PNG", new String(head, StandardCharsets.ISO_8859_1), png);
+        }
         assertNothingIn(runs, "small");
 
         String title = labels.get(1);
