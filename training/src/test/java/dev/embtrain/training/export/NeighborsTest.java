@@ -90,7 +90,8 @@ class NeighborsTest {
         for (int j = 0; j < 64; j++) {
             v[99_999][j] = 2 * v[5][j]; // parallel to row 5, so its nearest neighbour
         }
-        List<Neighbor> top = assertTimeoutPreemptively(Duration.ofSeconds(1),
+        // A guard against a quadratic search, not a benchmark: shared 2-core CI machines vary 10x.
+        List<Neighbor> top = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> Neighbors.nearest(v, labels, 5, 10, Set.of(0)));
         assertEquals(10, top.size());
         assertEquals(99_999, top.get(0).index());

@@ -165,8 +165,8 @@ class PcaTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(2, r.components().length);
         assertEquals(n, r.projected().length);
-        // Generous for a loaded 2-core CI machine; Jacobi sweeps would take several times this.
-        assertTrue(seconds < 5, "took " + seconds + " s");
+        // A guard against an accidentally cubic-per-row method, not a benchmark: ~1 s here, CI machines vary 10x.
+        assertTrue(seconds < 30, "took " + seconds + " s");
     }
 
     @Test
