@@ -84,6 +84,19 @@ public final class Check {
         }
     }
 
+    /**
+     * Refuses an output range that is not two numbers lo &lt; hi.
+     *
+     * @param key the YAML key
+     * @param range the range
+     */
+    public static void range(String key, List<Double> range) {
+        size(key, range, 2);
+        if (!(range.get(0) < range.get(1))) {
+            throw new ConfigValueException(key, "expected [lo, hi] with lo < hi, found " + range);
+        }
+    }
+
     private static String plain(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }

@@ -20,10 +20,7 @@ public record DotProductBiasConfig(
     /** Validates the section. */
     public DotProductBiasConfig {
         Check.positive("factors", factors);
-        Check.size("y_range", yRange, 2);
-        if (!(yRange.get(0) < yRange.get(1))) {
-            throw new ConfigValueException("y_range", "expected [lo, hi] with lo < hi, found " + yRange);
-        }
+        Check.range("y_range", yRange);
         Check.positive("init_std", initStd);
         yRange = List.copyOf(yRange);
     }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The {@code model} section: one record per {@code model.type}. */
-public sealed interface ModelConfig extends Variants permits DotProductBiasConfig {
+public sealed interface ModelConfig extends Variants permits DotProductBiasConfig, DeepCollaborativeConfig {
 
     /** The model types, by the name written in {@code model.type}. */
     Variants.Table VARIANTS = new Variants.Table(variants());
@@ -12,6 +12,7 @@ public sealed interface ModelConfig extends Variants permits DotProductBiasConfi
     private static Map<String, Class<? extends Record>> variants() {
         Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
         m.put("dot-product-bias", DotProductBiasConfig.class);
+        m.put("deep-collaborative", DeepCollaborativeConfig.class);
         return m;
     }
 }

@@ -1,7 +1,9 @@
 package dev.embtrain.training.job;
 
 import ai.djl.nn.Block;
+import dev.embtrain.models.DeepCollaborative;
 import dev.embtrain.models.DotProductBias;
+import dev.embtrain.training.config.DeepCollaborativeConfig;
 import dev.embtrain.training.config.DotProductBiasConfig;
 import dev.embtrain.training.config.ModelConfig;
 import java.util.Map;
@@ -28,6 +30,19 @@ public final class ModelFactory {
                     .setFactors(dpb.factors())
                     .optYRange(dpb.yRange().get(0).floatValue(), dpb.yRange().get(1).floatValue())
                     .optInitStd((float) dpb.initStd())
+                    .optFields(RatingsData.FIELDS)
+                    .build();
+        }
+        if (config instanceof DeepCollaborativeConfig dc) {
+            return DeepCollaborative.builder()
+                    .setVocabularySizes(size(vocabularySizes, "user"), size(vocabularySizes, "item"))
+                    .optLayers(dc.layers())
+                    .optDropout((float) dc.dropout())
+                    .optBatchNorm(dc.batchNorm())
+                    .optEmbeddingSizeRule(dc.embeddingRule())
+                    .optEmbeddingWidths(dc.userEmbeddingSize(), dc.itemEmbeddingSize())
+                    .optYRange(dc.yRange().get(0).floatValue(), dc.yRange().get(1).floatValue())
+                    .optInitStd((float) dc.initStd())
                     .optFields(RatingsData.FIELDS)
                     .build();
         }

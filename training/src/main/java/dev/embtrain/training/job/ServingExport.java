@@ -1,6 +1,8 @@
 package dev.embtrain.training.job;
 
+import dev.embtrain.models.DeepCollaborative;
 import dev.embtrain.models.DotProductBias;
+import dev.embtrain.training.config.DeepCollaborativeConfig;
 import dev.embtrain.training.config.DotProductBiasConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.run.RunDirectory;
@@ -76,6 +78,25 @@ public final class ServingExport {
             p.put("factors", Integer.toString(dpb.factors()));
             p.put("y_lo", Double.toString(dpb.yRange().get(0)));
             p.put("y_hi", Double.toString(dpb.yRange().get(1)));
+            return p;
+        }
+        if (config.model() instanceof DeepCollaborativeConfig dc) {
+            int users = lines(runDir.resolve(RunFiles.vocabulary("user")));
+            int items = lines(runDir.resolve(RunFiles.vocabulary("item")));
+            // Widths as the trainer resolved them (rule or given), through the same factory.
+            int[] widths = ((DeepCollaborative) ModelFactory.build(dc, Map.of("user", users, "item", items)))
+                    .embeddingWidths();
+            p.put("blockFactory", dev.embtrain.models.serving.DeepCollaborativeFactory.class.getName());
+            p.put("translator", dev.embtrain.models.serving.RatingTranslator.class.getName());
+            p.put("users", Integer.toString(users));
+            p.put("items", Integer.toString(items));
+            p.put("user_width", Integer.toString(widths[0]));
+            p.put("item_width", Integer.toString(widths[1]));
+            p.put("layers", dc.layers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            p.put("dropout", Double.toString(dc.dropout()));
+            p.put("batch_norm", Boolean.toString(dc.batchNorm()));
+            p.put("y_lo", Double.toString(dc.yRange().get(0)));
+            p.put("y_hi", Double.toString(dc.yRange().get(1)));
             return p;
         }
         throw new IllegalArgumentException("model type " + config.model().type() + " cannot be exported for serving yet");

@@ -175,7 +175,7 @@ public final class TrainJob {
             }
             writeVocabularies(dir, data);
             export(dir, block, data, config);
-            writeConfig(dir, config, data, sizes, result, devices);
+            writeConfig(dir, config, block, data, sizes, result, devices);
             if (config.export().plots()) {
                 plots(dir.resolve(PLOTS_DIR), config, block, data, result);
             }
@@ -302,13 +302,21 @@ public final class TrainJob {
         }
     }
 
-    private static void writeConfig(Path dir, RunConfig config, RatingsData data, Map<String, Integer> sizes,
-            Fit.Result result, Device[] devices) throws IOException {
+    private static void writeConfig(Path dir, RunConfig config, Block block, RatingsData data,
+            Map<String, Integer> sizes, Fit.Result result, Device[] devices) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) ConfigBinder.toYaml(config);
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("note", "written by embtrain; ignored when this file is read as a config");
         resolved.put("vocabulary_sizes", sizes);
+        if (block instanceof HasEmbeddingTables model) {
+            Map<String, List<Long>> shapes = new LinkedHashMap<>();
+            for (EmbeddingTable t : model.embeddingTables()) {
+                shapes.put(t.name(), java.util.Arrays.stream(t.parameter().getArray().getShape().getShape()).boxed()
+                        .toList());
+            }
+            resolved.put("table_shapes", shapes);
+        }
         resolved.put("train_rows", data.train().rows());
         resolved.put("valid_rows", data.valid().rows());
         resolved.put("data_format", data.table().format());

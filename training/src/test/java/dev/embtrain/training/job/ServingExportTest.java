@@ -18,11 +18,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Trains a small model, exports it for DJL Serving, then loads the directory in a separate JVM
+ * Trains a small model of each family, exports it for DJL Serving, then loads the directory in a separate JVM
  * whose classpath holds only DJL's jars and their dependencies, as DJL Serving would, and
  * checks its answers against the in-process model.
  */
@@ -33,15 +34,19 @@ class ServingExportTest {
             "/org/slf4j/slf4j-api/", "/org/apache/commons/commons-compress/", "/commons-io/commons-io/",
             "/org/apache/commons/commons-lang3/", "/commons-codec/commons-codec/");
 
-    @Test
-    void aSeparateDjlOnlyJvmGivesTheSamePredictions(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "{type: dot-product-bias, factors: 3, y_range: [0.5, 5.5]}",
+        "{type: deep-collaborative, layers: [8, 4], dropout: 0.1, batch_norm: true, y_range: [0.5, 5.5]}"
+    })
+    void aSeparateDjlOnlyJvmGivesTheSamePredictions(String model, @TempDir Path tmp) throws Exception {
         Path config = Files.writeString(tmp.resolve("c.yaml"), """
                 name: serve
                 dataset: {type: synthetic-movielens, path: %s, users: 30, items: 20, ratings: 500, factors: 2}
-                model: {type: dot-product-bias, factors: 3, y_range: [0.5, 5.5]}
+                model: %s
                 training: {epochs: 2, batch_size: 32, optimizer: {learning_rate: 0.05}}
-                export: {embeddings: [], serving: true}
-                """.formatted(tmp.resolve("data")));
+                export: {embeddings: [], serving: true, plots: false}
+                """.formatted(tmp.resolve("data"), model));
         Path run = tmp.resolve("run");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
