@@ -135,45 +135,19 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
     }
 
     /** Builds a {@link DeepCollaborative}: {@code set*} values are required, {@code opt*} optional. */
-    public static final class Builder {
-        private List<String> fields = List.of("user", "item");
-        private String userField = "user";
-        private String itemField = "item";
-        private int numUsers = -1;
-        private int numItems = -1;
+    public static final class Builder extends UserItemBuilder<Builder> {
         private List<Integer> layers = List.of(100);
         private float dropout;
         private boolean batchNorm;
-        private float lo = 0f;
-        private float hi = 5.5f;
-        private float initStd = 0.01f;
         private EmbeddingSizeRule rule = EmbeddingSizeRule.FASTAI;
         private int userWidth;
         private int itemWidth;
 
         Builder() {}
 
-        /**
-         * Sets the vocabulary sizes, unknown slot included; they come from the data.
-         *
-         * @param numUsers rows of the user embedding
-         * @param numItems rows of the item embedding
-         * @return this builder
-         */
-        public Builder setVocabularySizes(int numUsers, int numItems) {
-            this.numUsers = numUsers;
-            this.numItems = numItems;
-            return this;
-        }
-
-        /**
-         * Sets the batch's categorical fields in column order (default {@code [user, item]}).
-         *
-         * @param fields the field names
-         * @return this builder
-         */
-        public Builder optFields(List<String> fields) {
-            this.fields = List.copyOf(fields);
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -211,19 +185,6 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
         }
 
         /**
-         * Sets the output range (default [0, 5.5]).
-         *
-         * @param lo lower end
-         * @param hi upper end
-         * @return this builder
-         */
-        public Builder optYRange(float lo, float hi) {
-            this.lo = lo;
-            this.hi = hi;
-            return this;
-        }
-
-        /**
          * Sets the rule for embedding widths not given explicitly (default fastai's).
          *
          * @param rule the rule
@@ -248,27 +209,13 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
         }
 
         /**
-         * Sets the standard deviation of the embeddings' normal initialisation (default 0.01).
-         *
-         * @param initStd the standard deviation
-         * @return this builder
-         */
-        public Builder optInitStd(float initStd) {
-            this.initStd = initStd;
-            return this;
-        }
-
-        /**
          * Builds the block.
          *
          * @return the block
          * @throws IllegalArgumentException naming the first bad value
          */
         public DeepCollaborative build() {
-            if (numUsers < 2 || numItems < 2) {
-                throw new IllegalArgumentException("vocabulary sizes must be >= 2 (unknown + one id), found users="
-                        + numUsers + ", items=" + numItems);
-            }
+            validate();
             for (int units : layers) {
                 if (units < 1) {
                     throw new IllegalArgumentException("layers must be > 0, found " + layers);
@@ -281,10 +228,6 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
                 throw new IllegalArgumentException("embedding widths must be >= 0 (0 = by rule), found user="
                         + userWidth + ", item=" + itemWidth);
             }
-            if (!(initStd > 0) || !Float.isFinite(initStd)) {
-                throw new IllegalArgumentException("init_std must be > 0, found " + initStd);
-            }
-            SigmoidRange.validate(lo, hi);
             return new DeepCollaborative(this);
         }
     }

@@ -138,29 +138,14 @@ public final class DotProductBias extends AbstractBlock implements HasEmbeddingT
     }
 
     /** Builds a {@link DotProductBias}: {@code set*} values are required, {@code opt*} optional. */
-    public static final class Builder {
-        private List<String> fields = List.of("user", "item");
-        private String userField = "user";
-        private String itemField = "item";
-        private int numUsers = -1;
-        private int numItems = -1;
+    public static final class Builder extends UserItemBuilder<Builder> {
         private int factors = -1;
-        private float lo = 0f;
-        private float hi = 5.5f;
-        private float initStd = 0.01f;
 
         Builder() {}
 
-        /**
-         * Sets the vocabulary sizes, unknown slot included; they come from the data.
-         *
-         * @param numUsers rows of the user tables
-         * @param numItems rows of the item tables
-         * @return this builder
-         */
-        public Builder setVocabularySizes(int numUsers, int numItems) {
-            this.numUsers = numUsers;
-            this.numItems = numItems;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -176,73 +161,16 @@ public final class DotProductBias extends AbstractBlock implements HasEmbeddingT
         }
 
         /**
-         * Sets the batch's categorical fields in column order (default {@code [user, item]}).
-         *
-         * @param fields the field names
-         * @return this builder
-         */
-        public Builder optFields(List<String> fields) {
-            this.fields = List.copyOf(fields);
-            return this;
-        }
-
-        /**
-         * Names the user and item fields (default {@code user}, {@code item}).
-         *
-         * @param userField the user field
-         * @param itemField the item field
-         * @return this builder
-         */
-        public Builder optUserItemFields(String userField, String itemField) {
-            this.userField = userField;
-            this.itemField = itemField;
-            return this;
-        }
-
-        /**
-         * Sets the output range (default [0, 5.5], fastai's for 1–5 star ratings: a little
-         * above 5 so that a sigmoid can reach 5).
-         *
-         * @param lo lower end
-         * @param hi upper end
-         * @return this builder
-         */
-        public Builder optYRange(float lo, float hi) {
-            this.lo = lo;
-            this.hi = hi;
-            return this;
-        }
-
-        /**
-         * Sets the standard deviation of the normal initialisation (default 0.01).
-         *
-         * @param initStd the standard deviation, &gt; 0
-         * @return this builder
-         */
-        public Builder optInitStd(float initStd) {
-            this.initStd = initStd;
-            return this;
-        }
-
-        /**
          * Builds the block.
          *
          * @return the block
          * @throws IllegalArgumentException naming the first bad value
          */
         public DotProductBias build() {
-            if (numUsers < 2 || numItems < 2) {
-                throw new IllegalArgumentException(
-                        "vocabulary sizes must be >= 2 (unknown + one id), found users=" + numUsers
-                                + ", items=" + numItems);
-            }
+            validate();
             if (factors < 1) {
                 throw new IllegalArgumentException("factors must be > 0, found " + factors);
             }
-            if (!(initStd > 0) || !Float.isFinite(initStd)) {
-                throw new IllegalArgumentException("init_std must be > 0, found " + initStd);
-            }
-            SigmoidRange.validate(lo, hi);
             return new DotProductBias(this);
         }
     }
