@@ -7,15 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
@@ -59,21 +53,9 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
         userWidth = b.userWidth > 0 ? b.userWidth : b.rule.size(b.numUsers);
         itemWidth = b.itemWidth > 0 ? b.itemWidth : b.rule.size(b.numItems);
         NormalInitializer init = new NormalInitializer(b.initStd);
-        userEmbedding = addParameter(Parameter.builder().setName("user_embedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(b.numUsers, userWidth)).optInitializer(init).build());
-        itemEmbedding = addParameter(Parameter.builder().setName("item_embedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(b.numItems, itemWidth)).optInitializer(init).build());
-        SequentialBlock layers = new SequentialBlock();
-        for (int units : b.layers) {
-            layers.add(Linear.builder().setUnits(units).build()).add(Activation.reluBlock());
-            if (b.batchNorm) {
-                layers.add(BatchNorm.builder().build());
-            }
-            if (b.dropout > 0) {
-                layers.add(Dropout.builder().optRate(b.dropout).build());
-            }
-        }
-        layers.add(Linear.builder().setUnits(1).build());
+        userEmbedding = addParameter(Layers.table("user_embedding", b.numUsers, userWidth, init));
+        itemEmbedding = addParameter(Layers.table("item_embedding", b.numItems, itemWidth, init));
+        SequentialBlock layers = Layers.mlp(b.layers, b.batchNorm, b.dropout);
         mlp = addChildBlock("mlp", layers);
     }
 
@@ -92,10 +74,8 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.head();
         Device device = ids.getDevice();
-        NDArray u = Embedding.embedding(ids.get(userIndex), store.getValue(userEmbedding, device, training),
-                SparseFormat.DENSE).head();
-        NDArray i = Embedding.embedding(ids.get(itemIndex), store.getValue(itemEmbedding, device, training),
-                SparseFormat.DENSE).head();
+        NDArray u = Layers.lookup(ids.get(userIndex), store.getValue(userEmbedding, device, training));
+        NDArray i = Layers.lookup(ids.get(itemIndex), store.getValue(itemEmbedding, device, training));
         NDArray x = u.concat(i, 1);
         NDArray score = mlp.forward(store, new NDList(x), training, params).head().reshape(-1);
         return new NDList(SigmoidRange.apply(score, lo, hi));

@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
@@ -56,19 +54,10 @@ public final class DotProductBias extends AbstractBlock implements HasEmbeddingT
         this.userIndex = new NDIndex().addAllDim().addIndices(userColumn);
         this.itemIndex = new NDIndex().addAllDim().addIndices(itemColumn);
         NormalInitializer init = new NormalInitializer(b.initStd);
-        userFactors = addParameter(table("user_factors", b.numUsers, factors, init));
-        itemFactors = addParameter(table("item_factors", b.numItems, factors, init));
-        userBias = addParameter(table("user_bias", b.numUsers, 1, init));
-        itemBias = addParameter(table("item_bias", b.numItems, 1, init));
-    }
-
-    private static Parameter table(String name, int rows, int cols, NormalInitializer init) {
-        return Parameter.builder()
-                .setName(name)
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(rows, cols))
-                .optInitializer(init)
-                .build();
+        userFactors = addParameter(Layers.table("user_factors", b.numUsers, factors, init));
+        itemFactors = addParameter(Layers.table("item_factors", b.numItems, factors, init));
+        userBias = addParameter(Layers.table("user_bias", b.numUsers, 1, init));
+        itemBias = addParameter(Layers.table("item_bias", b.numItems, 1, init));
     }
 
     /**
@@ -88,17 +77,12 @@ public final class DotProductBias extends AbstractBlock implements HasEmbeddingT
         NDArray users = categorical.get(userIndex);
         NDArray items = categorical.get(itemIndex);
         ai.djl.Device device = categorical.getDevice();
-        NDArray p = lookup(users, store.getValue(userFactors, device, training));
-        NDArray q = lookup(items, store.getValue(itemFactors, device, training));
-        NDArray bu = lookup(users, store.getValue(userBias, device, training));
-        NDArray bi = lookup(items, store.getValue(itemBias, device, training));
+        NDArray p = Layers.lookup(users, store.getValue(userFactors, device, training));
+        NDArray q = Layers.lookup(items, store.getValue(itemFactors, device, training));
+        NDArray bu = Layers.lookup(users, store.getValue(userBias, device, training));
+        NDArray bi = Layers.lookup(items, store.getValue(itemBias, device, training));
         NDArray score = p.mul(q).sum(new int[] {1}, true).add(bu).add(bi).reshape(-1);
         return new NDList(SigmoidRange.apply(score, lo, hi));
-    }
-
-    // Dense-gradient gather: the fastest exact lookup whose gradient AdamW can consume.
-    private static NDArray lookup(NDArray ids, NDArray table) {
-        return Embedding.embedding(ids, table, SparseFormat.DENSE).head();
     }
 
     /** {@inheritDoc} */

@@ -7,10 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -91,18 +89,18 @@ public final class FactorizationMachine extends AbstractBlock implements HasEmbe
             Mode mode = b.modes.getOrDefault(f.name(), Mode.BOTH);
             resolved.put(f.name(), mode);
             Parameter embedding = mode == Mode.BIAS_ONLY ? null
-                    : addParameter(table(f.name(), f.vocabularySize(), factors, init));
+                    : addParameter(Layers.table(f.name(), f.vocabularySize(), factors, init));
             Parameter bias = mode == Mode.EMBEDDINGS_ONLY ? null
-                    : addParameter(table(f.name() + "_bias", f.vocabularySize(), 1, init));
+                    : addParameter(Layers.table(f.name() + "_bias", f.vocabularySize(), 1, init));
             categorical.add(new Categorical(f.name(), new NDIndex().addAllDim().addIndices(column), embedding, bias));
         }
         int start = 0;
         for (DenseGroup g : denseGroups) {
             Mode mode = b.modes.getOrDefault(g.name(), Mode.BOTH);
             resolved.put(g.name(), mode);
-            Parameter projection = addParameter(table(g.name(), g.width(), factors, init));
+            Parameter projection = addParameter(Layers.table(g.name(), g.width(), factors, init));
             Parameter bias = mode == Mode.EMBEDDINGS_ONLY ? null
-                    : addParameter(table(g.name() + "_bias", g.width(), 1, init));
+                    : addParameter(Layers.table(g.name() + "_bias", g.width(), 1, init));
             dense.add(new Dense(g.name(), new NDIndex().addAllDim().addSliceDim(start, start + g.width()),
                     projection, bias));
             start += g.width();
@@ -112,15 +110,6 @@ public final class FactorizationMachine extends AbstractBlock implements HasEmbe
         globalBias = b.globalBias ? addParameter(Parameter.builder().setName("global_bias")
                 .setType(Parameter.Type.BIAS).optShape(new Shape(1)).optInitializer(Initializer.ZEROS).build())
                 : null;
-    }
-
-    private static Parameter table(String name, int rows, int cols, NormalInitializer init) {
-        return Parameter.builder()
-                .setName(name)
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(rows, cols))
-                .optInitializer(init)
-                .build();
     }
 
     /**
@@ -145,10 +134,10 @@ public final class FactorizationMachine extends AbstractBlock implements HasEmbe
         for (Categorical c : categorical) {
             NDArray id = ids.get(c.column);
             if (c.embedding != null) {
-                vectors.add(lookup(id, store.getValue(c.embedding, device, training)));
+                vectors.add(Layers.lookup(id, store.getValue(c.embedding, device, training)));
             }
             if (c.bias != null) {
-                linear = plus(linear, lookup(id, store.getValue(c.bias, device, training)));
+                linear = plus(linear, Layers.lookup(id, store.getValue(c.bias, device, training)));
             }
         }
         for (Dense d : dense) {
@@ -180,11 +169,6 @@ public final class FactorizationMachine extends AbstractBlock implements HasEmbe
 
     private static NDArray plus(NDArray total, NDArray term) {
         return total == null ? term : total.add(term);
-    }
-
-    // Dense-gradient gather: the fastest exact lookup whose gradient AdamW can consume.
-    private static NDArray lookup(NDArray ids, NDArray table) {
-        return Embedding.embedding(ids, table, SparseFormat.DENSE).head();
     }
 
     // A batch laid out for other fields would otherwise train silently on the wrong columns.

@@ -8,15 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -75,7 +69,7 @@ public final class WideAndDeep extends AbstractBlock implements HasEmbeddingTabl
         for (int f = 0; f < fields.size(); f++) {
             Field field = fields.get(f);
             columns.add(new NDIndex().addAllDim().addIndices(f));
-            wideWeights.add(addParameter(table(field.name() + "_wide", field.vocabularySize(), 1, Initializer.ZEROS)));
+            wideWeights.add(addParameter(Layers.table(field.name() + "_wide", field.vocabularySize(), 1, Initializer.ZEROS)));
         }
         wideBias = addParameter(Parameter.builder().setName("wide_bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(1)).optInitializer(Initializer.ZEROS).build());
@@ -84,32 +78,13 @@ public final class WideAndDeep extends AbstractBlock implements HasEmbeddingTabl
             Field field = fields.get(f);
             if (field.embeddingWidth() > 0) {
                 embeddedColumns.add(f);
-                embeddings.add(addParameter(table(field.name(), field.vocabularySize(), field.embeddingWidth(), init)));
+                embeddings.add(addParameter(Layers.table(field.name(), field.vocabularySize(), field.embeddingWidth(), init)));
                 width += field.embeddingWidth();
             }
         }
         deepWidth = width;
-        SequentialBlock layers = new SequentialBlock();
-        for (int units : b.layers) {
-            layers.add(Linear.builder().setUnits(units).build()).add(Activation.reluBlock());
-            if (b.batchNorm) {
-                layers.add(BatchNorm.builder().build());
-            }
-            if (b.dropout > 0) {
-                layers.add(Dropout.builder().optRate(b.dropout).build());
-            }
-        }
-        layers.add(Linear.builder().setUnits(1).build());
+        SequentialBlock layers = Layers.mlp(b.layers, b.batchNorm, b.dropout);
         mlp = addChildBlock("mlp", layers);
-    }
-
-    private static Parameter table(String name, int rows, int cols, Initializer init) {
-        return Parameter.builder()
-                .setName(name)
-                .setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(rows, cols))
-                .optInitializer(init)
-                .build();
     }
 
     /**
@@ -133,11 +108,11 @@ public final class WideAndDeep extends AbstractBlock implements HasEmbeddingTabl
         NDArray wide = store.getValue(wideBias, device, training);
         for (int f = 0; f < fields.size(); f++) {
             column[f] = ids.get(columns.get(f));
-            wide = wide.add(lookup(column[f], store.getValue(wideWeights.get(f), device, training)));
+            wide = wide.add(Layers.lookup(column[f], store.getValue(wideWeights.get(f), device, training)));
         }
         NDList deepInputs = new NDList();
         for (int e = 0; e < embeddings.size(); e++) {
-            deepInputs.add(lookup(column[embeddedColumns.get(e)], store.getValue(embeddings.get(e), device, training)));
+            deepInputs.add(Layers.lookup(column[embeddedColumns.get(e)], store.getValue(embeddings.get(e), device, training)));
         }
         if (denseWidth > 0) {
             deepInputs.add(inputs.get(1));
@@ -147,11 +122,6 @@ public final class WideAndDeep extends AbstractBlock implements HasEmbeddingTabl
         // [1] + [B, 1] broadcasts to [B, 1] even when F = 0.
         NDArray logit = deep.add(wide).reshape(-1);
         return new NDList(regression ? SigmoidRange.apply(logit, lo, hi) : logit);
-    }
-
-    // Dense-gradient gather: the fastest exact lookup whose gradient AdamW can consume.
-    private static NDArray lookup(NDArray ids, NDArray table) {
-        return Embedding.embedding(ids, table, SparseFormat.DENSE).head();
     }
 
     // A batch with the wrong number of columns would otherwise read the wrong fields silently.
