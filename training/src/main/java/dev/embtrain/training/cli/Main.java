@@ -40,6 +40,7 @@ public final class Main {
 
             Usage:
               embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite]
+              embtrain evaluate --run DIR [--set path=value]...
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
               embtrain export --run DIR --serving OUT [--overwrite]
               embtrain benchmark CONFIG... [--set path=value]...
@@ -49,6 +50,7 @@ public final class Main {
               train      train the model a YAML config describes; writes runs/<name>/ with the
                          resolved config, metrics.csv, the best epoch's parameters, vocabularies
                          and embeddings (TensorBoard Projector TSV and .npy)
+              evaluate   re-read a run's data and score its validation split with the saved model
               neighbors  print the rows of a trained table most cosine-similar to one row
               export     write a run as a model directory DJL Serving loads (JSON in, ratings out)
               benchmark  train each config (runs go to a temporary directory) and print seconds
@@ -118,8 +120,9 @@ public final class Main {
                 case "neighbors" -> neighbors(commandArgs);
                 case "benchmark" -> benchmark(commandArgs);
                 case "export" -> export(commandArgs);
+                case "evaluate" -> evaluate(commandArgs);
                 default -> {
-                    err.println("embtrain: unknown command \"" + command + "\"; expected train, neighbors, export or benchmark"
+                    err.println("embtrain: unknown command \"" + command + "\"; expected train, evaluate, neighbors, export or benchmark"
                             + " (embtrain --help lists them)");
                     yield USAGE;
                 }
@@ -251,6 +254,30 @@ public final class Main {
             for (Neighbors.Neighbor n : found) {
                 out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.label()));
             }
+        }
+        return 0;
+    }
+
+    private int evaluate(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
+                        .desc("a run directory written by embtrain train").build())
+                .addOption(Option.builder().longOpt("set").hasArg().argName("path=value")
+                        .desc("override a key of the run's config, e.g. dataset.path=/data/ml-100k (repeatable)").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (Arrays.asList(args).contains("--help")) {
+            help("evaluate --run DIR [--set path=value]...",
+                    "Re-reads the run's dataset, splits it as in training, and scores the validation split with the"
+                            + " saved parameters (the best epoch's).", options,
+                    "Example: ./embtrain evaluate --run runs/movielens-dot-bias --set dataset.path=/data/ml-100k");
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        String[] sets = cl.getOptionValues("set");
+        try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")), sets == null ? List.of() : List.of(sets))) {
+            double[] r = run.evaluate();
+            out.println(String.format(Locale.ROOT, "valid_mse %.6f, valid_rmse %.6f, valid_mae %.6f on %,d validation"
+                    + " ratings", r[0], Math.sqrt(r[0]), r[1], (long) r[2]));
         }
         return 0;
     }

@@ -24,13 +24,13 @@ import java.util.Map;
 public final class SavedRun implements AutoCloseable {
 
     private final Path dir;
-    private final RunConfig config;
+    private final ConfigLoader.Loaded loaded;
     private final Map<String, Vocabulary> vocabularies;
     private final Model model;
 
-    private SavedRun(Path dir, RunConfig config, Map<String, Vocabulary> vocabularies, Model model) {
+    private SavedRun(Path dir, ConfigLoader.Loaded loaded, Map<String, Vocabulary> vocabularies, Model model) {
         this.dir = dir;
-        this.config = config;
+        this.loaded = loaded;
         this.vocabularies = vocabularies;
         this.model = model;
     }
@@ -43,12 +43,26 @@ public final class SavedRun implements AutoCloseable {
      * @throws IOException when a file is missing or unreadable
      */
     public static SavedRun open(Path dir) throws IOException {
+        return open(dir, List.of());
+    }
+
+    /**
+     * Opens a run directory, overriding keys of its saved config (say, where its data lives on
+     * this machine).
+     *
+     * @param dir the run directory
+     * @param overrides {@code dotted.path=value} strings, as {@code --set} takes them
+     * @return the run; close it to free the model
+     * @throws IOException when a file is missing or unreadable
+     */
+    public static SavedRun open(Path dir, List<String> overrides) throws IOException {
         Path configFile = dir.resolve(RunFiles.CONFIG);
         if (!Files.isRegularFile(configFile)) {
             throw new NoSuchFileException(configFile.toString(), null,
                     Files.isDirectory(dir) ? "not a run directory (no " + RunFiles.CONFIG + ")" : "no such run directory");
         }
-        RunConfig config = ConfigLoader.load(configFile, List.of()).config();
+        ConfigLoader.Loaded loaded = ConfigLoader.load(configFile, overrides);
+        RunConfig config = loaded.config();
         Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
         Map<String, Integer> sizes = new LinkedHashMap<>();
         for (String field : RatingsData.FIELDS) {
@@ -65,7 +79,7 @@ public final class SavedRun implements AutoCloseable {
             model.close();
             throw new IOException(dir.resolve(RunFiles.MODEL_DIR) + ": cannot load the parameters: " + e.getMessage(), e);
         }
-        return new SavedRun(dir, config, vocabularies, model);
+        return new SavedRun(dir, loaded, vocabularies, model);
     }
 
     /**
@@ -74,7 +88,33 @@ public final class SavedRun implements AutoCloseable {
      * @return the config
      */
     public RunConfig config() {
-        return config;
+        return loaded.config();
+    }
+
+    /**
+     * Re-reads the run's dataset, splits it as in training, and scores the validation rows with
+     * the saved model; the vocabularies rebuilt from the data must equal the saved ones.
+     *
+     * @return {@code {mse, mae, rows}} over the validation split
+     * @throws IOException when the data cannot be read
+     * @throws IllegalStateException when the data no longer gives the vocabularies the model knows
+     */
+    public double[] evaluate() throws IOException {
+        RatingsData data = RatingsData.load(loaded);
+        if (!data.users().equals(vocabularies.get("user")) || !data.items().equals(vocabularies.get("item"))) {
+            throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
+                    + " gives other vocabularies than the run was trained with; it changed since training");
+        }
+        RatingsData.Encoded valid = data.valid();
+        float[] predictions = predict(valid.ids());
+        double sse = 0;
+        double sae = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            double d = predictions[i] - valid.labels()[i];
+            sse += d * d;
+            sae += Math.abs(d);
+        }
+        return new double[] {sse / predictions.length, sae / predictions.length, predictions.length};
     }
 
     /**
@@ -140,9 +180,14 @@ public final class SavedRun implements AutoCloseable {
             ids[2 * i] = known("user", users.get(i));
             ids[2 * i + 1] = known("item", items.get(i));
         }
+        return predict(ids);
+    }
+
+    private float[] predict(long[] ids) {
+        int rows = ids.length / RatingsData.FIELDS.size();
         try (ai.djl.ndarray.NDManager manager = model.getNDManager().newSubManager()) {
             ai.djl.ndarray.NDList input = new ai.djl.ndarray.NDList(
-                    manager.create(ids, new ai.djl.ndarray.types.Shape(users.size(), 2)));
+                    manager.create(ids, new ai.djl.ndarray.types.Shape(rows, RatingsData.FIELDS.size())));
             return model.getBlock().forward(new ai.djl.training.ParameterStore(manager, false), input, false)
                     .head().toFloatArray();
         }

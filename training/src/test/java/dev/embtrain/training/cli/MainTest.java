@@ -91,6 +91,15 @@ class MainTest {
         }
         assertNothingIn(runs, "small");
 
+        Result eval = run("evaluate", "--run", run.toString());
+        assertEquals(0, eval.status(), eval.err());
+        java.util.regex.Matcher mse = java.util.regex.Pattern.compile("valid_mse ([0-9.]+),").matcher(eval.out());
+        assertTrue(mse.find(), eval.out());
+        java.util.regex.Matcher best = java.util.regex.Pattern.compile("best_valid_mse: ([0-9.]+)").matcher(config);
+        assertTrue(best.find(), config);
+        // The saved parameters, re-read data and fresh vocabularies reproduce the best epoch's score.
+        assertEquals(Double.parseDouble(best.group(1)), Double.parseDouble(mse.group(1)), 1e-4);
+
         String title = labels.get(1);
         Result n = run("neighbors", "--run", run.toString(), "--query", title, "-k", "3");
         assertEquals(0, n.status(), n.err());
@@ -198,7 +207,7 @@ class MainTest {
         assertTrue(trainHelp.out().contains("--set <path=value>"), trainHelp.out());
         Result unknown = run("trian");
         assertEquals(2, unknown.status());
-        assertEquals("embtrain: unknown command \"trian\"; expected train, neighbors, export or benchmark (embtrain --help lists them)\n",
+        assertEquals("embtrain: unknown command \"trian\"; expected train, evaluate, neighbors, export or benchmark (embtrain --help lists them)\n",
                 unknown.err());
         Result version = run("--version");
         assertEquals(0, version.status());
