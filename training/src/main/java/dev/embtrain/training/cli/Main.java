@@ -248,6 +248,12 @@ public final class Main {
             } catch (IllegalArgumentException e) {
                 throw new UsageException("neighbors: " + e.getMessage());
             }
+            if (vectors[0].length < 2) {
+                // Cosine between 1-D rows is only their sign: every row would tie with half the table.
+                throw new UsageException("neighbors: table " + table + " holds one number per row, so cosine"
+                        + " similarity means nothing; sort embeddings/" + table + ".tsv instead, or pick one of "
+                        + run.tableNames());
+            }
             // Row 0 is the unknown slot: never trained on, never an answer.
             List<Neighbors.Neighbor> found = Neighbors.nearest(vectors, labels, query, k, Set.of(0));
             out.println("nearest to \"" + labels.get(query) + "\" in table " + table + " (cosine similarity):");

@@ -108,6 +108,15 @@ class MainTest {
         assertEquals(4, lines.size());
         assertFalse(n.out().contains("<unk>"));
 
+        Result bias = run("neighbors", "--run", run.toString(), "--table", "item_bias", "--query", title);
+        assertEquals(2, bias.status());
+        assertEquals("embtrain: neighbors: table item_bias holds one number per row, so cosine similarity means"
+                + " nothing; sort embeddings/item_bias.tsv instead, or pick one of [user, item, user_bias, item_bias]\n",
+                bias.err());
+        Result table = run("neighbors", "--run", run.toString(), "--table", "movie", "--query", title);
+        assertEquals("embtrain: neighbors: no table \"movie\" in this run; its tables are [user, item, user_bias,"
+                + " item_bias]\n", table.err());
+
         Result again = run("train", config(tmp, SMALL).toString(), "--run-dir", run.toString());
         assertEquals(2, again.status());
         assertEquals("embtrain: " + run + ": a run already exists there; pass --overwrite to replace it, or"
