@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
@@ -30,7 +29,7 @@ import java.util.List;
  * output {@code NDList{float32 [B]}}. Children: {@code user_embedding [U, Du]},
  * {@code item_embedding [I, Di]} (parameters, N(0, 0.01²)) and {@code mlp}.
  */
-public final class DeepCollaborative extends AbstractBlock implements HasEmbeddingTables {
+public final class DeepCollaborative extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
@@ -85,12 +84,6 @@ public final class DeepCollaborative extends AbstractBlock implements HasEmbeddi
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         mlp.initialize(manager, dataType, new Shape(inputShapes[0].get(0), userWidth + itemWidth));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0))};
     }
 
     /**

@@ -3,9 +3,6 @@ package dev.embtrain.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
@@ -27,7 +24,7 @@ import java.util.List;
  * Parameters {@code user_factors [U, D]}, {@code item_factors [I, D]}, {@code user_bias [U, 1]},
  * {@code item_bias [I, 1]}, all initialised N(0, {@code init_std}²).
  */
-public final class DotProductBias extends AbstractBlock implements HasEmbeddingTables {
+public final class DotProductBias extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
@@ -83,18 +80,6 @@ public final class DotProductBias extends AbstractBlock implements HasEmbeddingT
         NDArray bi = Layers.lookup(items, store.getValue(itemBias, device, training));
         NDArray score = p.mul(q).sum(new int[] {1}, true).add(bu).add(bi).reshape(-1);
         return new NDList(SigmoidRange.apply(score, lo, hi));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0))};
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public DataType[] getOutputDataTypes() {
-        return new DataType[] {DataType.FLOAT32};
     }
 
     /**

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -43,7 +41,7 @@ import java.util.Objects;
  * and {@code <group>_bias [W_g, 1]} (N(0, {@code init_std}²); a {@link Mode} drops one of the
  * two), and {@code global_bias [1]} (zero).
  */
-public final class FactorizationMachine extends AbstractBlock implements HasEmbeddingTables {
+public final class FactorizationMachine extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
@@ -198,18 +196,6 @@ public final class FactorizationMachine extends AbstractBlock implements HasEmbe
 
     private static String fieldNames(List<CategoricalField> fields) {
         return fields.stream().map(CategoricalField::name).toList().toString();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0))};
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public DataType[] getOutputDataTypes() {
-        return new DataType[] {DataType.FLOAT32};
     }
 
     /**

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
@@ -41,7 +40,7 @@ import java.util.Set;
  * and {@code wide_bias [1]} (zeros, as a linear model starts), {@code <field> [n, width]} for
  * every column of width &gt; 0 (N(0, {@code init_std}²)), and the child {@code mlp} [D → H… → 1].
  */
-public final class WideAndDeep extends AbstractBlock implements HasEmbeddingTables {
+public final class WideAndDeep extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
@@ -144,18 +143,6 @@ public final class WideAndDeep extends AbstractBlock implements HasEmbeddingTabl
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         mlp.initialize(manager, dataType, new Shape(inputShapes[0].get(0), deepWidth));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0))};
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public DataType[] getOutputDataTypes() {
-        return new DataType[] {DataType.FLOAT32};
     }
 
     /**
