@@ -1,10 +1,9 @@
 package dev.embtrain.training.export;
 
+import dev.embtrain.training.metrics.TopK;
 import dev.embtrain.training.text.EditDistance;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -97,10 +96,11 @@ public final class Neighbors {
             top.offer(i, cosine + 0.0); // + 0.0 turns -0.0 into 0.0
         }
 
-        int[] order = top.sortedIndices();
-        List<Neighbor> result = new ArrayList<>(order.length);
-        for (int slot : order) {
-            result.add(new Neighbor(top.index[slot], labels.get(top.index[slot]), top.score[slot]));
+        TopK.Result best = top.drainBestFirst();
+        List<Neighbor> result = new ArrayList<>(best.indices().length);
+        for (int r = 0; r < best.indices().length; r++) {
+            int i = best.indices()[r];
+            result.add(new Neighbor(i, labels.get(i), best.scores()[r]));
         }
         return result;
     }
@@ -213,86 +213,6 @@ public final class Neighbors {
     private static void checkFinite(double squaredOrNorm, int i) {
         if (!Double.isFinite(squaredOrNorm)) {
             throw new IllegalArgumentException("row " + i + " holds a NaN or infinite value");
-        }
-    }
-
-    /**
-     * The best k (index, score) pairs seen so far, in a binary heap with the worst at the root,
-     * so each row costs one comparison unless it enters the top k.
-     */
-    private static final class TopK {
-        final int[] index;
-        final double[] score;
-        private int size;
-
-        TopK(int capacity) {
-            index = new int[capacity];
-            score = new double[capacity];
-        }
-
-        /** Whether a is ranked below b: lower cosine, or equal cosine and larger index. */
-        private boolean worse(int a, int b) {
-            return score[a] < score[b] || (score[a] == score[b] && index[a] > index[b]);
-        }
-
-        void offer(int i, double s) {
-            if (size < index.length) {
-                index[size] = i;
-                score[size] = s;
-                siftUp(size++);
-            } else if (s > score[0] || (s == score[0] && i < index[0])) {
-                index[0] = i;
-                score[0] = s;
-                siftDown(0);
-            }
-        }
-
-        private void siftUp(int at) {
-            while (at > 0) {
-                int parent = (at - 1) / 2;
-                if (!worse(at, parent)) {
-                    return;
-                }
-                swap(at, parent);
-                at = parent;
-            }
-        }
-
-        private void siftDown(int at) {
-            while (true) {
-                int child = 2 * at + 1;
-                if (child >= size) {
-                    return;
-                }
-                if (child + 1 < size && worse(child + 1, child)) {
-                    child++;
-                }
-                if (!worse(child, at)) {
-                    return;
-                }
-                swap(at, child);
-                at = child;
-            }
-        }
-
-        private void swap(int a, int b) {
-            int ti = index[a];
-            index[a] = index[b];
-            index[b] = ti;
-            double ts = score[a];
-            score[a] = score[b];
-            score[b] = ts;
-        }
-
-        /** Heap slots from best to worst. */
-        int[] sortedIndices() {
-            Integer[] slots = new Integer[size];
-            for (int s = 0; s < size; s++) {
-                slots[s] = s;
-            }
-            Comparator<Integer> best = (a, b) -> worse(a, b) ? 1 : worse(b, a) ? -1 : 0;
-            Arrays.sort(slots, best);
-            return Arrays.stream(slots).mapToInt(Integer::intValue).toArray();
         }
     }
 }

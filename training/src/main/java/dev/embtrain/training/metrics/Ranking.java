@@ -78,7 +78,7 @@ public final class Ranking {
         if (q == null) {
             throw new IllegalArgumentException("normalizedVectors[" + query + "] is null");
         }
-        TopHeap heap = new TopHeap(k);
+        TopK heap = new TopK(k);
         for (int i = 0; i < normalizedVectors.length; i++) {
             if (i == query || exclude.contains(i)) {
                 continue;
@@ -97,7 +97,7 @@ public final class Ranking {
             }
             heap.offer(i, dot);
         }
-        return heap.drainBestFirst();
+        return heap.drainBestFirst().indices();
     }
 
     /**
@@ -143,7 +143,7 @@ public final class Ranking {
         }
         checkK(k);
         checkExclude(exclude);
-        TopHeap heap = new TopHeap(k);
+        TopK heap = new TopK(k);
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] < 0) {
                 throw new IllegalArgumentException("counts[" + i + "] must be >= 0, found " + counts[i]);
@@ -153,7 +153,7 @@ public final class Ranking {
                 heap.offer(i, counts[i]);
             }
         }
-        return heap.drainBestFirst();
+        return heap.drainBestFirst().indices();
     }
 
     /** The 1-based rank of the target's first occurrence within the first k, or 0. */
@@ -196,93 +196,6 @@ public final class Ranking {
     private static void checkExclude(Set<Integer> exclude) {
         if (exclude == null) {
             throw new IllegalArgumentException("exclude is null; pass Set.of() to exclude nothing");
-        }
-    }
-
-    /**
-     * The k best (index, score) entries seen so far, in a binary min-heap whose root is the
-     * worst of them: lower score, or equal score and higher index. A candidate replaces the
-     * root only when it is better, so O(log k) per accepted candidate and no boxing.
-     */
-    private static final class TopHeap {
-        private final int[] index;
-        private final double[] score;
-        private int size;
-
-        TopHeap(int k) {
-            index = new int[k];
-            score = new double[k];
-        }
-
-        /** Whether entry a ranks below entry b (worse score, or the same score and a higher index). */
-        private static boolean worse(double sa, int ia, double sb, int ib) {
-            return sa < sb || (sa == sb && ia > ib);
-        }
-
-        void offer(int i, double s) {
-            if (size < index.length) {
-                index[size] = i;
-                score[size] = s;
-                siftUp(size++);
-            } else if (worse(score[0], index[0], s, i)) {
-                index[0] = i;
-                score[0] = s;
-                siftDown(0);
-            }
-        }
-
-        private void siftUp(int at) {
-            while (at > 0) {
-                int parent = (at - 1) / 2;
-                if (!worse(score[at], index[at], score[parent], index[parent])) {
-                    return;
-                }
-                swap(at, parent);
-                at = parent;
-            }
-        }
-
-        private void siftDown(int at) {
-            while (true) {
-                int left = 2 * at + 1;
-                if (left >= size) {
-                    return;
-                }
-                int worst = left;
-                int right = left + 1;
-                if (right < size && worse(score[right], index[right], score[left], index[left])) {
-                    worst = right;
-                }
-                if (!worse(score[worst], index[worst], score[at], index[at])) {
-                    return;
-                }
-                swap(at, worst);
-                at = worst;
-            }
-        }
-
-        private void swap(int a, int b) {
-            int i = index[a];
-            index[a] = index[b];
-            index[b] = i;
-            double s = score[a];
-            score[a] = score[b];
-            score[b] = s;
-        }
-
-        /** The entries, best first; empties the heap. */
-        int[] drainBestFirst() {
-            int[] out = new int[size];
-            for (int at = size - 1; at >= 0; at--) {
-                out[at] = index[0];
-                size--;
-                if (size > 0) {
-                    index[0] = index[size];
-                    score[0] = score[size];
-                    siftDown(0);
-                }
-            }
-            return out;
         }
     }
 }
