@@ -2,6 +2,12 @@ package dev.embtrain.datasets;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVFormat;
+import java.util.List;
+import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -30,13 +36,25 @@ final class Lines {
      * @return the number of the last non-blank line (0 for an empty file)
      */
     static long forEach(Path file, Charset charset, Handler handler) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return forEach(file, in, charset, handler);
+        }
+    }
+
+    /**
+     * Like {@link #forEach(Path, Charset, Handler)} over a stream already opened on {@code file}
+     * (decompressed, say), which errors still name.
+     *
+     * @return the number of the last non-blank line (0 for an empty file)
+     */
+    static long forEach(Path file, InputStream stream, Charset charset, Handler handler) throws IOException {
         var decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long number = 0;
         long firstBlank = 0;
         long lastData = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder), 1 << 16)) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, decoder), 1 << 16)) {
             String line;
             while ((line = in.readLine()) != null) {
                 number++;
@@ -56,6 +74,26 @@ final class Lines {
             throw new DataFormatException(file, number + 1, "not valid " + charset.name(), e);
         }
         return lastData;
+    }
+
+    /**
+     * Parses one CSV line with commons-csv, for the lines a hand splitter cannot take (quoted
+     * fields).
+     *
+     * @return the fields
+     * @throws DataFormatException naming file and line when the line is not one CSV record
+     */
+    static List<String> parseCsvLine(Path file, long number, String line, CSVFormat csv) {
+        try (CSVParser parser = CSVParser.parse(line, csv)) {
+            List<CSVRecord> records = parser.getRecords();
+            if (records.size() != 1) {
+                throw new DataFormatException(file, number, "malformed CSV: a quoted field spans lines");
+            }
+            return records.get(0).toList();
+        } catch (IOException | UncheckedIOException e) {
+            String message = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+            throw new DataFormatException(file, number, "malformed CSV: " + message, e);
+        }
     }
 
     /**

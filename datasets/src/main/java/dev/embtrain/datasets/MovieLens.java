@@ -317,7 +317,7 @@ public final class MovieLens {
             int[] ends = new int[64];
             Lines.forEach(file, StandardCharsets.UTF_8, (line, number) -> {
                 if (header.isEmpty()) {
-                    header.addAll(parseCsvLine(file, number, line, csv));
+                    header.addAll(Lines.parseCsvLine(file, number, line, csv));
                     columns[0] = column(file, number, header, "userId");
                     columns[1] = column(file, number, header, "movieId");
                     columns[2] = column(file, number, header, "rating");
@@ -339,7 +339,7 @@ public final class MovieLens {
                     add(file, number, line, starts[u], ends[u], line, starts[i], ends[i], line, starts[r], ends[r],
                             line, starts[t], ends[t]);
                 } else {
-                    List<String> values = parseCsvLine(file, number, line, csv);
+                    List<String> values = Lines.parseCsvLine(file, number, line, csv);
                     checkCount(file, number, header, values.size());
                     String user = values.get(u);
                     String item = values.get(i);
@@ -415,19 +415,6 @@ public final class MovieLens {
             }
             return new RatingsTable(Arrays.copyOf(users, size), Arrays.copyOf(items, size),
                     Arrays.copyOf(ratings, size), Arrays.copyOf(timestamps, size), labels, dir, format, false);
-        }
-    }
-
-    private static List<String> parseCsvLine(Path file, long number, String line, CSVFormat csv) {
-        try (CSVParser parser = CSVParser.parse(line, csv)) {
-            List<CSVRecord> records = parser.getRecords();
-            if (records.size() != 1) {
-                throw new DataFormatException(file, number, "malformed CSV: a quoted field spans lines");
-            }
-            return records.get(0).toList();
-        } catch (IOException | UncheckedIOException e) {
-            String message = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-            throw new DataFormatException(file, number, "malformed CSV: " + message, e);
         }
     }
 

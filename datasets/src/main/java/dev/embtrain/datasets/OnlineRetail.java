@@ -1,14 +1,10 @@
 package dev.embtrain.datasets;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.dhatim.fastexcel.reader.Cell;
@@ -238,6 +232,8 @@ public final class OnlineRetail {
         private final List<Row> rows = new ArrayList<>(1 << 16);
         /** Column index of each of {@link #COLUMNS} in the file. */
         private final int[] columns = new int[COLUMNS.size()];
+        /** The CSV header, once read. */
+        private List<String> header;
 
         Reading(Path file) {
             this.file = file;
@@ -246,34 +242,18 @@ public final class OnlineRetail {
         // ------------------------------------------------------------ CSV
 
         List<Row> csv(boolean xz) throws IOException {
-            var decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            long number = 0;
+            int[] starts = new int[MAX_COLUMNS];
+            int[] ends = new int[MAX_COLUMNS];
+            long[] lastLine = {0};
             try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                    InputStream in = xz ? openXz(raw) : raw;
-                    BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16)) {
-                List<String> header = null;
-                int[] starts = new int[MAX_COLUMNS];
-                int[] ends = new int[MAX_COLUMNS];
-                long firstBlank = 0;
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    number++;
-                    // Same rule as Lines.forEach: blank lines may end the file but not split it.
-                    if (line.isBlank()) {
-                        if (firstBlank == 0) {
-                            firstBlank = number;
-                        }
-                        continue;
-                    }
-                    if (firstBlank != 0) {
-                        throw new DataFormatException(file, firstBlank, "blank line before the end of the file");
-                    }
+                    InputStream in = xz ? openXz(raw) : raw) {
+                Lines.forEach(file, in, StandardCharsets.UTF_8, (line, number) -> {
+                    lastLine[0] = number;
                     if (header == null) {
-                        header = parseCsvLine(number, line.startsWith("\uFEFF") ? line.substring(1) : line);
+                        header = Lines.parseCsvLine(file, number, line.startsWith("\uFEFF") ? line.substring(1) : line,
+                                CSVFormat.DEFAULT);
                         findColumns(number, header);
-                        continue;
+                        return;
                     }
                     // Only descriptions holding commas or quotes are quoted (about 1% of lines),
                     // so split by hand and leave those to commons-csv.
@@ -282,7 +262,7 @@ public final class OnlineRetail {
                         checkCount(number, header, found);
                         add(number, line, starts, ends);
                     } else {
-                        List<String> values = parseCsvLine(number, line);
+                        List<String> values = Lines.parseCsvLine(file, number, line, CSVFormat.DEFAULT);
                         checkCount(number, header, values.size());
                         String[] texts = values.toArray(new String[0]);
                         int[] s = new int[texts.length];
@@ -292,14 +272,12 @@ public final class OnlineRetail {
                         }
                         add(number, texts, s, e);
                     }
-                }
+                });
                 if (header == null) {
                     throw new DataFormatException(file, 0, "empty file: expected a header row " + String.join(",", COLUMNS));
                 }
-            } catch (CharacterCodingException e) {
-                throw new DataFormatException(file, number + 1, "not valid UTF-8", e);
             } catch (XZIOException e) {
-                throw new DataFormatException(file, number + 1, "corrupt .xz data: " + oneLine(e), e);
+                throw new DataFormatException(file, lastLine[0] + 1, "corrupt .xz data: " + oneLine(e), e);
             }
             return rows;
         }
@@ -316,19 +294,6 @@ public final class OnlineRetail {
             if (found != header.size()) {
                 throw new DataFormatException(file, number, "expected " + header.size()
                         + " comma-separated fields (" + String.join(", ", header) + "), found " + found);
-            }
-        }
-
-        private List<String> parseCsvLine(long number, String line) {
-            try (CSVParser parser = CSVParser.parse(line, CSVFormat.DEFAULT)) {
-                List<CSVRecord> records = parser.getRecords();
-                if (records.size() != 1) {
-                    throw new DataFormatException(file, number, "malformed CSV: a quoted field spans lines");
-                }
-                return records.get(0).toList();
-            } catch (IOException | UncheckedIOException e) {
-                String message = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-                throw new DataFormatException(file, number, "malformed CSV: " + message, e);
             }
         }
 
