@@ -18,11 +18,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * a half-written file: a notebook or TensorBoard reading an export while a run rewrites it
  * would otherwise load a truncated matrix without any error.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Produces the file's bytes; the stream is buffered and closed by {@link #write}. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
+        /**
+         * Writes the file's content.
+         *
+         * @param out where to write it
+         * @throws IOException when writing fails
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -32,7 +38,7 @@ final class AtomicFiles {
      * Writes {@code target} through a temporary file in the same directory (a rename is only
      * atomic within one file system), then moves it over {@code target}.
      */
-    static void write(Path target, Body body) throws IOException {
+    public static void write(Path target, Body body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path tmp = createTemp(absolute);
         boolean moved = false;
