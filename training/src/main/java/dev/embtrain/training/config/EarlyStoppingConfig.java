@@ -3,16 +3,18 @@ package dev.embtrain.training.config;
 /**
  * Which validation metric picks the epoch whose parameters are kept, and when training stops.
  *
- * @param metric the monitored metric (lower is better)
+ * @param metric the monitored metric; {@code auto} is the task's main metric
  * @param patience epochs without improvement before stopping; 0 never stops early
- * @param minDelta the smallest decrease that counts as an improvement
+ * @param minDelta the smallest change in the better direction that counts as an improvement
  */
 @Doc("Which validation metric picks the kept epoch, and when training stops early.")
 public record EarlyStoppingConfig(
-        @Doc("Monitored metric, lower is better; the best epoch's parameters are kept.") @Default("valid_mse")
-                Metric metric,
+        @Doc("Monitored metric; the best epoch's parameters are kept. auto: valid_mse for ratings, valid_auc for"
+                        + " binary labels, valid_recall_at_10 for item2vec.")
+                @Default("auto") Metric metric,
         @Doc("Stop after this many epochs without improvement; 0 never stops early.") @Default("0") int patience,
-        @Doc("The smallest decrease that counts as an improvement.") @Default("0.0") double minDelta) {
+        @Doc("The smallest change in the better direction that counts as an improvement.") @Default("0.0")
+                double minDelta) {
 
     /** Validates the section. */
     public EarlyStoppingConfig {
@@ -22,16 +24,58 @@ public record EarlyStoppingConfig(
         Check.nonNegative("min_delta", minDelta);
     }
 
-    /** Metrics that can be monitored, all lower-is-better. */
+    /** Metrics that can be monitored; each job accepts those its task measures. */
     public enum Metric implements YamlName {
+        /** The task's main metric: valid_mse, valid_auc or valid_recall_at_10. */
+        AUTO(false),
         /** Validation mean squared error. */
-        VALID_MSE,
+        VALID_MSE(false),
         /** Validation root mean squared error. */
-        VALID_RMSE,
+        VALID_RMSE(false),
         /** Validation mean absolute error. */
-        VALID_MAE,
+        VALID_MAE(false),
+        /** Validation ROC AUC (binary labels). */
+        VALID_AUC(true),
+        /** Validation log loss (binary labels). */
+        VALID_LOG_LOSS(false),
+        /** Validation accuracy at threshold 0.5 (binary labels). */
+        VALID_ACCURACY(true),
+        /** Validation Recall@10 (next-item ranking). */
+        VALID_RECALL_AT_10(true),
+        /** Validation MRR@10 (next-item ranking). */
+        VALID_MRR_AT_10(true),
         /** Mean training loss. */
-        TRAIN_LOSS;
+        TRAIN_LOSS(false);
+
+        private final boolean higherIsBetter;
+
+        Metric(boolean higherIsBetter) {
+            this.higherIsBetter = higherIsBetter;
+        }
+
+        /**
+         * Returns whether larger values are better.
+         *
+         * @return true for AUC, accuracy and ranking metrics
+         */
+        public boolean higherIsBetter() {
+            return higherIsBetter;
+        }
+
+        /**
+         * Returns whether {@code value} improves on {@code best} by more than {@code minDelta}.
+         *
+         * @param value this epoch's value
+         * @param best the best so far (NaN before the first epoch)
+         * @param minDelta the smallest improvement that counts
+         * @return whether it is an improvement
+         */
+        public boolean improves(double value, double best, double minDelta) {
+            if (Double.isNaN(best)) {
+                return true;
+            }
+            return higherIsBetter ? value > best + minDelta : value < best - minDelta;
+        }
 
         /** {@inheritDoc} */
         @Override

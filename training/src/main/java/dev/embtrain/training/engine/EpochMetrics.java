@@ -40,6 +40,8 @@ public record EpochMetrics(
             case VALID_RMSE -> validRmse();
             case VALID_MAE -> validMae;
             case TRAIN_LOSS -> trainLoss;
+            default -> throw new IllegalArgumentException(metric.yamlName() + " is not measured for ratings; expected one of"
+                    + " valid_mse, valid_rmse, valid_mae, train_loss");
         };
     }
 

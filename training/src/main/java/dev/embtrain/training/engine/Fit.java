@@ -112,7 +112,7 @@ public final class Fit {
             Listener listener) throws java.io.IOException {
         List<EpochMetrics> history = new ArrayList<>();
         int bestEpoch = 0;
-        double best = Double.POSITIVE_INFINITY;
+        double best = Double.NaN;
         int batches = train.batchCount(options.batchSize());
         int step = 0;
         SplittableRandom seeds = new SplittableRandom(options.seed());
@@ -145,7 +145,7 @@ public final class Fit {
                 throw new IllegalStateException("epoch " + epoch + ": " + options.metric().yamlName() + " is " + value
                         + "; training diverged (lower training.optimizer.learning_rate)");
             }
-            boolean improved = value < best - options.minDelta();
+            boolean improved = options.metric().improves(value, best, options.minDelta());
             if (improved) {
                 best = value;
                 bestEpoch = epoch;

@@ -13,6 +13,7 @@ import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigBinder;
 import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.EarlyStoppingConfig;
 import dev.embtrain.training.config.OptimizerConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.config.ScheduleConfig;
@@ -104,6 +105,7 @@ public final class TrainJob {
         } catch (IllegalArgumentException e) {
             throw loaded.error("training.device", e.getMessage());
         }
+        EarlyStoppingConfig.Metric metric = ratingsMetric(training.earlyStopping().metric());
         RatingsData data = RatingsData.load(loaded);
         report.line(describe(data));
         if (data.train().rows() == 0 || data.valid().rows() == 0) {
@@ -163,7 +165,7 @@ public final class TrainJob {
                     }
                 };
                 Fit.Options options = new Fit.Options(training.epochs(), training.batchSize(), config.seed(),
-                        training.earlyStopping().metric(), training.earlyStopping().patience(),
+                        metric, training.earlyStopping().patience(),
                         training.earlyStopping().minDelta(), lr, optimizer);
                 result = Fit.fit(trainer, train, valid, options, epoch -> saveBest(model, modelDir, epoch), csv);
             }
@@ -185,6 +187,16 @@ public final class TrainJob {
             run.commit();
             return new Outcome(target, result, data);
         }
+    }
+
+    private EarlyStoppingConfig.Metric ratingsMetric(EarlyStoppingConfig.Metric metric) {
+        return switch (metric) {
+            case AUTO -> EarlyStoppingConfig.Metric.VALID_MSE;
+            case VALID_MSE, VALID_RMSE, VALID_MAE, TRAIN_LOSS -> metric;
+            default -> throw loaded.error("training.early_stopping.metric", metric.yamlName()
+                    + " is not measured when predicting ratings; expected one of auto, valid_mse, valid_rmse, valid_mae,"
+                    + " train_loss");
+        };
     }
 
     private static String describe(RatingsData data) {

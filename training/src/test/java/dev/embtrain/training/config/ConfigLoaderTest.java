@@ -40,7 +40,7 @@ class ConfigLoaderTest {
         assertEquals(OptimizerConfig.OptimizerType.ADAMW, c.training().optimizer().type());
         assertEquals(List.of(0.9, 0.99), c.training().optimizer().betas());
         assertEquals(ScheduleConfig.ScheduleType.ONE_CYCLE, c.training().schedule().type());
-        assertEquals(EarlyStoppingConfig.Metric.VALID_MSE, c.training().earlyStopping().metric());
+        assertEquals(EarlyStoppingConfig.Metric.AUTO, c.training().earlyStopping().metric());
         assertEquals(List.of("tsv", "npy"), c.export().embeddings());
     }
 
