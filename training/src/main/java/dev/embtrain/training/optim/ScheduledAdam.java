@@ -1,12 +1,15 @@
 package dev.embtrain.training.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.internal.NDArrayEx;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.optimizer.Optimizer;
 
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code adamUpdate}, one call per parameter, with the learning rate, epsilon and bias
  * correction folded in so that it computes exactly
  * {@code w -= lr·wd·w; w -= lr · m̂ / (sqrt(v̂) + eps)}.
+ *
+ * <p>On the CPU the same formula runs as one fused Java loop over the tensors' own memory
+ * (direct buffers that alias PyTorch's storage): weight, both moments and the gradient are read
+ * once and written once, and the gradient is zeroed in the same pass. The native op takes about
+ * fourteen passes and seven temporaries per parameter; for MovieLens 100k at batch 64 the fused
+ * loop halves the optimizer's time, which dominates a step. Other devices use the native op.
  */
 public final class ScheduledAdam extends Optimizer {
 
@@ -31,6 +40,8 @@ public final class ScheduledAdam extends Optimizer {
     private final boolean decoupled;
     private final Map<String, Map<ai.djl.Device, NDArray>> means = new ConcurrentHashMap<>();
     private final Map<String, Map<ai.djl.Device, NDArray>> variances = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> aliasing = new ConcurrentHashMap<>();
+    private final boolean fuse;
 
     private ScheduledAdam(Builder b) {
         super(b);
@@ -39,6 +50,7 @@ public final class ScheduledAdam extends Optimizer {
         this.beta2 = b.beta2;
         this.epsilon = b.epsilon;
         this.decoupled = b.decoupled;
+        this.fuse = b.fuse;
     }
 
     /**
@@ -65,14 +77,94 @@ public final class ScheduledAdam extends Optimizer {
         if (!Float.isFinite(lr) || !Float.isFinite(wd)) {
             throw new IllegalStateException("learning rate or weight decay is not finite: lr=" + lr + ", wd=" + wd);
         }
-        NDList inputs = new NDList(
-                weight,
-                grad,
-                withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike()),
-                withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike()));
+        NDArray mean = withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        NDArray variance = withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        if (fuse && fusible(parameterId, weight, grad, mean, variance)) {
+            fused(buffer(weight), buffer(grad), buffer(mean), buffer(variance), Math.toIntExact(weight.size()),
+                    lr, lrCorrected, wd, b1, eps);
+            return;
+        }
+        NDList inputs = new NDList(weight, grad, mean, variance);
         NDArrayEx ex = weight.getNDArrayInternal();
         ex.adamUpdate(inputs, new NDList(weight), lr, lrCorrected, wd, rescaleGrad, clipGrad, b1, beta2, eps,
                 true, decoupled);
+    }
+
+    /**
+     * The native op's formula in one pass: {@code g = min(rescale·g, clip)} (DJL clamps the maximum
+     * only), L2 or decoupled decay, moments, step, gradient zeroed.
+     */
+    private void fused(FloatBuffer w, FloatBuffer g, FloatBuffer m, FloatBuffer v, int n, float lr,
+            float lrCorrected, float wd, float b1, float eps) {
+        float decay = decoupled ? 1f - lr * wd : 1f;
+        float l2 = decoupled ? 0f : wd;
+        float c1 = 1f - b1;
+        float c2 = 1f - beta2;
+        float rescale = rescaleGrad;
+        boolean clip = clipGrad >= 0;
+        for (int i = 0; i < n; i++) {
+            float wi = w.get(i);
+            float gi = g.get(i) * rescale;
+            if (clip && gi > clipGrad) {
+                gi = clipGrad;
+            }
+            gi += l2 * wi;
+            float mi = m.get(i) * b1 + gi * c1;
+            float vi = v.get(i) * beta2 + gi * gi * c2;
+            m.put(i, mi);
+            v.put(i, vi);
+            g.put(i, 0f);
+            w.put(i, wi * decay - lrCorrected * mi / ((float) Math.sqrt(vi) + eps));
+        }
+    }
+
+    private boolean fusible(String parameterId, NDArray... arrays) {
+        for (NDArray a : arrays) {
+            if (!a.getDevice().equals(Device.cpu()) || a.getDataType() != DataType.FLOAT32
+                    || !a.getShape().equals(arrays[0].getShape())) {
+                return false;
+            }
+        }
+        // A direct buffer aliases the tensor only when it is contiguous; parameters, their
+        // gradients and the moments are, but check once per parameter rather than trust it.
+        return aliasing.computeIfAbsent(parameterId, k -> {
+            for (NDArray a : arrays) {
+                if (!aliases(a)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Returns whether the fused loop updated a parameter.
+     *
+     * @param parameterId the parameter
+     * @return true once the fused loop ran for it
+     */
+    boolean fused(String parameterId) {
+        return fuse && Boolean.TRUE.equals(aliasing.get(parameterId));
+    }
+
+    private static boolean aliases(NDArray a) {
+        if (a.isEmpty()) {
+            return true;
+        }
+        FloatBuffer b = buffer(a);
+        float old = b.get(0);
+        float probe = old == 1f ? 2f : 1f;
+        b.put(0, probe);
+        float seen;
+        try (NDArray first = a.getScalar(new long[a.getShape().dimension()])) {
+            seen = first.toFloatArray()[0];
+        }
+        b.put(0, old);
+        return Float.compare(seen, probe) == 0;
+    }
+
+    private static FloatBuffer buffer(NDArray a) {
+        return a.toByteBuffer(true).asFloatBuffer();
     }
 
     /** Builds a {@link ScheduledAdam}. */
@@ -82,8 +174,21 @@ public final class ScheduledAdam extends Optimizer {
         private float beta2 = 0.99f;
         private float epsilon = 1e-5f;
         private boolean decoupled = true;
+        private boolean fuse = true;
 
         Builder() {}
+
+        /**
+         * Chooses the fused Java loop on the CPU (default) or DJL's native op everywhere; the two
+         * compute the same formula, the choice exists to test that they agree.
+         *
+         * @param fuse false for the native op
+         * @return this builder
+         */
+        Builder optFused(boolean fuse) {
+            this.fuse = fuse;
+            return this;
+        }
 
         /** {@inheritDoc} */
         @Override

@@ -48,7 +48,7 @@ class ScheduledAdamTest {
         }
     }
 
-    private static void check(boolean decoupled) {
+    private static void check(boolean decoupled, boolean fused) {
         float[] beta1 = {0.9f, 0.8f, 0.85f};
         float[][] grads = {{0.5f, 0.5f, -3f}, {-1f, 0f, 2f}, {0.25f, -0.75f, 0f}};
         ScheduledAdam adam = ScheduledAdam.builder()
@@ -58,6 +58,7 @@ class ScheduledAdamTest {
                 .optEpsilon(1e-5f)
                 .optWeightDecays(0.1f)
                 .optDecoupledWeightDecay(decoupled)
+                .optFused(fused)
                 .build();
         Reference ref = new Reference(1, -2, 0.5);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -80,11 +81,56 @@ class ScheduledAdamTest {
 
     @Test
     void matchesFastaiAdamWWithScheduledBeta1() {
-        check(true);
+        check(true, true);
+        check(true, false);
     }
 
     @Test
     void matchesFastaiAdamWithL2() {
-        check(false);
+        check(false, true);
+        check(false, false);
+    }
+
+    /**
+     * On a parameter's own gradient, as training calls it: the fused loop writes through to the
+     * tensors (weights equal the native op's after every step) and leaves the gradient zeroed,
+     * as the native op does, so the next backward pass does not accumulate onto it.
+     */
+    @Test
+    void fusedLoopUpdatesInPlaceLikeTheNativeOp() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray[] w = new NDArray[2];
+            ScheduledAdam[] adam = new ScheduledAdam[2];
+            for (int k = 0; k < 2; k++) {
+                w[k] = manager.arange(12f).reshape(4, 3).div(10f).sub(0.5f);
+                w[k].setRequiresGradient(true);
+                adam[k] = ScheduledAdam.builder()
+                        .setLearningRateTracker(Tracker.fixed(0.05f))
+                        .optWeightDecays(0.1f)
+                        .optFused(k == 0)
+                        .build();
+            }
+            NDArray x = manager.create(new float[] {1f, -2f, 0.5f});
+            for (int step = 1; step <= 4; step++) {
+                for (int k = 0; k < 2; k++) {
+                    try (ai.djl.training.GradientCollector collector =
+                            ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                        // Rows 0 and 2 only: the other rows' gradients are exact zeros, as an
+                        // embedding table's are for the rows a batch did not look up.
+                        NDArray rows = w[k].get("0:3:2");
+                        collector.backward(rows.mul(x).square().sum());
+                    }
+                    try (NDArray g = w[k].getGradient()) {
+                        adam[k].update("w", w[k], g);
+                    }
+                    try (NDArray g = w[k].getGradient()) {
+                        assertArrayEquals(new float[12], g.toFloatArray(), "gradient after step " + step);
+                    }
+                }
+                assertArrayEquals(w[1].toFloatArray(), w[0].toFloatArray(), 1e-6f, "after step " + step);
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(adam[0].fused("w"), "the fused loop ran");
+            org.junit.jupiter.api.Assertions.assertFalse(adam[1].fused("w"), "the native op ran");
+        }
     }
 }
