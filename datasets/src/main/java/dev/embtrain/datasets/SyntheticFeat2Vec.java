@@ -150,13 +150,13 @@ public final class SyntheticFeat2Vec {
         for (int r = 0; r < rows; r++) {
             int id = random.nextInt(IDS);
             // Cholesky factor of [[1, 0.1], [0.1, 1]].
-            double z1 = gaussian(random);
-            double z2 = gaussian(random);
+            double z1 = Normal.draw(random);
+            double z2 = Normal.draw(random);
             double attr1 = z1;
             double attr2 = offDiagonal * z1 + rest * z2;
             double attr3 = random.nextDouble();
-            int item = item(id, 0.5 * gaussian(random));
-            double l = latent(item, id, attr1, attr2, attr3, gaussian(random));
+            int item = item(id, 0.5 * Normal.draw(random));
+            double l = latent(item, id, attr1, attr2, attr3, Normal.draw(random));
             int y = outcome == Outcome.BINARY ? (l > 0 ? 1 : 0) : (int) StrictMath.floor(l);
             values[r] = new int[] {item, id, y};
             attributes[r] = new float[] {(float) attr1, (float) attr2, (float) attr3};
@@ -213,12 +213,5 @@ public final class SyntheticFeat2Vec {
                 + noise
                 - 5;
         return Math.abs(l) >= 10 ? 0 : l;
-    }
-
-    /** One standard normal draw by Box–Muller (written out: nextGaussian's algorithm is unspecified). */
-    private static double gaussian(SplittableRandom random) {
-        double u1 = 1 - random.nextDouble(); // in (0, 1], so the log is finite
-        double u2 = random.nextDouble();
-        return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 }
