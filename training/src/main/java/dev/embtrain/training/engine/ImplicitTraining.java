@@ -19,6 +19,7 @@ import dev.embtrain.models.CategoricalField;
 import dev.embtrain.models.DenseGroup;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.FactorizationMachine;
+import dev.embtrain.training.data.Batches;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.job.Tables;
 import dev.embtrain.training.optim.ScheduledAdam;
@@ -291,7 +292,7 @@ public final class ImplicitTraining implements AutoCloseable {
                 int batches = (n + options.batchSize() - 1) / options.batchSize();
                 for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                     long begin = System.nanoTime();
-                    int[] order = permutation(n, seeds.split());
+                    long[] order = Batches.permutation(n, seeds.split());
                     double lossSum;
                     try (NDManager epochManager = trainer.getManager().newSubManager()) {
                         NDArray total = epochManager.zeros(new Shape());
@@ -404,7 +405,7 @@ public final class ImplicitTraining implements AutoCloseable {
         }
 
         /** Returns {input, labels}: positives of order[from..to) first, then their negatives. */
-        NDList[] make(NDManager manager, int[] order, int from, int to) {
+        NDList[] make(NDManager manager, long[] order, int from, int to) {
             int b = to - from;
             int total = b * (1 + k);
             long[] ids = new long[total * fieldCount];
@@ -412,7 +413,7 @@ public final class ImplicitTraining implements AutoCloseable {
             float[] labels = new float[total];
             float[] offsets = new float[total];
             for (int i = 0; i < b; i++) {
-                int r = order[from + i];
+                int r = (int) order[from + i];
                 int[] positive = sampleRows[r];
                 put(positive, i, ids, dense);
                 labels[i] = 1;
@@ -456,20 +457,6 @@ public final class ImplicitTraining implements AutoCloseable {
             }
             throw new IllegalStateException("a negative equals its positive " + Arrays.toString(positive));
         }
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     /**

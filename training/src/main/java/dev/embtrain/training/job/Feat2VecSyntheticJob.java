@@ -77,8 +77,8 @@ public final class Feat2VecSyntheticJob {
                 }
             }
             Neighbors.Table y = table(tables, "y");
-            float[][] yv = y.vectors();
-            double cosine = cosine(yv[y.labels().indexOf("0")], yv[y.labels().indexOf("1")]);
+            double cosine = Neighbors.nearestAcross(List.of(y), "y", y.labels().indexOf("0"), y.vectors().length)
+                    .stream().filter(n -> n.label().equals("1")).findFirst().orElseThrow().cosine();
             double precision = sameIdClassPrecision(table(tables, "id"));
             out.printf(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share their value mod 10: %.3f"
                     + " (chance 0.082)%n", cosine, precision);
@@ -102,18 +102,6 @@ public final class Feat2VecSyntheticJob {
             }
         }
         return hits / (double) total;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     /**

@@ -92,7 +92,7 @@ class ImplicitTrainingTest {
         Options nce = new Options(3, 4, 0.25, 1, 0, Loss.NCE, 1, 2, 1e-3f, 0f, 0.05f, 5);
         Options ns = new Options(3, 4, 0.25, 1, 0, Loss.NEGATIVE_SAMPLING, 1, 2, 1e-3f, 0f, 0.05f, 5);
         try (NDManager m = NDManager.newBaseManager()) {
-            NDList[] step = ImplicitTraining.Step.of(rows, nce, 11).make(m, new int[] {1, 0}, 0, 2);
+            NDList[] step = ImplicitTraining.Step.of(rows, nce, 11).make(m, new long[] {1, 0}, 0, 2);
             assertEquals(new ai.djl.ndarray.types.Shape(10, 2), step[0].get(0).getShape());
             assertEquals(new ai.djl.ndarray.types.Shape(10, 2), step[0].get(1).getShape());
             long[] ids = step[0].get(0).toLongArray();
@@ -119,7 +119,7 @@ class ImplicitTrainingTest {
                     assertEquals(1, changed, "negative " + j + " of positive " + i);
                 }
             }
-            float[] plain = ImplicitTraining.Step.of(rows, ns, 11).make(m, new int[] {1, 0}, 0, 2)[1].get(1)
+            float[] plain = ImplicitTraining.Step.of(rows, ns, 11).make(m, new long[] {1, 0}, 0, 2)[1].get(1)
                     .toFloatArray();
             assertArrayEquals(new float[10], plain);
         }
