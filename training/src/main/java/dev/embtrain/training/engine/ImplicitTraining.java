@@ -190,6 +190,22 @@ public final class ImplicitTraining implements AutoCloseable {
         }
 
         /**
+         * Returns some of the rows, in the order given (a split's training or validation part).
+         *
+         * @param which row indices
+         * @return those rows
+         */
+        public Rows select(int[] which) {
+            int[][] someIds = new int[which.length][];
+            float[][] someDense = new float[which.length][];
+            for (int i = 0; i < which.length; i++) {
+                someIds[i] = ids[which[i]];
+                someDense[i] = dense[which[i]];
+            }
+            return new Rows(fields, someIds, groups, someDense);
+        }
+
+        /**
          * The synthetic feat2vec rows: fields item, id, y and the group attrs.
          *
          * @param data generated rows
@@ -210,16 +226,22 @@ public final class ImplicitTraining implements AutoCloseable {
      *
      * @param epoch the epoch, from 1
      * @param loss the mean loss over its steps
-     * @param seconds its wall time
+     * @param validLoss the mean loss over the validation rows and negatives drawn for them after
+     *     the epoch; NaN without validation rows
+     * @param seconds the wall time of its training steps
      */
-    public record Epoch(int epoch, double loss, double seconds) {
+    public record Epoch(int epoch, double loss, double validLoss, double seconds) {
         /**
-         * One line for a log: {@code epoch 1  loss 1.2345  2.10 s}.
+         * One line for a log: {@code epoch 1  loss 1.2345  valid_loss 1.1000  2.10 s}, without
+         * the validation loss when there is none.
          *
          * @return the line
          */
         public String describe() {
-            return String.format(Locale.ROOT, "epoch %d  loss %.4f  %.2f s", epoch, loss, seconds);
+            return Double.isNaN(validLoss)
+                    ? String.format(Locale.ROOT, "epoch %d  loss %.4f  %.2f s", epoch, loss, seconds)
+                    : String.format(Locale.ROOT, "epoch %d  loss %.4f  valid_loss %.4f  %.2f s", epoch, loss,
+                            validLoss, seconds);
         }
     }
 
@@ -243,8 +265,27 @@ public final class ImplicitTraining implements AutoCloseable {
      * @return the trained model and its history; close it to free the model
      */
     public static ImplicitTraining train(Rows rows, Options options) {
+        return train(rows, null, options);
+    }
+
+    /**
+     * Trains a factorization machine on the rows and, after each epoch, scores held-out
+     * positives against negatives drawn for them, as feat2vec's notebook does with a second
+     * sampler over its validation rows (value counts from those rows, new negatives every epoch).
+     *
+     * @param rows the positives
+     * @param valid held-out positives with the same fields, vocabularies and groups, or null
+     * @param options how
+     * @return the trained model and its history; close it to free the model
+     * @throws IllegalArgumentException when {@code valid} has other fields or groups
+     */
+    public static ImplicitTraining train(Rows rows, Rows valid, Options options) {
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(options, "options");
+        if (valid != null && (!valid.fields().equals(rows.fields()) || !valid.groups().equals(rows.groups()))) {
+            throw new IllegalArgumentException("the validation rows must have the training rows' fields, vocabularies"
+                    + " and groups");
+        }
         int n = rows.ids().length;
         int fieldCount = rows.fields().size();
         int groupCount = rows.groups().size();
@@ -263,6 +304,8 @@ public final class ImplicitTraining implements AutoCloseable {
 
         SplittableRandom seeds = new SplittableRandom(options.seed());
         Step step = Step.of(rows, options, seeds.nextLong());
+        // Its own stream, so that adding validation rows leaves the training draws as they were.
+        Step validStep = valid == null ? null : Step.of(valid, options, new SplittableRandom(~options.seed()).nextLong());
 
         Engine.getInstance().setRandomSeed((int) options.seed());
         FactorizationMachine block = builder.build();
@@ -322,13 +365,36 @@ public final class ImplicitTraining implements AutoCloseable {
                         throw new IllegalStateException("epoch " + epoch + ": the loss is " + mean
                                 + "; training diverged (lower the learning rate)");
                     }
-                    history.add(new Epoch(epoch, mean, (System.nanoTime() - begin) / 1e9));
+                    double seconds = (System.nanoTime() - begin) / 1e9;
+                    double validLoss = validStep == null ? Double.NaN
+                            : validate(trainer, loss, validStep, valid.ids().length, options.batchSize());
+                    history.add(new Epoch(epoch, mean, validLoss, seconds));
                 }
             }
             return new ImplicitTraining(model, block, rows, history);
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /** The mean loss over batches of the validation rows in order, with fresh negatives. */
+    private static double validate(Trainer trainer, ImplicitLoss loss, Step step, int n, int batchSize) {
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int batches = (n + batchSize - 1) / batchSize;
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDArray total = manager.zeros(new Shape());
+            for (int b = 0; b < batches; b++) {
+                int from = b * batchSize;
+                try (NDManager stepManager = manager.newSubManager()) {
+                    NDList[] inputAndLabels = step.make(stepManager, order, from, Math.min(n, from + batchSize));
+                    total.addi(loss.evaluate(inputAndLabels[1], trainer.evaluate(inputAndLabels[0])));
+                }
+            }
+            return total.getFloat() / batches;
         }
     }
 

@@ -152,6 +152,11 @@ class ImplicitTrainingTest {
         assertEquals("implicit training needs at least two fields or groups to interact, found 1",
                 assertThrows(IllegalArgumentException.class,
                         () -> new Rows(List.of(item), new int[][] {{1}}, List.of(), new float[][] {{}})).getMessage());
+        Rows synthetic = Rows.of(SyntheticFeat2Vec.generate(20, Outcome.BINARY, 1));
+        Rows other = Rows.of(SyntheticFeat2Vec.generate(20, Outcome.FLOOR, 1));
+        assertEquals("the validation rows must have the training rows' fields, vocabularies and groups",
+                assertThrows(IllegalArgumentException.class, () -> ImplicitTraining.train(synthetic, other,
+                        small(Loss.NCE, 1))).getMessage());
         ImplicitTraining.Field user = new ImplicitTraining.Field("user", Vocabulary.build(List.of("u")));
         assertEquals("row 1 has 1 ids, expected 2", assertThrows(IllegalArgumentException.class,
                 () -> new Rows(List.of(item, user), new int[][] {{1, 1}, {2}}, List.of(), new float[][] {{}, {}}))
