@@ -1,6 +1,9 @@
 package dev.embtrain.training.job;
 
+import dev.embtrain.datasets.Split;
+import dev.embtrain.datasets.Splits;
 import dev.embtrain.datasets.SyntheticFeat2Vec;
+import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.engine.ImplicitTraining;
 import dev.embtrain.training.export.Neighbors;
 import java.io.PrintStream;
@@ -55,11 +58,45 @@ public final class Feat2VecSyntheticJob {
      */
     public static Report run(int rows, long generatorSeed, ImplicitTraining.Options options, int k, PrintStream out) {
         SyntheticFeat2Vec.Data data = SyntheticFeat2Vec.generate(rows, SyntheticFeat2Vec.Outcome.BINARY, generatorSeed);
-        out.printf(Locale.ROOT, "data     synthetic-feat2vec: %,d rows, fields %s, dense group %s %s%n", rows,
+        describe(data, out);
+        return train(ImplicitTraining.Rows.of(data), null, options, k, out);
+    }
+
+    /**
+     * Generates the data a {@code synthetic-feat2vec} dataset section describes, holds out its
+     * validation rows, trains on the others and prints what {@link #run(int, long,
+     * ImplicitTraining.Options, int, PrintStream)} prints, with a validation loss per epoch.
+     * This is what a {@code factorization-machine} model with {@code objective: implicit} runs
+     * on this dataset, its options mapped onto {@code options}.
+     *
+     * @param dataset the dataset section
+     * @param options how to train
+     * @param k neighbours to print per query
+     * @param out where to print
+     * @return the figures
+     */
+    public static Report run(SyntheticFeat2VecConfig dataset, ImplicitTraining.Options options, int k,
+            PrintStream out) {
+        SyntheticFeat2Vec.Data data = SyntheticFeat2Vec.generate(dataset.rows(), dataset.outcome(),
+                dataset.generatorSeed());
+        describe(data, out);
+        Split split = Splits.random(data.rows(), dataset.split().validation(), dataset.split().seed());
+        out.printf(Locale.ROOT, "split    %,d training, %,d validation rows%n", split.train().length,
+                split.valid().length);
+        ImplicitTraining.Rows all = ImplicitTraining.Rows.of(data);
+        return train(all.select(split.train()), all.select(split.valid()), options, k, out);
+    }
+
+    private static void describe(SyntheticFeat2Vec.Data data, PrintStream out) {
+        out.printf(Locale.ROOT, "data     synthetic-feat2vec: %,d rows, fields %s, dense group %s %s%n", data.rows(),
                 SyntheticFeat2Vec.FIELDS, SyntheticFeat2Vec.DENSE_GROUP, SyntheticFeat2Vec.ATTRIBUTES);
+    }
+
+    private static Report train(ImplicitTraining.Rows rows, ImplicitTraining.Rows valid,
+            ImplicitTraining.Options options, int k, PrintStream out) {
         out.println("options  " + options);
         long begin = System.nanoTime();
-        try (ImplicitTraining t = ImplicitTraining.train(ImplicitTraining.Rows.of(data), options)) {
+        try (ImplicitTraining t = ImplicitTraining.train(rows, valid, options)) {
             t.history().forEach(e -> out.println(e.describe()));
             out.printf(Locale.ROOT, "trained  in %.1f s%n", (System.nanoTime() - begin) / 1e9);
             List<Neighbors.Table> tables = t.tables();

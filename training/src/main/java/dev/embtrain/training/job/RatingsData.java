@@ -12,6 +12,7 @@ import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.DatasetConfig;
 import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.SplitConfig;
+import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,6 +95,10 @@ public record RatingsData(
                     s.users(), s.items(), s.ratings(), s.factors(), s.noise(), s.generatorSeed()), s.path());
             floor = OptionalDouble.of(r.noiseFloorMse());
             table = MovieLens.read(r.dir(), key);
+        } else if (dataset instanceof SyntheticFeat2VecConfig) {
+            throw loaded.error("dataset.type", "synthetic-feat2vec rows have no ratings: they train with the"
+                    + " factorization-machine model's objective: implicit, which embtrain train does not run yet"
+                    + " (Feat2VecSyntheticJob does)");
         } else {
             throw new IllegalStateException("no reader for " + dataset.type());
         }
