@@ -55,6 +55,12 @@ import java.util.SplittableRandom;
  * unconditional value probability: neither the field's probability (NCE conditions on the
  * field) nor the sampler's rejection of the positive's own value enters it.
  *
+ * <p>Where it differs from feat2vec's {@code ImplicitSampler}: there the k negatives of a row
+ * all replace the same field, here each negative picks its own; there a replacement may equal
+ * the value it replaces (a "negative" identical to its positive), here it never does; and the
+ * optimizer is {@link ScheduledAdam} with TensorFlow's β2 and ε, ε added to the debiased root
+ * rather than TensorFlow's placement.
+ *
  * <p>Deterministic for a seed on one CPU: the engine's initialisation, the shuffle of every
  * epoch and the sampler are all seeded from it. Every NDArray of a step lives in a sub-manager
  * closed at the end of the step.

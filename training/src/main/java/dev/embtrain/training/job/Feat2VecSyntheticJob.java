@@ -3,6 +3,7 @@ package dev.embtrain.training.job;
 import dev.embtrain.datasets.Split;
 import dev.embtrain.datasets.Splits;
 import dev.embtrain.datasets.SyntheticFeat2Vec;
+import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.engine.ImplicitTraining;
 import dev.embtrain.training.export.Neighbors;
@@ -21,11 +22,11 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp 'training/target/embtrain.jar:training/target/lib/*' dev.embtrain.training.job.Feat2VecSyntheticJob \
- *     [rows] [epochs] [factors]
+ *     [rows] [epochs] [factors] [validation]
  * </pre>
  *
- * (defaults: the notebook's 100,000 rows, 8 epochs, 100 factors; every other setting is
- * {@link ImplicitTraining.Options#feat2vec()}).
+ * (defaults: the notebook's 100,000 rows, 8 epochs, 100 factors, no validation rows; every
+ * other setting is {@link ImplicitTraining.Options#feat2vec()}).
  */
 public final class Feat2VecSyntheticJob {
 
@@ -144,7 +145,7 @@ public final class Feat2VecSyntheticJob {
     /**
      * Runs the notebook's example.
      *
-     * @param args optional rows, epochs and factors
+     * @param args optional rows, epochs, factors and a validation fraction to hold out
      */
     public static void main(String[] args) {
         ImplicitTraining.Options d = ImplicitTraining.Options.feat2vec();
@@ -154,6 +155,12 @@ public final class Feat2VecSyntheticJob {
         ImplicitTraining.Options options = new ImplicitTraining.Options(factors, d.negatives(), d.fieldExponent(),
                 d.valueExponent(), d.valueBias(), d.loss(), epochs, d.batchSize(), d.learningRate(), d.weightDecay(),
                 d.initStd(), d.seed());
-        run(rows, 1, options, 5, System.out);
+        if (args.length > 3) {
+            // As the notebook: hold out a fraction of the rows and report their loss every epoch.
+            SplitConfig split = new SplitConfig(SplitConfig.SplitType.RANDOM, Double.parseDouble(args[3]), 42);
+            run(new SyntheticFeat2VecConfig(rows, SyntheticFeat2Vec.Outcome.BINARY, 1, split), options, 5, System.out);
+        } else {
+            run(rows, 1, options, 5, System.out);
+        }
     }
 }
