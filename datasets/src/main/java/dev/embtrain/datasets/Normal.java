@@ -1,8 +1,11 @@
 package dev.embtrain.datasets;
 
+import java.util.SplittableRandom;
+
 /**
  * The standard normal distribution function and the error function, accurate to about
- * 1e-15, for the exact noise floor of {@link SyntheticMovieLens}.
+ * 1e-15, for the exact noise floor of {@link SyntheticMovieLens}; and standard normal draws
+ * for the synthetic generators.
  *
  * <p>Uses the everywhere-convergent series erf(x) = 2/√π · e^(−x²) · Σ (2x²)^n · x /
  * (1·3·…·(2n+1)) (Abramowitz–Stegun 7.1.6). All its terms are positive, so nothing cancels
@@ -16,6 +19,17 @@ final class Normal {
     private static final double SQRT_HALF = StrictMath.sqrt(0.5);
 
     private Normal() {}
+
+    /**
+     * One standard normal draw by Box–Muller. Written out rather than
+     * {@code RandomGenerator.nextGaussian()} because that algorithm is not specified and
+     * could change between JDKs, breaking byte-identical output.
+     */
+    static double draw(SplittableRandom random) {
+        double u1 = 1 - random.nextDouble(); // in (0, 1], so the log is finite
+        double u2 = random.nextDouble();
+        return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
+    }
 
     /** The error function. */
     static double erf(double x) {

@@ -289,7 +289,7 @@ public final class SyntheticMovieLens {
             StringBuilder line = new StringBuilder(40);
             for (int row = 0; row < n; row++) {
                 double x = latent(offset + logits[row]);
-                double noisy = x + spec.noise() * gaussian(noiseRandom);
+                double noisy = x + spec.noise() * Normal.draw(noiseRandom);
                 int rating = (int) Math.max(1, Math.min(5, Math.floor(noisy + 0.5)));
                 floorSum += ratingVariance(x, spec.noise());
                 long timestamp = FIRST_TIMESTAMP + 13L * row + noiseRandom.nextInt(13);
@@ -413,20 +413,9 @@ public final class SyntheticMovieLens {
     private static double[] gaussians(SplittableRandom random, int n, double std) {
         double[] values = new double[n];
         for (int k = 0; k < n; k++) {
-            values[k] = std * gaussian(random);
+            values[k] = std * Normal.draw(random);
         }
         return values;
-    }
-
-    /**
-     * One standard normal draw by Box–Muller. Written out rather than
-     * {@code RandomGenerator.nextGaussian()} because that algorithm is not specified and
-     * could change between JDKs, breaking byte-identical output.
-     */
-    private static double gaussian(SplittableRandom random) {
-        double u1 = 1 - random.nextDouble(); // in (0, 1], so the log is finite
-        double u2 = random.nextDouble();
-        return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 
     private static void writeItems(Path file, int items, SplittableRandom random) throws IOException {

@@ -218,7 +218,8 @@ public final class Main {
                 .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
                         .desc("a run directory written by embtrain train").build())
                 .addOption(Option.builder().longOpt("table").hasArg().argName("NAME")
-                        .desc("the table to search (default item); a run lists its tables on error").build())
+                        .desc("the table to search (default item), or all: every table as wide as the query's,"
+                                + " queried as table:label; a run lists its tables on error").build())
                 .addOption(Option.builder().longOpt("query").hasArg().argName("LABEL").required()
                         .desc("the row's label, e.g. a movie title or a user id").build())
                 .addOption(Option.builder("k").hasArg().argName("N").desc("how many neighbours (default 10)").build())
@@ -227,7 +228,8 @@ public final class Main {
             help("neighbors --run DIR --query LABEL [--table NAME] [-k N]",
                     "Prints the rows most cosine-similar to one row of a trained embedding table.", options,
                     "Example: ./embtrain neighbors --run runs/movielens-dot-bias --table item"
-                            + " --query \"Star Wars (1977)\" -k 10");
+                            + " --query \"Star Wars (1977)\" -k 10\nAcross tables: ./embtrain neighbors --run"
+                            + " runs/movielens-dot-bias --table all --query \"item:Star Wars (1977)\"");
             return 0;
         }
         CommandLine cl = new DefaultParser().parse(options, args);
@@ -241,6 +243,9 @@ public final class Main {
             throw new UsageException("neighbors: -k must be > 0, found " + k);
         }
         String table = cl.getOptionValue("table", "item");
+        if (table.equals(ALL_TABLES)) {
+            return neighborsAcrossTables(Path.of(cl.getOptionValue("run")), cl.getOptionValue("query"), k);
+        }
         try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")))) {
             float[][] vectors;
             List<String> labels;
@@ -263,6 +268,36 @@ public final class Main {
             out.println("nearest to \"" + labels.get(query) + "\" in table " + table + " (cosine similarity):");
             for (Neighbors.Neighbor n : found) {
                 out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.label()));
+            }
+        }
+        return 0;
+    }
+
+    /** The --table value that searches every table as wide as the query's (feat2vec's kNN over all values). */
+    static final String ALL_TABLES = "all";
+
+    private int neighborsAcrossTables(Path dir, String query, int k) throws Exception {
+        try (SavedRun run = SavedRun.open(dir)) {
+            List<Neighbors.Table> all = run.searchTables();
+            int[] at;
+            try {
+                at = Neighbors.findQualifiedLabel(all, query);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("neighbors: " + e.getMessage());
+            }
+            Neighbors.Table home = all.get(at[0]);
+            // Tables of other widths live in other spaces (fastai's rule sizes user and item apart).
+            int width = home.vectors()[0].length;
+            List<Neighbors.Table> same = all.stream().filter(t -> t.vectors()[0].length == width).toList();
+            if (at[1] == 0 && home.exclude().contains(0)) {
+                throw new UsageException("neighbors: row 0 of table " + home.name() + " is the unknown slot;"
+                        + " query a trained value");
+            }
+            List<Neighbors.TableNeighbor> found = Neighbors.nearestAcross(same, home.name(), at[1], k);
+            out.println("nearest to \"" + home.name() + ":" + home.labels().get(at[1]) + "\" in tables "
+                    + same.stream().map(Neighbors.Table::name).toList() + " (cosine similarity):");
+            for (Neighbors.TableNeighbor n : found) {
+                out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.qualifiedLabel()));
             }
         }
         return 0;

@@ -168,6 +168,8 @@ public final class ConfigBinder {
             throw error(child(path, "type"),
                     "expected one of " + variants.keySet() + ", found " + describe(typeNode), typeNode);
         }
+        // Recorded so that a later error about the type itself (a job that cannot run it) cites its line.
+        locations.put(child(path, "type"), where(typeNode));
         return bindRecord(rc, map, path, "type");
     }
 

@@ -182,7 +182,7 @@ public final class Batches implements AutoCloseable {
      * @param rng the source of randomness
      * @return the permutation
      */
-    static long[] permutation(int n, SplittableRandom rng) {
+    public static long[] permutation(int n, SplittableRandom rng) {
         long[] p = new long[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

@@ -4,6 +4,7 @@ import dev.embtrain.training.metrics.TopK;
 import dev.embtrain.training.text.EditDistance;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -103,6 +104,157 @@ public final class Neighbors {
             result.add(new Neighbor(i, labels.get(i), best.scores()[r]));
         }
         return result;
+    }
+
+    /**
+     * One embedding table taking part in a search across tables.
+     *
+     * @param name the table's name, which prefixes its labels: {@code name:label}
+     * @param vectors its rows, N × D
+     * @param labels one label per row
+     * @param exclude rows never returned nor queried (a vocabulary's unknown row 0, say)
+     */
+    public record Table(String name, float[][] vectors, List<String> labels, Set<Integer> exclude) {
+        /** Checks the parts; the rows themselves are checked by the search. */
+        public Table {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(vectors, "vectors");
+            Objects.requireNonNull(labels, "labels");
+            exclude = Set.copyOf(exclude);
+            if (labels.size() != vectors.length) {
+                throw new IllegalArgumentException("table " + name + " has " + labels.size() + " labels for "
+                        + vectors.length + " vectors");
+            }
+        }
+    }
+
+    /**
+     * One neighbour found across tables: the table it is in, its row there, its label and its
+     * cosine similarity to the query.
+     */
+    public record TableNeighbor(String table, int row, String label, double cosine) {
+        /** The label prefixed with its table, {@code table:label}, as the search labels rows. */
+        public String qualifiedLabel() {
+            return table + ":" + label;
+        }
+    }
+
+    /**
+     * Returns the {@code k} rows of all the tables together most similar to row {@code query}
+     * of table {@code table}: feat2vec's search over every feature value, where an id's
+     * neighbours may be an item, an outcome or a real-valued attribute. The tables are searched
+     * as one matrix, rows in the order of {@code tables} then of each table, so ties break as
+     * in {@link #nearest}; each table's {@code exclude} rows and the query are left out.
+     *
+     * @param tables the tables, all of the same width D
+     * @param table the name of the query's table
+     * @param query the query's row in it
+     * @param k how many neighbours
+     * @return the neighbours, best first
+     * @throws IllegalArgumentException when the tables are empty, two share a name, their
+     *     widths differ, {@code table} is not one of them, {@code query} is out of range or
+     *     excluded, or {@code k <= 0}
+     */
+    public static List<TableNeighbor> nearestAcross(List<Table> tables, String table, int query, int k) {
+        Objects.requireNonNull(tables, "tables");
+        Objects.requireNonNull(table, "table");
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("no tables to search");
+        }
+        int total = 0;
+        int width = -1;
+        String first = null;
+        int queryRow = -1;
+        Set<String> names = new HashSet<>();
+        for (Table t : tables) {
+            if (!names.add(t.name())) {
+                throw new IllegalArgumentException("two tables are named " + t.name());
+            }
+            for (float[] row : t.vectors()) {
+                if (row == null) {
+                    continue; // reported by nearest with the row's index
+                }
+                if (width < 0) {
+                    width = row.length;
+                    first = t.name();
+                } else if (row.length != width) {
+                    throw new IllegalArgumentException("tables of different widths cannot be searched together: "
+                            + first + " has " + width + " columns, " + t.name() + " " + row.length);
+                }
+                break;
+            }
+            if (t.name().equals(table)) {
+                if (query < 0 || query >= t.vectors().length) {
+                    throw new IllegalArgumentException("query must be a row index in [0, " + t.vectors().length
+                            + ") of table " + table + ", found " + query);
+                }
+                if (t.exclude().contains(query)) {
+                    throw new IllegalArgumentException("row " + query + " of table " + table
+                            + " is excluded from the search, so it cannot be queried");
+                }
+                queryRow = total + query;
+            }
+            total += t.vectors().length;
+        }
+        if (queryRow < 0) {
+            throw new IllegalArgumentException("no table \"" + table + "\" among " + names(tables));
+        }
+        float[][] vectors = new float[total][];
+        List<String> labels = new ArrayList<>(total);
+        String[] owner = new String[total];
+        int[] rowOf = new int[total];
+        Set<Integer> exclude = new HashSet<>();
+        int at = 0;
+        for (Table t : tables) {
+            for (int i = 0; i < t.vectors().length; i++) {
+                vectors[at] = t.vectors()[i];
+                labels.add(t.labels().get(i));
+                owner[at] = t.name();
+                rowOf[at] = i;
+                if (t.exclude().contains(i)) {
+                    exclude.add(at);
+                }
+                at++;
+            }
+        }
+        List<TableNeighbor> result = new ArrayList<>();
+        for (Neighbor n : nearest(vectors, labels, queryRow, k, exclude)) {
+            result.add(new TableNeighbor(owner[n.index()], rowOf[n.index()], n.label(), n.cosine()));
+        }
+        return result;
+    }
+
+    /**
+     * Finds a row by its qualified label {@code table:label} (the label matched as
+     * {@link #findLabel(List, String, String)} does). Labels may hold colons themselves (film
+     * titles do), so the table is the longest table name that the query starts with, followed
+     * by a colon.
+     *
+     * @param tables the tables
+     * @param query {@code table:label}
+     * @return {@code {table index, row}}
+     * @throws IllegalArgumentException when no table prefixes the query, or the table has no
+     *     such label (with the closest labels)
+     */
+    public static int[] findQualifiedLabel(List<Table> tables, String query) {
+        Objects.requireNonNull(query, "query");
+        int best = -1;
+        for (int t = 0; t < tables.size(); t++) {
+            String prefix = tables.get(t).name() + ":";
+            if (query.startsWith(prefix) && (best < 0 || prefix.length() > tables.get(best).name().length() + 1)) {
+                best = t;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("\"" + query + "\" does not name a table: write table:label with a"
+                    + " table among " + names(tables));
+        }
+        Table t = tables.get(best);
+        return new int[] {best, findLabel(t.labels(), query.substring(t.name().length() + 1), t.name())};
+    }
+
+    private static List<String> names(List<Table> tables) {
+        return tables.stream().map(Table::name).toList();
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.embtrain.training.config.DatasetConfig;
 import dev.embtrain.training.config.LabelConfig;
 import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.SplitConfig;
+import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,6 +115,10 @@ public record RatingsData(
             floor = OptionalDouble.of(r.noiseFloorMse());
             dir = r.dir();
             table = MovieLens.read(dir, key);
+        } else if (dataset instanceof SyntheticFeat2VecConfig) {
+            throw loaded.error("dataset.type", "synthetic-feat2vec rows have no ratings: they train with the"
+                    + " factorization-machine model's objective: implicit, which embtrain train does not run yet"
+                    + " (Feat2VecSyntheticJob does)");
         } else {
             throw new IllegalStateException("no reader for " + dataset.type());
         }

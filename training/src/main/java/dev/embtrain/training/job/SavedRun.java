@@ -11,15 +11,18 @@ import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.engine.Task;
+import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.metrics.BinaryMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A finished run read back from its directory: the resolved config, the vocabularies and the
@@ -227,6 +230,27 @@ public final class SavedRun implements AutoCloseable {
             return RunFiles.bucketLabels(c.size());
         }
         return schema.vocabulary(field).tokens();
+    }
+
+    /**
+     * Returns the tables a search across tables can use: those with more than one column
+     * (cosine between one-number rows is only their sign), labelled as {@link #labels} labels
+     * them; a table indexed by a vocabulary has its unknown row 0 excluded.
+     *
+     * @return the tables, in the model's order
+     * @throws IOException when a labels file cannot be read
+     */
+    public List<Neighbors.Table> searchTables() throws IOException {
+        List<Neighbors.Table> result = new ArrayList<>();
+        for (EmbeddingTable t : tables()) {
+            float[][] vectors = table(t.name());
+            if (vectors.length == 0 || vectors[0].length < 2) {
+                continue;
+            }
+            Set<Integer> exclude = vocabularies.containsKey(t.vocabulary()) ? Set.of(0) : Set.of();
+            result.add(new Neighbors.Table(t.name(), vectors, labels(t.name()), exclude));
+        }
+        return result;
     }
 
     private EmbeddingTable find(String name) {

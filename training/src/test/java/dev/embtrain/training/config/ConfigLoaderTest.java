@@ -72,7 +72,7 @@ class ConfigLoaderTest {
     void unknownVariantListsTheTypes() {
         assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep], found \"dot-product\" (x.yaml:6)",
                 error(MINIMAL.replace("type: dot-product-bias", "type: dot-product")));
-        assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens]"
+        assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, synthetic-feat2vec]"
                 + " (x.yaml:3)", error(MINIMAL.replace("  type: movielens\n", "")));
     }
 
