@@ -5,6 +5,7 @@ import dev.embtrain.training.config.ConfigException;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.engine.EpochMetrics;
 import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.job.Feat2VecJob;
 import dev.embtrain.training.job.SavedRun;
 import dev.embtrain.training.job.TrainJob;
 import java.io.PrintStream;
@@ -193,6 +194,11 @@ public final class Main {
         Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
         ConsoleProgress progress = new ConsoleProgress(out, err,
                 loaded.config().training().progress() && System.console() != null, loaded.config().training().epochs());
+        if (Feat2VecJob.handles(loaded.config())) {
+            Feat2VecJob.Outcome f2v = new Feat2VecJob(loaded, runDir, cl.hasOption("overwrite"), out).run();
+            out.println("run      " + f2v.runDir());
+            return 0;
+        }
         TrainJob job = new TrainJob(loaded, runDir, cl.hasOption("overwrite"), progress, out::println);
         TrainJob.Outcome outcome = job.run();
         EpochMetrics best = outcome.fit().best();
@@ -243,6 +249,10 @@ public final class Main {
             throw new UsageException("neighbors: -k must be > 0, found " + k);
         }
         String table = cl.getOptionValue("table", "item");
+        List<Neighbors.Table> exported = Feat2VecJob.savedTables(Path.of(cl.getOptionValue("run")));
+        if (exported != null) {
+            return neighborsIn(exported, table, cl.getOptionValue("query"), k);
+        }
         if (table.equals(ALL_TABLES)) {
             return neighborsAcrossTables(Path.of(cl.getOptionValue("run")), cl.getOptionValue("query"), k);
         }
@@ -276,29 +286,43 @@ public final class Main {
     /** The --table value that searches every table as wide as the query's (feat2vec's kNN over all values). */
     static final String ALL_TABLES = "all";
 
+    /** Neighbours among tables read from a run's exports (feat2vec runs keep no rebuildable model). */
+    private int neighborsIn(List<Neighbors.Table> tables, String table, String query, int k) {
+        if (table.equals(ALL_TABLES)) {
+            return printAcrossTables(tables, query, k);
+        }
+        Neighbors.Table t = tables.stream().filter(x -> x.name().equals(table)).findFirst().orElseThrow(() ->
+                new UsageException("neighbors: no table \"" + table + "\"; the run has "
+                        + tables.stream().map(Neighbors.Table::name).toList()));
+        return printAcrossTables(List.of(t), table + ":" + query, k);
+    }
+
     private int neighborsAcrossTables(Path dir, String query, int k) throws Exception {
         try (SavedRun run = SavedRun.open(dir)) {
-            List<Neighbors.Table> all = run.searchTables();
-            int[] at;
-            try {
-                at = Neighbors.findQualifiedLabel(all, query);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("neighbors: " + e.getMessage());
-            }
-            Neighbors.Table home = all.get(at[0]);
-            // Tables of other widths live in other spaces (fastai's rule sizes user and item apart).
-            int width = home.vectors()[0].length;
-            List<Neighbors.Table> same = all.stream().filter(t -> t.vectors()[0].length == width).toList();
-            if (at[1] == 0 && home.exclude().contains(0)) {
-                throw new UsageException("neighbors: row 0 of table " + home.name() + " is the unknown slot;"
-                        + " query a trained value");
-            }
-            List<Neighbors.TableNeighbor> found = Neighbors.nearestAcross(same, home.name(), at[1], k);
-            out.println("nearest to \"" + home.name() + ":" + home.labels().get(at[1]) + "\" in tables "
-                    + same.stream().map(Neighbors.Table::name).toList() + " (cosine similarity):");
-            for (Neighbors.TableNeighbor n : found) {
-                out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.qualifiedLabel()));
-            }
+            return printAcrossTables(run.searchTables(), query, k);
+        }
+    }
+
+    private int printAcrossTables(List<Neighbors.Table> all, String query, int k) {
+        int[] at;
+        try {
+            at = Neighbors.findQualifiedLabel(all, query);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("neighbors: " + e.getMessage());
+        }
+        Neighbors.Table home = all.get(at[0]);
+        // Tables of other widths live in other spaces (fastai's rule sizes user and item apart).
+        int width = home.vectors()[0].length;
+        List<Neighbors.Table> same = all.stream().filter(t -> t.vectors()[0].length == width).toList();
+        if (at[1] == 0 && home.exclude().contains(0)) {
+            throw new UsageException("neighbors: row 0 of table " + home.name() + " is the unknown slot;"
+                    + " query a trained value");
+        }
+        List<Neighbors.TableNeighbor> found = Neighbors.nearestAcross(same, home.name(), at[1], k);
+        out.println("nearest to \"" + home.name() + ":" + home.labels().get(at[1]) + "\" in tables "
+                + same.stream().map(Neighbors.Table::name).toList() + " (cosine similarity):");
+        for (Neighbors.TableNeighbor n : found) {
+            out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.qualifiedLabel()));
         }
         return 0;
     }

@@ -60,7 +60,11 @@ public final class Feat2VecSyntheticJob {
     public static Report run(int rows, long generatorSeed, ImplicitTraining.Options options, int k, PrintStream out) {
         SyntheticFeat2Vec.Data data = SyntheticFeat2Vec.generate(rows, SyntheticFeat2Vec.Outcome.BINARY, generatorSeed);
         describe(data, out);
-        return train(ImplicitTraining.Rows.of(data), null, options, k, out);
+        try {
+            return train(ImplicitTraining.Rows.of(data), null, options, k, out, tables -> { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -78,6 +82,38 @@ public final class Feat2VecSyntheticJob {
      */
     public static Report run(SyntheticFeat2VecConfig dataset, ImplicitTraining.Options options, int k,
             PrintStream out) {
+        try {
+            return run(dataset, options, k, out, tables -> { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Receives the trained tables before the model is freed. */
+    public interface TablesSink {
+        /**
+         * Takes the tables.
+         *
+         * @param tables every field's embedding and the dense group's projection
+         * @throws java.io.IOException when writing them fails
+         */
+        void accept(List<Neighbors.Table> tables) throws java.io.IOException;
+    }
+
+    /**
+     * As {@link #run(SyntheticFeat2VecConfig, ImplicitTraining.Options, int, PrintStream)}, handing
+     * the trained tables to {@code sink} (to export them) before the model is freed.
+     *
+     * @param dataset the dataset section
+     * @param options how to train
+     * @param k neighbours to print per query
+     * @param out where to print
+     * @param sink receives the tables
+     * @return the figures
+     * @throws java.io.IOException when the sink fails
+     */
+    public static Report run(SyntheticFeat2VecConfig dataset, ImplicitTraining.Options options, int k,
+            PrintStream out, TablesSink sink) throws java.io.IOException {
         SyntheticFeat2Vec.Data data = SyntheticFeat2Vec.generate(dataset.rows(), dataset.outcome(),
                 dataset.generatorSeed());
         describe(data, out);
@@ -85,7 +121,7 @@ public final class Feat2VecSyntheticJob {
         out.printf(Locale.ROOT, "split    %,d training, %,d validation rows%n", split.train().length,
                 split.valid().length);
         ImplicitTraining.Rows all = ImplicitTraining.Rows.of(data);
-        return train(all.select(split.train()), all.select(split.valid()), options, k, out);
+        return train(all.select(split.train()), all.select(split.valid()), options, k, out, sink);
     }
 
     private static void describe(SyntheticFeat2Vec.Data data, PrintStream out) {
@@ -94,13 +130,14 @@ public final class Feat2VecSyntheticJob {
     }
 
     private static Report train(ImplicitTraining.Rows rows, ImplicitTraining.Rows valid,
-            ImplicitTraining.Options options, int k, PrintStream out) {
+            ImplicitTraining.Options options, int k, PrintStream out, TablesSink sink) throws java.io.IOException {
         out.println("options  " + options);
         long begin = System.nanoTime();
         try (ImplicitTraining t = ImplicitTraining.train(rows, valid, options)) {
             t.history().forEach(e -> out.println(e.describe()));
             out.printf(Locale.ROOT, "trained  in %.1f s%n", (System.nanoTime() - begin) / 1e9);
             List<Neighbors.Table> tables = t.tables();
+            sink.accept(tables);
             String nearestToY0 = null;
             for (String query : QUERIES) {
                 int[] at = Neighbors.findQualifiedLabel(tables, query);

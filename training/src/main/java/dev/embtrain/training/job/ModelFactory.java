@@ -81,8 +81,8 @@ public final class ModelFactory {
         boolean binaryLabel = schema.spec().label().binary();
         if (config instanceof FactorizationMachineConfig fm
                 && fm.objective() == FactorizationMachineConfig.Objective.IMPLICIT) {
-            throw new Mismatch("model.objective", "implicit (feat2vec negative sampling) is declared but not yet wired"
-                    + " to a training loop; use regression or binary");
+            throw new Mismatch("model.objective", "implicit (feat2vec negative sampling) trains on dataset.type"
+                    + " synthetic-feat2vec; on ratings use regression or binary");
         }
         Task task = task(config);
         if (config instanceof FactorizationMachineConfig || config instanceof WideAndDeepConfig) {

@@ -116,9 +116,8 @@ public record RatingsData(
             dir = r.dir();
             table = MovieLens.read(dir, key);
         } else if (dataset instanceof SyntheticFeat2VecConfig) {
-            throw loaded.error("dataset.type", "synthetic-feat2vec rows have no ratings: they train with the"
-                    + " factorization-machine model's objective: implicit, which embtrain train does not run yet"
-                    + " (Feat2VecSyntheticJob does)");
+            throw loaded.error("dataset.type", "synthetic-feat2vec rows have no ratings: train them with"
+                    + " model.type: factorization-machine and objective: implicit");
         } else {
             throw new IllegalStateException("no reader for " + dataset.type());
         }

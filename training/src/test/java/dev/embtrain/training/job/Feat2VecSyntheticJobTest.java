@@ -1,5 +1,7 @@
 package dev.embtrain.training.job;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,18 +78,62 @@ class Feat2VecSyntheticJobTest {
                 report.history().toString());
     }
 
+    private static int train(Path config, Path runDir, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8)).run(new String[] {"train", config.toString(), "--run-dir", runDir.toString()});
+    }
+
     @Test
-    void embtrainTrainSaysWhereTheseRowsTrain(@TempDir Path tmp) throws Exception {
+    void embtrainTrainRefusesModelsThatCannotTrainOnPositivesAlone(@TempDir Path tmp) throws Exception {
         Path config = Files.writeString(tmp.resolve("f.yaml"),
                 "name: f2v\ndataset:\n  type: synthetic-feat2vec\nmodel:\n  type: dot-product-bias\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] {"train", config.toString(), "--run-dir", tmp.resolve("run").toString()});
-        assertEquals(2, status);
-        assertEquals("embtrain: dataset.type: synthetic-feat2vec rows have no ratings: they train with the"
-                + " factorization-machine model's objective: implicit, which embtrain train does not run yet"
-                + " (Feat2VecSyntheticJob does) (" + config + ":3)\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, train(config, tmp.resolve("run"), new ByteArrayOutputStream(), err));
+        assertEquals("embtrain: model.type: dot-product-bias does not train on synthetic-feat2vec rows; use"
+                + " factorization-machine with objective: implicit (" + config + ":5)\n",
+                err.toString(StandardCharsets.UTF_8));
+        Path binary = Files.writeString(tmp.resolve("b.yaml"), "name: f2v\ndataset:\n  type: synthetic-feat2vec\n"
+                + "model:\n  type: factorization-machine\n  objective: binary\n");
+        err.reset();
+        assertEquals(2, train(binary, tmp.resolve("run"), new ByteArrayOutputStream(), err));
+        assertEquals("embtrain: model.objective: binary needs labels, and synthetic-feat2vec rows are positives"
+                + " only; use objective: implicit (" + binary + ":6)\n", err.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(tmp.resolve("run")));
+    }
+
+    /**
+     * The shipped config, shrunk to test size, through {@code embtrain train}: the run directory
+     * holds every table, and {@code neighbors --table all} finds y_1 nearest to y_0 as the job did.
+     */
+    @Test
+    void embtrainTrainWritesARunWhoseTablesNeighborsSearches(@TempDir Path tmp) throws Exception {
+        Path shipped = Path.of("..", "configs", "feat2vec-synthetic.yaml");
+        String yaml = Files.readString(shipped).replace("rows: 100000", "rows: 5000").replace("factors: 100", "factors: 16")
+                .replace("epochs: 8", "epochs: 5").replace("batch_size: 2000", "batch_size: 250")
+                .replace("learning_rate: 1.0e-3", "learning_rate: 5.0e-3");
+        Path config = Files.writeString(tmp.resolve("f.yaml"), yaml);
+        Path run = tmp.resolve("run");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, train(config, run, out, err), err.toString(StandardCharsets.UTF_8));
+        for (String table : List.of("item", "id", "y", "attrs")) {
+            assertTrue(Files.isRegularFile(run.resolve("embeddings").resolve(table + ".npy")), table);
+        }
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals("epoch,train_loss,valid_loss,seconds", metrics.get(0));
+        assertEquals(6, metrics.size());
+        String resolved = Files.readString(run.resolve("config.yaml"));
+        assertTrue(resolved.contains("nearest_to_y0: y:1"), resolved);
+        double cosine = Double.parseDouble(resolved.replaceAll("(?s).*cosine_y0_y1: ([0-9.]+).*", "$1"));
+        assertTrue(cosine >= 0.9, "cos(y_0, y_1) " + cosine);
+
+        out.reset();
+        assertEquals(0, new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8)).run(new String[] {"neighbors", "--run", run.toString(), "--table", "all",
+                        "--query", "y:0", "-k", "1"}), err.toString(StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("y:1"), printed);
+        assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "%.4f", cosine)), printed + " vs " + cosine);
     }
 
     @Test
