@@ -200,7 +200,9 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
                 int[] cols = wideHolder[0];
                 v = new float[cols.length];
                 for (int k = 0; k < cols.length; k++) {
-                    v[k] = parseFloat(f[cols[k]], column + "_" + k, number);
+                    String text = f[cols[k]];
+                    v[k] = text.isEmpty() ? parseFloat(text, column + "_" + k, number)
+                            : parseFloat(text, 0, text.length(), column + "_" + k, number);
                 }
             }
             sink.add(f[rid[0]], v, number);
@@ -267,10 +269,22 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
             if (n == buffer.length) {
                 buffer = java.util.Arrays.copyOf(buffer, n * 2);
             }
-            buffer[n] = parseFloat(s.substring(start, i), column + "[" + n + "]", line);
+            buffer[n] = parseFloat(s, start, i, column + "[" + n + "]", line);
             n++;
         }
         return n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n);
+    }
+
+    private float parseFloat(String s, int start, int end, String what, long line) {
+        char last = s.charAt(end - 1);
+        if (Character.isDigit(last) || last == '.') {
+            try {
+                return DecimalFloats.parse(s, start, end);
+            } catch (NumberFormatException e) {
+                // fall through to the checks below for the message
+            }
+        }
+        return parseFloat(s.substring(start, end), what, line);
     }
 
     private float parseFloat(String s, String what, long line) {
