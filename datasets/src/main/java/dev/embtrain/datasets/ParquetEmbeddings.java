@@ -203,7 +203,7 @@ final class ParquetEmbeddings {
         return c;
     }
 
-    /** Supplies the rows to write. */
+    /** Supplies the rows to write; each method is called once per row, in row order. */
     interface RowSource {
         /** Returns the id of row i. */
         String id(long i);
