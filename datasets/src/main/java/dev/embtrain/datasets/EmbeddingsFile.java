@@ -202,8 +202,8 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
                 v = new float[cols.length];
                 for (int k = 0; k < cols.length; k++) {
                     String text = f[cols[k]];
-                    v[k] = text.isEmpty() ? parseFloat(text, column + "_" + k, number)
-                            : parseFloat(text, 0, text.length(), column + "_" + k, number);
+                    v[k] = text.isEmpty() ? parseFloat(text, label(k, true), number)
+                            : parseFloat(text, 0, text.length(), k, true, number);
                 }
             }
             sink.add(f[rid[0]], v, number);
@@ -270,13 +270,18 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
             if (n == buffer.length) {
                 buffer = java.util.Arrays.copyOf(buffer, n * 2);
             }
-            buffer[n] = parseFloat(s, start, i, column + "[" + n + "]", line);
+            buffer[n] = parseFloat(s, start, i, n, false, line);
             n++;
         }
         return n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n);
     }
 
-    private float parseFloat(String s, int start, int end, String what, long line) {
+    /**
+     * Parses component {@code index} of a vector; the name used in errors ({@code v[3]} for a
+     * packed column, {@code v_3} for a wide one) is built only when there is an error, since
+     * this runs 512 times a line.
+     */
+    private float parseFloat(String s, int start, int end, int index, boolean wide, long line) {
         char last = s.charAt(end - 1);
         if (Character.isDigit(last) || last == '.') {
             try {
@@ -285,7 +290,11 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
                 // fall through to the checks below for the message
             }
         }
-        return parseFloat(s.substring(start, end), what, line);
+        return parseFloat(s.substring(start, end), label(index, wide), line);
+    }
+
+    private String label(int index, boolean wide) {
+        return wide ? column + "_" + index : column + "[" + index + "]";
     }
 
     private float parseFloat(String s, String what, long line) {
