@@ -29,7 +29,11 @@ import org.apache.commons.csv.CSVFormat;
  *   <li>{@code .parquet}: a column {@code rid} (string, or 32/64-bit integer written in decimal)
  *       and a column {@code column} that is a list of float or double (the standard three-level
  *       LIST, as pandas/pyarrow write it, or a legacy repeated field). Any codec Parquet-MR
- *       reads (uncompressed, snappy, gzip, zstd, lz4_raw).
+ *       reads (uncompressed, snappy, gzip, zstd, lz4_raw). Parquet-MR reads a whole row group's
+ *       column chunk into memory before decoding it, so memory is bounded by the largest row
+ *       group, not by the file: write big files in row groups of at most about 100,000 rows
+ *       of 512 floats ({@code pq.write_table(t, f, row_group_size=100_000)}; pyarrow's default
+ *       of 1,048,576 rows makes a 1,000,000 × 512 file a single 2 GB row group).
  *   <li>{@code .npy}: a 2-D little-endian float32 or float64 C-order array (rows × W), with the
  *       ids in a separate CSV file {@code ids} that has a {@code rid} column and one row per
  *       array row, in the same order (the ids are read first and held, one string per row).
