@@ -33,7 +33,8 @@ import java.util.Set;
  * embeddings. With no embedded fields, dense values and no hidden layers it is plain logistic
  * (or linear) regression over the dense values.
  *
- * <p>Shapes: B = batch, F = categorical columns (crosses included, in builder order), G = dense
+ * <p>Shapes: B = batch, F = categorical id columns (crosses included, in builder order; a bag
+ * field spans its {@code slots} columns), G = dense
  * width, D = Σ embedding widths + G, H = hidden widths. Input {@code NDList{int64 [B, F],
  * float32 [B, G]}} (the second only when G &gt; 0; with F = 0 the first is {@code [B, 0]});
  * output {@code NDList{float32 [B]}}. Parameters {@code <field>_wide [n, 1]} for every column
@@ -51,6 +52,7 @@ public final class WideAndDeep extends ScoreBlock {
     private final float lo;
     private final float hi;
     private final List<NDIndex> columns = new ArrayList<>();
+    private final int idWidth;
     private final List<Parameter> wideWeights = new ArrayList<>();
     private final Parameter wideBias;
     private final List<Integer> embeddedColumns = new ArrayList<>();
@@ -65,11 +67,15 @@ public final class WideAndDeep extends ScoreBlock {
         lo = b.lo;
         hi = b.hi;
         int width = denseWidth;
+        int start = 0;
         for (int f = 0; f < fields.size(); f++) {
             Field field = fields.get(f);
-            columns.add(new NDIndex().addAllDim().addIndices(f));
+            columns.add(field.slots() == 1 ? new NDIndex().addAllDim().addIndices(start)
+                    : new NDIndex().addAllDim().addSliceDim(start, start + field.slots()));
+            start += field.slots();
             wideWeights.add(addParameter(Layers.table(field.name() + "_wide", field.vocabularySize(), 1, Initializer.ZEROS)));
         }
+        idWidth = start;
         wideBias = addParameter(Parameter.builder().setName("wide_bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(1)).optInitializer(Initializer.ZEROS).build());
         NormalInitializer init = new NormalInitializer(b.initStd);
@@ -107,7 +113,15 @@ public final class WideAndDeep extends ScoreBlock {
         NDArray wide = store.getValue(wideBias, device, training);
         for (int f = 0; f < fields.size(); f++) {
             column[f] = ids.get(columns.get(f));
-            wide = wide.add(Layers.lookup(column[f], store.getValue(wideWeights.get(f), device, training)));
+            NDArray weights = Layers.lookup(column[f], store.getValue(wideWeights.get(f), device, training));
+            if (fields.get(f).slots() > 1) {
+                // A bag of buckets [B, S]: the sum of its weights, padding (0) left out; the mask
+                // is a constant, so no Java number enters the differentiated graph.
+                NDArray zero = ids.getManager().zeros(new Shape(), ids.getDataType(), device);
+                NDArray present = column[f].gt(zero).toType(weights.getDataType(), false);
+                weights = weights.reshape(present.getShape()).mul(present).sum(new int[] {1}, true);
+            }
+            wide = wide.add(weights);
         }
         NDList deepInputs = new NDList();
         for (int e = 0; e < embeddings.size(); e++) {
@@ -126,8 +140,8 @@ public final class WideAndDeep extends ScoreBlock {
     // A batch with the wrong number of columns would otherwise read the wrong fields silently.
     private void checkInputs(NDArray ids, NDList inputs) {
         Shape shape = ids.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != fields.size()) {
-            throw new IllegalArgumentException("expected categorical ids [B, " + fields.size() + "] for "
+        if (shape.dimension() != 2 || shape.get(1) != idWidth) {
+            throw new IllegalArgumentException("expected categorical ids [B, " + idWidth + "] for "
                     + fieldNames() + ", found " + shape);
         }
         if (denseWidth > 0) {
@@ -204,8 +218,22 @@ public final class WideAndDeep extends ScoreBlock {
      * @param vocabularySize rows of its tables, unknown slot included (a cross: buckets + 1)
      * @param embeddingWidth the width of its embedding in the deep part; 0 = wide only (usual
      *     for a cross)
+     * @param slots how many consecutive id columns it spans: 1, or a bag of ids (a cross with
+     *     genres gives one bucket per genre) whose wide weights are summed, id 0 being padding
+     *     that contributes nothing; a bag is wide only
      */
-    public record Field(String name, int vocabularySize, int embeddingWidth) {
+    public record Field(String name, int vocabularySize, int embeddingWidth, int slots) {
+        /**
+         * One single-valued column.
+         *
+         * @param name the field's name
+         * @param vocabularySize rows of its tables
+         * @param embeddingWidth its embedding width, 0 = wide only
+         */
+        public Field(String name, int vocabularySize, int embeddingWidth) {
+            this(name, vocabularySize, embeddingWidth, 1);
+        }
+
         /**
          * Checks one column.
          *
@@ -223,6 +251,13 @@ public final class WideAndDeep extends ScoreBlock {
             if (embeddingWidth < 0) {
                 throw new IllegalArgumentException("field \"" + name
                         + "\": embedding width must be >= 0 (0 = wide only), found " + embeddingWidth);
+            }
+            if (slots < 1) {
+                throw new IllegalArgumentException("field \"" + name + "\": slots must be >= 1, found " + slots);
+            }
+            if (slots > 1 && embeddingWidth > 0) {
+                throw new IllegalArgumentException("field \"" + name + "\": a bag of " + slots
+                        + " slots is wide only, so its embedding width must be 0, found " + embeddingWidth);
             }
         }
     }

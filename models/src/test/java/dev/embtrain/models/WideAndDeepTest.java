@@ -224,4 +224,41 @@ class WideAndDeepTest {
     private static String message(Runnable r) {
         return assertThrows(IllegalArgumentException.class, r::run).getMessage();
     }
+
+    @Test
+    void aBagOfCrossBucketsSumsItsWideWeightsAndPaddingCountsForNothing() {
+        // user (3 rows, width 1) and a user x genres bag of 2 slots (4 buckets + unknown/padding), no hidden layers.
+        WideAndDeep b = WideAndDeep.builder()
+                .setFields(List.of(new Field("user", 3, 1), new Field("user_x_genres", 5, 0, 2)))
+                .optLayers(List.of())
+                .build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            b.initialize(manager, DataType.FLOAT32, new Shape(3, 3));
+            var p = b.getParameters();
+            p.get("user_wide").getArray().set(new float[] {0, 0.1f, -0.2f});
+            // Row 0 is padding: its 7 must never reach the logit.
+            p.get("user_x_genres_wide").getArray().set(new float[] {7, 1, 2, 3, 4});
+            p.get("wide_bias").getArray().set(new float[] {0.5f});
+            p.get("user").getArray().set(new float[] {0, 1, 2});
+            p.get("01mlp_01Linear_weight").getArray().set(new float[] {1});
+            p.get("01mlp_01Linear_bias").getArray().set(new float[] {0});
+            // (user 1, buckets 2 and 3): 0.5 + 0.1 + 2 + 3 + deep 1 = 6.6
+            // (user 2, bucket 4, padding): 0.5 - 0.2 + 4 + deep 2 = 6.3
+            // (unknown user, no buckets): 0.5 + 0 + deep 0 = 0.5
+            NDList input = new NDList(manager.create(new long[] {1, 2, 3, 2, 4, 0, 0, 0, 0}, new Shape(3, 3)));
+            assertArrayEquals(new float[] {6.6f, 6.3f, 0.5f}, forward(b, manager, input), 1e-5f);
+
+            NDArray wide = p.get("user_x_genres_wide").getArray();
+            wide.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray out = b.forward(new ParameterStore(manager, false), input, true).head();
+                collector.backward(out.sum());
+            }
+            // One count per use of a bucket; the padding row gets none.
+            assertArrayEquals(new float[] {0, 0, 1, 1, 1}, wide.getGradient().toFloatArray());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> new Field("user_x_genres", 5, 3, 2));
+        assertEquals("field \"user_x_genres\": a bag of 2 slots is wide only, so its embedding width must be 0,"
+                + " found 3", e.getMessage());
+    }
 }

@@ -50,12 +50,18 @@ final class ConsoleProgress implements Fit.Listener {
             err.flush();
         }
         if (!headerPrinted) {
-            out.println("epoch  train_loss  valid_mse  valid_rmse  valid_mae   seconds  samples/s");
+            StringBuilder header = new StringBuilder("epoch  train_loss");
+            for (String name : m.task().metrics()) {
+                header.append("  ").append(String.format(Locale.ROOT, "%" + Math.max(9, name.length()) + "s", name));
+            }
+            out.println(header.append("   seconds  samples/s"));
             headerPrinted = true;
         }
-        out.println(String.format(Locale.ROOT, "%5d  %10.4f  %9.4f  %10.4f  %9.4f  %8.2f  %9.0f%s", m.epoch(),
-                m.trainLoss(), m.validMse(), m.validRmse(), m.validMae(), m.seconds(), m.samplesPerSecond(),
-                best ? "  *" : ""));
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%5d  %10.4f", m.epoch(), m.trainLoss()));
+        m.valid().forEach((name, v) -> row.append("  ")
+                .append(String.format(Locale.ROOT, "%" + Math.max(9, name.length()) + ".4f", v)));
+        out.println(row.append(String.format(Locale.ROOT, "  %8.2f  %9.0f%s", m.seconds(), m.samplesPerSecond(),
+                best ? "  *" : "")));
         out.flush();
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.commons.cli.CommandLine;
@@ -195,10 +196,13 @@ public final class Main {
         TrainJob job = new TrainJob(loaded, runDir, cl.hasOption("overwrite"), progress, out::println);
         TrainJob.Outcome outcome = job.run();
         EpochMetrics best = outcome.fit().best();
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT,
-                "best epoch %d of %d: valid_mse %.4f, valid_rmse %.4f, valid_mae %.4f", best.epoch(),
-                outcome.fit().history().size(), best.validMse(), best.validRmse(), best.validMae()));
-        outcome.data().noiseFloor().ifPresent(f -> summary.append(String.format(Locale.ROOT,
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "best epoch %d of %d: ", best.epoch(),
+                outcome.fit().history().size()));
+        int n = 0;
+        for (Map.Entry<String, Double> m : best.valid().entrySet()) {
+            summary.append(n++ == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", m.getKey(), m.getValue()));
+        }
+        (outcome.data().binary() ? java.util.OptionalDouble.empty() : outcome.data().noiseFloor()).ifPresent(f -> summary.append(String.format(Locale.ROOT,
                 "%nnoise floor %.4f: valid_mse is %.3fx the best any model can do", f, best.validMse() / f)));
         if (outcome.fit().stoppedEarly()) {
             summary.append(String.format("%nstopped early: no improvement for %d epochs",
@@ -281,9 +285,11 @@ public final class Main {
         CommandLine cl = new DefaultParser().parse(options, args);
         String[] sets = cl.getOptionValues("set");
         try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")), sets == null ? List.of() : List.of(sets))) {
-            double[] r = run.evaluate();
-            out.println(String.format(Locale.ROOT, "valid_mse %.6f, valid_rmse %.6f, valid_mae %.6f on %,d validation"
-                    + " ratings", r[0], Math.sqrt(r[0]), r[1], (long) r[2]));
+            SavedRun.Evaluation r = run.evaluate();
+            StringBuilder line = new StringBuilder();
+            r.metrics().forEach((k, v) -> line.append(line.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.6f", k, v)));
+            out.println(line + String.format(Locale.ROOT, " on %,d validation ratings", (long) r.rows()));
         }
         return 0;
     }
@@ -339,8 +345,8 @@ public final class Main {
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         List<String> rows = new java.util.ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "%-28s %6s %6s %9s %12s %10s %11s %10s", "config", "batch", "epochs",
-                "epoch1_s", "later_epoch_s", "samples/s", "final_mse", "best_mse"));
+        rows.add(String.format(Locale.ROOT, "%-34s %6s %6s %9s %12s %10s %-16s %10s %10s", "config", "batch", "epochs",
+                "epoch1_s", "later_epoch_s", "samples/s", "metric", "final", "best"));
         Path scratch = java.nio.file.Files.createTempDirectory("embtrain-benchmark");
         try {
             for (ConfigLoader.Loaded loaded : configs) {
@@ -351,9 +357,10 @@ public final class Main {
                 double later = h.size() < 2 ? h.get(0).seconds()
                         : h.subList(1, h.size()).stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
                 double samples = o.data().train().rows() / later;
-                String row = String.format(Locale.ROOT, "%-28s %6d %6d %9.2f %12.2f %10.0f %11.4f %10.4f",
+                String metric = h.get(0).task().metrics().get(0);
+                String row = String.format(Locale.ROOT, "%-34s %6d %6d %9.2f %12.2f %10.0f %-16s %10.4f %10.4f",
                         loaded.config().name(), loaded.config().training().batchSize(), h.size(), h.get(0).seconds(),
-                        later, samples, h.get(h.size() - 1).validMse(), o.fit().best().validMse());
+                        later, samples, metric, h.get(h.size() - 1).main(), o.fit().best().main());
                 rows.add(row);
                 out.println(row);
             }

@@ -2,6 +2,7 @@ package dev.embtrain.training.config;
 
 import dev.embtrain.datasets.ItemKey;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A MovieLens directory: ml-100k, ml-1m or an ml-latest/ml-25m CSV folder, told apart by the
@@ -11,6 +12,9 @@ import java.nio.file.Path;
  * @param itemKey whether items are keyed by movie id or by title
  * @param split how ratings are split
  * @param download fetch the official zip into the directory's parent when it is missing
+ * @param features the fields to encode
+ * @param crosses hashed crosses of those fields
+ * @param label the label
  */
 @Doc("Ratings from a MovieLens directory (ml-100k, ml-1m, ml-latest, ml-25m), detected from its files.")
 public record MovieLensConfig(
@@ -20,7 +24,13 @@ public record MovieLensConfig(
         @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,
         @Doc("Download the official GroupLens zip when the directory is missing; the directory's name picks it"
                         + " (ml-100k, ml-1m, ml-latest-small, ml-25m) and its SHA-256 is checked.")
-                @Default("false") boolean download)
+                @Default("false") boolean download,
+        @Doc("Fields to encode, by name: user, item and the side features age (bucketed), gender, occupation,"
+                        + " zip_prefix, genres (a bag) and year, where the data has them.")
+                @Default("[user, item]") List<String> features,
+        @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, genres], buckets: 10000}].")
+                @Default("[]") List<CrossConfig> crosses,
+        @Doc("What is predicted: the rating or a binary rating >= threshold.") @Default("{}") LabelConfig label)
         implements DatasetConfig {
 
     /** Validates the section. */
@@ -28,5 +38,7 @@ public record MovieLensConfig(
         if (path == null) {
             throw new ConfigValueException("path", "required key is missing");
         }
+        features = List.copyOf(features);
+        crosses = List.copyOf(crosses);
     }
 }

@@ -2,6 +2,7 @@ package dev.embtrain.training.config;
 
 import dev.embtrain.datasets.ItemKey;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Ratings generated in the ml-100k format from a latent-factor model with known noise, so that
@@ -16,6 +17,9 @@ import java.nio.file.Path;
  * @param generatorSeed the generator's seed
  * @param itemKey whether items are keyed by id or by title
  * @param split how ratings are split
+ * @param features the fields to encode
+ * @param crosses hashed crosses of those fields
+ * @param label the label
  */
 @Doc("MovieLens-format ratings generated from a latent-factor model with known noise; no download.")
 public record SyntheticMovieLensConfig(
@@ -29,7 +33,13 @@ public record SyntheticMovieLensConfig(
                 @Default("0.8") double noise,
         @Doc("Seed of the generator (the run's seed drives training).") @Default("42") long generatorSeed,
         @Doc("Key items by id or by title.") @Default("id") ItemKey itemKey,
-        @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split)
+        @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,
+        @Doc("Fields to encode, by name: user, item and the side features age (bucketed), gender, occupation,"
+                        + " zip_prefix, genres (a bag) and year, where the data has them.")
+                @Default("[user, item]") List<String> features,
+        @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, genres], buckets: 10000}].")
+                @Default("[]") List<CrossConfig> crosses,
+        @Doc("What is predicted: the rating or a binary rating >= threshold.") @Default("{}") LabelConfig label)
         implements DatasetConfig {
 
     /** Validates the section. */
@@ -37,6 +47,8 @@ public record SyntheticMovieLensConfig(
         if (path == null) {
             throw new ConfigValueException("path", "required key is missing");
         }
+        features = List.copyOf(features);
+        crosses = List.copyOf(crosses);
         Check.positive("users", users);
         Check.positive("items", items);
         Check.positive("ratings", ratings);

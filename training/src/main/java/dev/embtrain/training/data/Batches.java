@@ -13,8 +13,10 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * One split's rows held on the training device as two arrays, categorical ids {@code int64 [N, F]}
- * and labels {@code float32 [N]}, cut into {@link Batch}es by slicing.
+ * One split's rows held on the training device as categorical ids {@code int64 [N, F]}, dense
+ * values {@code float32 [N, G]} (only when G &gt; 0) and labels {@code float32 [N]}, cut into
+ * {@link Batch}es by slicing. A batch's data is {@code NDList{ids [B, F]}} or, with dense
+ * values, {@code NDList{ids [B, F], dense [B, G]}}, the input layout of every model here.
  *
  * <p>Why not DJL's {@code ArrayDataset}: it builds each batch by stacking one small NDArray per
  * row, about a hundred native calls for a batch of 64, which costs more than the training step
@@ -25,11 +27,12 @@ public final class Batches implements AutoCloseable {
 
     private final NDManager manager;
     private final NDArray features;
+    private final NDArray dense;
     private final NDArray labels;
     private final int rows;
 
     /**
-     * Copies a split onto a device.
+     * Copies a split of ids alone onto a device.
      *
      * @param parent the manager whose child will own the arrays
      * @param device the device
@@ -38,13 +41,34 @@ public final class Batches implements AutoCloseable {
      * @param labels one label per row
      */
     public Batches(NDManager parent, Device device, long[] ids, int fields, float[] labels) {
+        this(parent, device, ids, fields, new float[0], 0, labels);
+    }
+
+    /**
+     * Copies a split onto a device.
+     *
+     * @param parent the manager whose child will own the arrays
+     * @param device the device
+     * @param ids row-major ids, {@code rows * fields} of them
+     * @param fields F, the number of id columns
+     * @param dense row-major dense values, {@code rows * denseWidth} of them
+     * @param denseWidth G, 0 for none
+     * @param labels one label per row
+     */
+    public Batches(NDManager parent, Device device, long[] ids, int fields, float[] dense, int denseWidth,
+            float[] labels) {
         if (ids.length != (long) labels.length * fields) {
             throw new IllegalArgumentException(
                     "ids hold " + ids.length + " values, expected " + labels.length + " rows x " + fields + " fields");
         }
+        if (dense.length != (long) labels.length * denseWidth) {
+            throw new IllegalArgumentException("dense values hold " + dense.length + ", expected " + labels.length
+                    + " rows x " + denseWidth + " columns");
+        }
         this.manager = parent.newSubManager(device);
         this.rows = labels.length;
         this.features = manager.create(ids, new Shape(rows, fields));
+        this.dense = denseWidth == 0 ? null : manager.create(dense, new Shape(rows, denseWidth));
         this.labels = manager.create(labels);
     }
 
@@ -89,6 +113,7 @@ public final class Batches implements AutoCloseable {
     public final class Epoch implements Iterator<Batch>, AutoCloseable {
         private final NDManager epochManager;
         private final NDArray x;
+        private final NDArray d;
         private final NDArray y;
         private final int batchSize;
         private int start;
@@ -101,11 +126,16 @@ public final class Batches implements AutoCloseable {
             this.epochManager = manager.newSubManager();
             if (shuffle == null) {
                 x = features;
+                d = dense;
                 y = labels;
             } else {
                 NDArray order = epochManager.create(permutation(rows, shuffle));
                 x = features.get(order);
                 y = labels.get(order);
+                d = dense == null ? null : dense.get(order);
+                if (d != null) {
+                    d.attach(epochManager);
+                }
                 x.attach(epochManager);
                 y.attach(epochManager);
             }
@@ -131,7 +161,8 @@ public final class Batches implements AutoCloseable {
             long number = start / batchSize + 1;
             NDIndex slice = new NDIndex().addSliceDim(start, end);
             NDManager batchManager = epochManager.newSubManager();
-            Batch batch = new Batch(batchManager, new NDList(x.get(slice)), new NDList(y.get(slice)),
+            NDList data = d == null ? new NDList(x.get(slice)) : new NDList(x.get(slice), d.get(slice));
+            Batch batch = new Batch(batchManager, data, new NDList(y.get(slice)),
                     end - start, Batchifier.STACK, Batchifier.STACK, number, batchCount(batchSize));
             start = end;
             return batch;

@@ -11,7 +11,10 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.embtrain.training.config.EarlyStoppingConfig;
 import dev.embtrain.training.data.Batches;
+import dev.embtrain.training.metrics.BinaryMetrics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -61,6 +64,7 @@ public final class Fit {
     /**
      * What the loop needs besides the trainer and data.
      *
+     * @param task regression or binary: which validation metrics are computed
      * @param epochs the most epochs to run
      * @param batchSize training rows per step
      * @param seed seeds the shuffle of every epoch
@@ -71,7 +75,7 @@ public final class Fit {
      * @param optimizer the trainer's optimizer, called directly on a single device
      */
     public record Options(
-            int epochs, int batchSize, long seed, EarlyStoppingConfig.Metric metric, int patience,
+            Task task, int epochs, int batchSize, long seed, EarlyStoppingConfig.Metric metric, int patience,
             double minDelta, Tracker learningRate, Optimizer optimizer) {}
 
     /**
@@ -136,9 +140,9 @@ public final class Fit {
                 lossSum = lossTotal.getFloat();
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
-            double[] errors = evaluate(trainer, valid);
-            EpochMetrics m = new EpochMetrics(epoch, lossSum / batches, errors[0], errors[1], seconds,
-                    train.rows() / seconds, options.learningRate().getNewValue(step));
+            EpochMetrics m = new EpochMetrics(epoch, lossSum / batches, options.task(),
+                    evaluate(trainer, valid, options.task()), seconds, train.rows() / seconds,
+                    options.learningRate().getNewValue(step));
             history.add(m);
             double value = m.value(options.metric());
             if (!Double.isFinite(value)) {
@@ -186,26 +190,69 @@ public final class Fit {
     }
 
     /**
-     * Computes validation MSE and MAE with the model in inference mode.
+     * Computes the task's validation metrics with the model in inference mode: MSE, RMSE and MAE
+     * of the predictions; or AUC of the logits (only their order matters), log loss of
+     * σ(logit) and accuracy at σ(logit) &gt;= 0.5 against 0/1 labels.
      *
      * @param trainer the trainer
      * @param valid the validation rows
-     * @return {@code {mse, mae}}
+     * @param task the task
+     * @return the metrics by name, as {@link Task#metrics()}
      */
-    public static double[] evaluate(Trainer trainer, Batches valid) {
-        try (NDManager scope = trainer.getManager().newSubManager();
-                Batches.Epoch all = valid.epoch(EVAL_BATCH, null)) {
-            NDArray sse = scope.zeros(new ai.djl.ndarray.types.Shape());
-            NDArray sae = scope.zeros(new ai.djl.ndarray.types.Shape());
+    public static Map<String, Double> evaluate(Trainer trainer, Batches valid, Task task) {
+        float[][] scored = scores(trainer, valid);
+        float[] pred = scored[0];
+        float[] labels = scored[1];
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (task == Task.REGRESSION) {
+            double sse = 0;
+            double sae = 0;
+            for (int i = 0; i < pred.length; i++) {
+                double d = (double) pred[i] - labels[i];
+                sse += d * d;
+                sae += Math.abs(d);
+            }
+            out.put("valid_mse", sse / pred.length);
+            out.put("valid_rmse", Math.sqrt(sse / pred.length));
+            out.put("valid_mae", sae / pred.length);
+            return out;
+        }
+        double[] logits = new double[pred.length];
+        double[] probabilities = new double[pred.length];
+        int[] y = new int[pred.length];
+        for (int i = 0; i < pred.length; i++) {
+            logits[i] = pred[i];
+            probabilities[i] = BinaryMetrics.sigmoid(pred[i]);
+            y[i] = labels[i] >= 0.5f ? 1 : 0;
+        }
+        out.put("valid_auc", BinaryMetrics.auc(logits, y));
+        out.put("valid_log_loss", BinaryMetrics.logLossFromLogits(logits, y));
+        out.put("valid_accuracy", BinaryMetrics.accuracy(probabilities, y, 0.5));
+        return out;
+    }
+
+    /**
+     * Scores every validation row in inference mode.
+     *
+     * @param trainer the trainer
+     * @param valid the rows, in order
+     * @return {@code {predictions, labels}}
+     */
+    public static float[][] scores(Trainer trainer, Batches valid) {
+        float[] pred = new float[valid.rows()];
+        float[] labels = new float[valid.rows()];
+        int at = 0;
+        try (Batches.Epoch all = valid.epoch(EVAL_BATCH, null)) {
             while (all.hasNext()) {
                 try (Batch batch = all.next()) {
-                    NDArray pred = trainer.evaluate(batch.getData()).head();
-                    NDArray diff = pred.sub(batch.getLabels().head().reshape(pred.getShape()));
-                    sse.addi(diff.square().sum().toDevice(sse.getDevice(), false));
-                    sae.addi(diff.abs().sum().toDevice(sae.getDevice(), false));
+                    float[] p = trainer.evaluate(batch.getData()).head().toFloatArray();
+                    float[] l = batch.getLabels().head().toFloatArray();
+                    System.arraycopy(p, 0, pred, at, p.length);
+                    System.arraycopy(l, 0, labels, at, l.length);
+                    at += p.length;
                 }
             }
-            return new double[] {sse.getFloat() / valid.rows(), sae.getFloat() / valid.rows()};
         }
+        return new float[][] {pred, labels};
     }
 }

@@ -1,61 +1,76 @@
 package dev.embtrain.training.job;
 
+import dev.embtrain.datasets.FeatureSchema;
+import dev.embtrain.datasets.FeatureSpec;
+import dev.embtrain.datasets.HashedCross;
 import dev.embtrain.datasets.ItemKey;
 import dev.embtrain.datasets.MovieLens;
 import dev.embtrain.datasets.MovieLensDownload;
+import dev.embtrain.datasets.MovieLensFeatures;
 import dev.embtrain.datasets.RatingsTable;
 import dev.embtrain.datasets.Split;
 import dev.embtrain.datasets.Splits;
 import dev.embtrain.datasets.SyntheticMovieLens;
 import dev.embtrain.datasets.Vocabulary;
 import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.CrossConfig;
 import dev.embtrain.training.config.DatasetConfig;
+import dev.embtrain.training.config.LabelConfig;
 import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * A ratings dataset read, split and encoded for training: vocabularies built from the training
- * split alone (index 0 = unknown), and both splits as id matrices over the fields
- * {@code [user, item]}.
+ * A ratings dataset read, split and encoded for training: a {@link FeatureSchema} frozen on the
+ * training split (vocabularies with index 0 = unknown, crosses, bags) and both splits encoded
+ * with it, ids {@code [rows, F]} and dense values {@code [rows, G]}.
  *
  * @param table the ratings as read
  * @param split training and validation rows of the table
- * @param users the user vocabulary
- * @param items the item vocabulary
+ * @param schema the frozen feature layout
  * @param train the training split, encoded
  * @param valid the validation split, encoded
  * @param noiseFloor the best achievable MSE, when the data is synthetic
  * @param source the dataset type it came from
  */
 public record RatingsData(
-        RatingsTable table, Split split, Vocabulary users, Vocabulary items, Encoded train, Encoded valid,
+        RatingsTable table, Split split, FeatureSchema schema, FeatureSchema.Encoded train, FeatureSchema.Encoded valid,
         OptionalDouble noiseFloor, String source) {
 
-    /** The categorical fields of a ratings batch, in column order. */
-    public static final List<String> FIELDS = List.of("user", "item");
+    /** The id fields every ratings batch starts with, in column order. */
+    public static final List<String> FIELDS = FeatureSpec.IDS;
 
     /**
-     * One split as ids and labels.
+     * Returns the user vocabulary.
      *
-     * @param ids row-major {@code [rows, 2]} vocabulary indices, user then item
-     * @param labels the ratings
+     * @return users
      */
-    public record Encoded(long[] ids, float[] labels) {
-        /**
-         * Returns the number of rows.
-         *
-         * @return rows
-         */
-        public int rows() {
-            return labels.length;
-        }
+    public Vocabulary users() {
+        return schema.vocabulary("user");
+    }
+
+    /**
+     * Returns the item vocabulary.
+     *
+     * @return items
+     */
+    public Vocabulary items() {
+        return schema.vocabulary("item");
+    }
+
+    /**
+     * Returns whether the label is binary.
+     *
+     * @return true for {@code rating >= threshold}
+     */
+    public boolean binary() {
+        return schema.spec().label().binary();
     }
 
     /**
@@ -67,12 +82,15 @@ public record RatingsData(
      */
     public static RatingsData load(ConfigLoader.Loaded loaded) throws IOException {
         DatasetConfig dataset = loaded.config().dataset();
+        FeatureSpec spec = spec(loaded);
+        boolean sides = !FeatureSpec.IDS.containsAll(spec.fields());
         RatingsTable table;
         OptionalDouble floor = OptionalDouble.empty();
         ItemKey key;
+        Path dir;
         if (dataset instanceof MovieLensConfig ml) {
             key = ml.itemKey();
-            Path dir = ml.path();
+            dir = ml.path();
             if (!Files.isDirectory(dir)) {
                 if (!ml.download()) {
                     throw loaded.error("dataset.path", "no such directory " + dir
@@ -93,12 +111,61 @@ public record RatingsData(
             SyntheticMovieLens.Result r = SyntheticMovieLens.write(new SyntheticMovieLens.Spec(
                     s.users(), s.items(), s.ratings(), s.factors(), s.noise(), s.generatorSeed()), s.path());
             floor = OptionalDouble.of(r.noiseFloorMse());
-            table = MovieLens.read(r.dir(), key);
+            dir = r.dir();
+            table = MovieLens.read(dir, key);
         } else {
             throw new IllegalStateException("no reader for " + dataset.type());
         }
+        // Side files are read only when a side feature is asked for: ids alone need none of them.
+        MovieLensFeatures source = sides ? MovieLensFeatures.read(table, dir, key)
+                : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
         Split split = split(table, dataset.split());
-        return encode(table, split, floor, dataset.type());
+        try {
+            return encode(source, split, spec, floor, dataset.type());
+        } catch (FeatureSchema.UnknownFieldException e) {
+            throw loaded.error("dataset.features", e.getMessage());
+        }
+    }
+
+    /**
+     * Reads {@code dataset.features}, {@code crosses} and {@code label} into a spec.
+     *
+     * @param loaded the config
+     * @return the spec
+     * @throws dev.embtrain.training.config.ConfigException naming the key at fault
+     */
+    public static FeatureSpec spec(ConfigLoader.Loaded loaded) {
+        DatasetConfig dataset = loaded.config().dataset();
+        List<String> features;
+        List<CrossConfig> crosses;
+        LabelConfig label;
+        if (dataset instanceof MovieLensConfig ml) {
+            features = ml.features();
+            crosses = ml.crosses();
+            label = ml.label();
+        } else if (dataset instanceof SyntheticMovieLensConfig s) {
+            features = s.features();
+            crosses = s.crosses();
+            label = s.label();
+        } else {
+            throw new IllegalStateException("no ratings features for " + dataset.type());
+        }
+        List<HashedCross> hashed = new ArrayList<>();
+        for (CrossConfig c : crosses) {
+            hashed.add(new HashedCross(c.name(), c.fields(), c.buckets()));
+        }
+        FeatureSpec.Label l = label.type() == LabelConfig.LabelType.BINARY
+                ? FeatureSpec.Label.atLeast((float) label.threshold()) : FeatureSpec.Label.RATING;
+        try {
+            new FeatureSpec(features, List.of(), l);
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("dataset.features", e.getMessage());
+        }
+        try {
+            return new FeatureSpec(features, hashed, l);
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("dataset.crosses", e.getMessage());
+        }
     }
 
     /**
@@ -116,36 +183,21 @@ public record RatingsData(
     }
 
     /**
-     * Builds vocabularies from the training rows and encodes both splits.
+     * Freezes the schema on the training rows and encodes both splits.
      *
-     * @param table the table
+     * @param source the rows and their side features
      * @param split the split
+     * @param spec the fields, crosses and label
      * @param floor the noise floor, if known
-     * @param source the dataset type
+     * @param type the dataset type
      * @return the data
+     * @throws FeatureSchema.UnknownFieldException when the spec names a field the data lacks
      */
-    public static RatingsData encode(RatingsTable table, Split split, OptionalDouble floor, String source) {
-        String[] users = table.users();
-        String[] items = table.items();
-        Vocabulary userVocab = Vocabulary.build(() -> Arrays.stream(split.train()).mapToObj(r -> users[r]).iterator());
-        Vocabulary itemVocab = Vocabulary.build(() -> Arrays.stream(split.train()).mapToObj(r -> items[r]).iterator());
-        return new RatingsData(table, split, userVocab, itemVocab,
-                encode(table, split.train(), userVocab, itemVocab), encode(table, split.valid(), userVocab, itemVocab),
-                floor, source);
-    }
-
-    private static Encoded encode(RatingsTable table, int[] rows, Vocabulary users, Vocabulary items) {
-        String[] u = table.users();
-        String[] i = table.items();
-        float[] r = table.ratings();
-        long[] ids = new long[rows.length * 2];
-        float[] labels = new float[rows.length];
-        for (int k = 0; k < rows.length; k++) {
-            ids[2 * k] = users.index(u[rows[k]]);
-            ids[2 * k + 1] = items.index(i[rows[k]]);
-            labels[k] = r[rows[k]];
-        }
-        return new Encoded(ids, labels);
+    public static RatingsData encode(MovieLensFeatures source, Split split, FeatureSpec spec, OptionalDouble floor,
+            String type) {
+        FeatureSchema schema = FeatureSchema.build(spec, source, split.train());
+        return new RatingsData(source.table(), split, schema, schema.encode(source, split.train()),
+                schema.encode(source, split.valid()), floor, type);
     }
 
     /**
@@ -154,6 +206,6 @@ public record RatingsData(
      * @return labels in vocabulary order, {@code <unk>} first
      */
     public List<String> itemLabels() {
-        return items.tokens().stream().map(t -> table.itemLabels().getOrDefault(t, t)).toList();
+        return items().tokens().stream().map(t -> table.itemLabels().getOrDefault(t, t)).toList();
     }
 }

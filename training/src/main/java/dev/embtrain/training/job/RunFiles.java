@@ -15,7 +15,73 @@ public final class RunFiles {
     /** Exported tables. */
     public static final String EMBEDDINGS_DIR = "embeddings";
 
+    /** The feature layout: one line per column group, {@code name kind size start width}, tab-separated. */
+    public static final String SCHEMA = VOCAB_DIR + "/schema.tsv";
+
     private RunFiles() {}
+
+    /**
+     * Writes a schema's layout to {@link #SCHEMA}, what {@link #readSchema} needs besides the
+     * vocabularies to rebuild it.
+     *
+     * @param dir the run (or serving) directory
+     * @param schema the schema
+     * @throws java.io.IOException when it cannot be written
+     */
+    public static void writeSchema(java.nio.file.Path dir, dev.embtrain.datasets.FeatureSchema schema)
+            throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        for (dev.embtrain.datasets.FeatureSchema.Column c : schema.columns()) {
+            sb.append(c.name()).append('\t').append(c.kind().name().toLowerCase(java.util.Locale.ROOT)).append('\t')
+                    .append(c.size()).append('\t').append(c.start()).append('\t').append(c.width()).append('\n');
+        }
+        java.nio.file.Files.writeString(dir.resolve(SCHEMA), sb.toString(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads the column groups {@link #writeSchema} wrote.
+     *
+     * @param dir the run directory
+     * @return the groups, empty for a run written before schemas were saved (ids alone)
+     * @throws java.io.IOException when the file cannot be read
+     */
+    public static java.util.List<dev.embtrain.datasets.FeatureSchema.Column> readSchema(java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve(SCHEMA);
+        java.util.List<dev.embtrain.datasets.FeatureSchema.Column> out = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return out;
+        }
+        int number = 0;
+        for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            number++;
+            String[] f = line.split("\t");
+            try {
+                out.add(new dev.embtrain.datasets.FeatureSchema.Column(f[0],
+                        dev.embtrain.datasets.FeatureSchema.Kind.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)),
+                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])));
+            } catch (RuntimeException e) {
+                throw new dev.embtrain.datasets.DataFormatException(file, number,
+                        "expected name, kind, size, start, width separated by tabs, found \"" + line + "\"");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Returns the labels of a cross's table rows: {@code <unk>}, then {@code bucket 1} ...
+     *
+     * @param size rows, buckets + 1
+     * @return the labels
+     */
+    public static java.util.List<String> bucketLabels(int size) {
+        java.util.List<String> labels = new java.util.ArrayList<>(size);
+        labels.add(dev.embtrain.datasets.Vocabulary.UNKNOWN);
+        for (int b = 1; b < size; b++) {
+            labels.add("bucket " + b);
+        }
+        return labels;
+    }
 
     /**
      * Returns the vocabulary file of a field.

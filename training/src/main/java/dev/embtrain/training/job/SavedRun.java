@@ -3,11 +3,15 @@ package dev.embtrain.training.job;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import dev.embtrain.datasets.FeatureSchema;
+import dev.embtrain.datasets.FeatureSpec;
 import dev.embtrain.datasets.Vocabulary;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.engine.Task;
+import dev.embtrain.training.metrics.BinaryMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,14 +30,26 @@ public final class SavedRun implements AutoCloseable {
     private final Path dir;
     private final ConfigLoader.Loaded loaded;
     private final Map<String, Vocabulary> vocabularies;
+    private final FeatureSchema schema;
     private final Model model;
 
-    private SavedRun(Path dir, ConfigLoader.Loaded loaded, Map<String, Vocabulary> vocabularies, Model model) {
+    private SavedRun(Path dir, ConfigLoader.Loaded loaded, Map<String, Vocabulary> vocabularies, FeatureSchema schema,
+            Model model) {
         this.dir = dir;
         this.loaded = loaded;
         this.vocabularies = vocabularies;
+        this.schema = schema;
         this.model = model;
     }
+
+    /**
+     * The validation metrics of a saved model.
+     *
+     * @param task regression or binary
+     * @param metrics the task's metrics by name
+     * @param rows validation rows scored
+     */
+    public record Evaluation(Task task, Map<String, Double> metrics, int rows) {}
 
     /**
      * Opens a run directory.
@@ -63,14 +79,12 @@ public final class SavedRun implements AutoCloseable {
         }
         ConfigLoader.Loaded loaded = ConfigLoader.load(configFile, overrides);
         RunConfig config = loaded.config();
+        FeatureSchema schema = schema(dir, loaded);
         Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (String field : RatingsData.FIELDS) {
-            Vocabulary v = Vocabulary.load(dir.resolve(RunFiles.vocabulary(field)));
-            vocabularies.put(field, v);
-            sizes.put(field, v.size());
+        for (String field : schema.spec().fields()) {
+            vocabularies.put(field, schema.vocabulary(field));
         }
-        Block block = ModelFactory.build(config.model(), sizes);
+        Block block = ModelFactory.build(config.model(), schema);
         Model model = Model.newInstance(RunFiles.MODEL_NAME);
         model.setBlock(block);
         try {
@@ -79,7 +93,34 @@ public final class SavedRun implements AutoCloseable {
             model.close();
             throw new IOException(dir.resolve(RunFiles.MODEL_DIR) + ": cannot load the parameters: " + e.getMessage(), e);
         }
-        return new SavedRun(dir, loaded, vocabularies, model);
+        return new SavedRun(dir, loaded, vocabularies, schema, model);
+    }
+
+    /**
+     * Rebuilds the feature schema a run was trained with from its config, its vocabularies and
+     * {@link RunFiles#SCHEMA} (a run without that file used user and item alone).
+     *
+     * @param dir the run (or serving) directory
+     * @param loaded its config
+     * @return the schema
+     * @throws IOException when a vocabulary cannot be read
+     */
+    static FeatureSchema schema(Path dir, ConfigLoader.Loaded loaded) throws IOException {
+        FeatureSpec spec = RatingsData.spec(loaded);
+        List<String> bags = new java.util.ArrayList<>();
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        for (FeatureSchema.Column c : RunFiles.readSchema(dir)) {
+            if (c.kind() == FeatureSchema.Kind.BAG) {
+                bags.add(c.name());
+            } else if (c.kind() == FeatureSchema.Kind.BAG_CROSS) {
+                slots.put(c.name(), c.width());
+            }
+        }
+        Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
+        for (String field : spec.fields()) {
+            vocabularies.put(field, Vocabulary.load(dir.resolve(RunFiles.vocabulary(field))));
+        }
+        return FeatureSchema.restore(spec, vocabularies, bags, slots);
     }
 
     /**
@@ -95,26 +136,57 @@ public final class SavedRun implements AutoCloseable {
      * Re-reads the run's dataset, splits it as in training, and scores the validation rows with
      * the saved model; the vocabularies rebuilt from the data must equal the saved ones.
      *
-     * @return {@code {mse, mae, rows}} over the validation split
+     * @return the task's validation metrics
      * @throws IOException when the data cannot be read
      * @throws IllegalStateException when the data no longer gives the vocabularies the model knows
      */
-    public double[] evaluate() throws IOException {
+    public Evaluation evaluate() throws IOException {
         RatingsData data = RatingsData.load(loaded);
-        if (!data.users().equals(vocabularies.get("user")) || !data.items().equals(vocabularies.get("item"))) {
-            throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
-                    + " gives other vocabularies than the run was trained with; it changed since training");
+        for (Map.Entry<String, Vocabulary> v : vocabularies.entrySet()) {
+            if (!data.schema().vocabulary(v.getKey()).equals(v.getValue())) {
+                throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
+                        + " gives another " + v.getKey() + " vocabulary than the run was trained with; it changed"
+                        + " since training");
+            }
         }
-        RatingsData.Encoded valid = data.valid();
-        float[] predictions = predict(valid.ids());
-        double sse = 0;
-        double sae = 0;
-        for (int i = 0; i < predictions.length; i++) {
-            double d = predictions[i] - valid.labels()[i];
-            sse += d * d;
-            sae += Math.abs(d);
+        FeatureSchema.Encoded valid = data.valid();
+        float[] predictions = predict(valid.ids(), valid.dense(), valid.rows());
+        Task task = ModelFactory.task(config().model());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (task == Task.REGRESSION) {
+            double sse = 0;
+            double sae = 0;
+            for (int i = 0; i < predictions.length; i++) {
+                double d = predictions[i] - valid.labels()[i];
+                sse += d * d;
+                sae += Math.abs(d);
+            }
+            metrics.put("valid_mse", sse / predictions.length);
+            metrics.put("valid_rmse", Math.sqrt(sse / predictions.length));
+            metrics.put("valid_mae", sae / predictions.length);
+        } else {
+            double[] logits = new double[predictions.length];
+            double[] p = new double[predictions.length];
+            int[] y = new int[predictions.length];
+            for (int i = 0; i < predictions.length; i++) {
+                logits[i] = predictions[i];
+                p[i] = BinaryMetrics.sigmoid(predictions[i]);
+                y[i] = valid.labels()[i] >= 0.5f ? 1 : 0;
+            }
+            metrics.put("valid_auc", BinaryMetrics.auc(logits, y));
+            metrics.put("valid_log_loss", BinaryMetrics.logLossFromLogits(logits, y));
+            metrics.put("valid_accuracy", BinaryMetrics.accuracy(p, y, 0.5));
         }
-        return new double[] {sse / predictions.length, sae / predictions.length, predictions.length};
+        return new Evaluation(task, metrics, predictions.length);
+    }
+
+    /**
+     * Returns the feature schema the run was trained with.
+     *
+     * @return the schema
+     */
+    public FeatureSchema schema() {
+        return schema;
     }
 
     /**
@@ -150,7 +222,11 @@ public final class SavedRun implements AutoCloseable {
         if (Files.isRegularFile(labels)) {
             return Files.readAllLines(labels, StandardCharsets.UTF_8);
         }
-        return vocabularies.get(field).tokens();
+        FeatureSchema.Column c = schema.column(field);
+        if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {
+            return RunFiles.bucketLabels(c.size());
+        }
+        return schema.vocabulary(field).tokens();
     }
 
     private EmbeddingTable find(String name) {
@@ -167,27 +243,46 @@ public final class SavedRun implements AutoCloseable {
     }
 
     /**
-     * Predicts ratings in process, the way the trained model is evaluated.
+     * Predicts in process, the way the trained model is evaluated: ratings, or logits for a
+     * binary model. Only models over user and item alone take this form; see
+     * {@link #predictRows(long[], float[], int)} for side features.
      *
      * @param users user ids
      * @param items item keys, one per user id
-     * @return the predicted ratings
+     * @return the predictions
      * @throws IllegalArgumentException for an id the model was not trained on
      */
     public float[] predict(List<String> users, List<String> items) {
+        if (schema.idWidth() != 2 || schema.denseWidth() != 0) {
+            throw new IllegalArgumentException("this run's model takes side features; encode rows with its schema");
+        }
         long[] ids = new long[users.size() * 2];
         for (int i = 0; i < users.size(); i++) {
             ids[2 * i] = known("user", users.get(i));
             ids[2 * i + 1] = known("item", items.get(i));
         }
-        return predict(ids);
+        return predict(ids, new float[0], users.size());
     }
 
-    private float[] predict(long[] ids) {
-        int rows = ids.length / RatingsData.FIELDS.size();
+    /**
+     * Predicts encoded rows in process.
+     *
+     * @param ids row-major ids {@code [rows, F]} in the schema's layout
+     * @param dense row-major dense values {@code [rows, G]}
+     * @param rows the number of rows
+     * @return ratings, or logits for a binary model
+     */
+    public float[] predictRows(long[] ids, float[] dense, int rows) {
+        return predict(ids, dense, rows);
+    }
+
+    private float[] predict(long[] ids, float[] dense, int rows) {
         try (ai.djl.ndarray.NDManager manager = model.getNDManager().newSubManager()) {
             ai.djl.ndarray.NDList input = new ai.djl.ndarray.NDList(
-                    manager.create(ids, new ai.djl.ndarray.types.Shape(rows, RatingsData.FIELDS.size())));
+                    manager.create(ids, new ai.djl.ndarray.types.Shape(rows, schema.idWidth())));
+            if (schema.denseWidth() > 0) {
+                input.add(manager.create(dense, new ai.djl.ndarray.types.Shape(rows, schema.denseWidth())));
+            }
             return model.getBlock().forward(new ai.djl.training.ParameterStore(manager, false), input, false)
                     .head().toFloatArray();
         }

@@ -9,6 +9,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.embtrain.datasets.FeatureSchema;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigBinder;
@@ -23,6 +24,8 @@ import dev.embtrain.training.engine.Devices;
 import dev.embtrain.training.engine.EpochMetrics;
 import dev.embtrain.training.engine.Fit;
 import dev.embtrain.training.engine.MseLoss;
+import dev.embtrain.training.engine.SigmoidBceLoss;
+import dev.embtrain.training.engine.Task;
 import dev.embtrain.training.export.TableExport;
 import dev.embtrain.training.optim.OneCycle;
 import dev.embtrain.training.plot.Plots;
@@ -105,24 +108,32 @@ public final class TrainJob {
         } catch (IllegalArgumentException e) {
             throw loaded.error("training.device", e.getMessage());
         }
-        EarlyStoppingConfig.Metric metric = ratingsMetric(training.earlyStopping().metric());
+        Task task = ModelFactory.task(config.model());
+        EarlyStoppingConfig.Metric metric = metric(training.earlyStopping().metric(), task);
         RatingsData data = RatingsData.load(loaded);
+        try {
+            ModelFactory.check(config.model(), data.schema());
+        } catch (ModelFactory.Mismatch e) {
+            throw loaded.error(e.key(), e.getMessage());
+        }
         report.line(describe(data));
         if (data.train().rows() == 0 || data.valid().rows() == 0) {
             throw new IllegalStateException("the split left " + data.train().rows() + " training and "
                     + data.valid().rows() + " validation rows; both must be non-empty");
         }
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        sizes.put("user", data.users().size());
-        sizes.put("item", data.items().size());
+        for (FeatureSchema.Column c : data.schema().columns()) {
+            sizes.put(c.name(), c.size());
+        }
 
         Engine.getInstance().setRandomSeed((int) config.seed());
-        Block block = ModelFactory.build(config.model(), sizes);
+        Block block = ModelFactory.build(config.model(), data.schema());
         int batches = (data.train().rows() + training.batchSize() - 1) / training.batchSize();
         int totalSteps = batches * training.epochs();
         Tracker lr = learningRate(training, totalSteps);
         Optimizer optimizer = optimizer(training, lr, totalSteps);
-        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(new MseLoss())
+        DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(
+                task == Task.BINARY ? new SigmoidBceLoss() : new MseLoss())
                 .optOptimizer(optimizer)
                 .optDevices(devices);
 
@@ -133,18 +144,16 @@ public final class TrainJob {
             Path modelDir = Files.createDirectories(dir.resolve(RunFiles.MODEL_DIR));
             Fit.Result result;
             try (Trainer trainer = model.newTrainer(trainingConfig);
-                    Batches train = new Batches(trainer.getManager(), devices[0], data.train().ids(), RatingsData.FIELDS.size(),
-                            data.train().labels());
-                    Batches valid = new Batches(trainer.getManager(), devices[0], data.valid().ids(), RatingsData.FIELDS.size(),
-                            data.valid().labels());
+                    Batches train = batches(trainer, devices[0], data.train());
+                    Batches valid = batches(trainer, devices[0], data.valid());
                     BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(RunFiles.METRICS),
                             StandardCharsets.UTF_8)) {
-                trainer.initialize(new Shape(training.batchSize(), RatingsData.FIELDS.size()));
+                trainer.initialize(inputShapes(data.schema(), training.batchSize()));
                 long parameters = block.getParameters().values().stream()
                         .mapToLong(p -> p.getArray().getShape().size()).sum();
                 report.line(String.format("model    %s, %,d parameters; device %s", config.model().type(), parameters,
                         devices.length == 1 ? devices[0] : List.of(devices)));
-                metrics.write(EpochMetrics.CSV_HEADER);
+                metrics.write(EpochMetrics.csvHeader(task));
                 metrics.newLine();
                 Fit.Listener csv = new Fit.Listener() {
                     @Override
@@ -164,7 +173,7 @@ public final class TrainJob {
                         listener.onEpoch(m, best);
                     }
                 };
-                Fit.Options options = new Fit.Options(training.epochs(), training.batchSize(), config.seed(),
+                Fit.Options options = new Fit.Options(task, training.epochs(), training.batchSize(), config.seed(),
                         metric, training.earlyStopping().patience(),
                         training.earlyStopping().minDelta(), lr, optimizer);
                 result = Fit.fit(trainer, train, valid, options, epoch -> saveBest(model, modelDir, epoch), csv);
@@ -177,7 +186,7 @@ public final class TrainJob {
             }
             writeVocabularies(dir, data);
             export(dir, block, data, config);
-            writeConfig(dir, config, block, data, sizes, result, devices);
+            writeConfig(dir, config, block, data, sizes, result, devices, task);
             if (config.export().plots()) {
                 plots(dir.resolve(PLOTS_DIR), config, block, data, result);
             }
@@ -189,14 +198,32 @@ public final class TrainJob {
         }
     }
 
-    private EarlyStoppingConfig.Metric ratingsMetric(EarlyStoppingConfig.Metric metric) {
-        return switch (metric) {
-            case AUTO -> EarlyStoppingConfig.Metric.VALID_MSE;
-            case VALID_MSE, VALID_RMSE, VALID_MAE, TRAIN_LOSS -> metric;
-            default -> throw loaded.error("training.early_stopping.metric", metric.yamlName()
-                    + " is not measured when predicting ratings; expected one of auto, valid_mse, valid_rmse, valid_mae,"
-                    + " train_loss");
-        };
+    private EarlyStoppingConfig.Metric metric(EarlyStoppingConfig.Metric metric, Task task) {
+        if (metric == EarlyStoppingConfig.Metric.AUTO) {
+            return task == Task.BINARY ? EarlyStoppingConfig.Metric.VALID_AUC : EarlyStoppingConfig.Metric.VALID_MSE;
+        }
+        if (metric == EarlyStoppingConfig.Metric.TRAIN_LOSS || task.metrics().contains(metric.yamlName())) {
+            return metric;
+        }
+        throw loaded.error("training.early_stopping.metric", metric.yamlName() + " is not measured when predicting "
+                + (task == Task.BINARY ? "a binary label" : "ratings") + "; expected one of auto, "
+                + String.join(", ", task.metrics()) + ", train_loss");
+    }
+
+    private static Batches batches(Trainer trainer, Device device, FeatureSchema.Encoded e) {
+        return new Batches(trainer.getManager(), device, e.ids(), e.idWidth(), e.dense(), e.denseWidth(), e.labels());
+    }
+
+    /**
+     * Returns the input shapes of a batch: ids {@code [B, F]}, and dense {@code [B, G]} when G &gt; 0.
+     *
+     * @param schema the schema
+     * @param batch B
+     * @return the shapes
+     */
+    static Shape[] inputShapes(FeatureSchema schema, int batch) {
+        return schema.denseWidth() == 0 ? new Shape[] {new Shape(batch, schema.idWidth())}
+                : new Shape[] {new Shape(batch, schema.idWidth()), new Shape(batch, schema.denseWidth())};
     }
 
     private static String describe(RatingsData data) {
@@ -205,10 +232,40 @@ public final class TrainJob {
                         + " (+1 unknown each)",
                 data.source(), data.table().format(), data.table().source(), data.table().size(), data.users().size() - 1,
                 data.items().size() - 1));
+        if (data.schema().columns().size() > 2) {
+            StringBuilder f = new StringBuilder();
+            for (FeatureSchema.Column c : data.schema().columns()) {
+                f.append(f.length() == 0 ? "" : ", ").append(c.name()).append(switch (c.kind()) {
+                    case CATEGORICAL -> " " + c.size();
+                    case CROSS -> " cross " + (c.size() - 1) + " buckets";
+                    case BAG_CROSS -> " cross " + (c.size() - 1) + " buckets x " + c.width() + " slots";
+                    case BAG -> " bag of " + c.size();
+                });
+            }
+            sb.append(String.format("%nfeatures %s; ids [N, %d], dense [N, %d]", f, data.schema().idWidth(),
+                    data.schema().denseWidth()));
+        }
+        if (data.binary()) {
+            sb.append(String.format("%nlabel    rating >= %s: %.1f%% positive in training",
+                    data.schema().spec().label().threshold(), 100 * positiveRate(data.train().labels())));
+        }
         sb.append(String.format("%nsplit    %,d training, %,d validation ratings", data.train().rows(),
                 data.valid().rows()));
+        if (data.binary()) {
+            double[] baseline = PopularityBaseline.auc(data);
+            sb.append(String.format(java.util.Locale.ROOT, "%nbaseline valid_auc %.4f scoring each item by its positive"
+                    + " rate in training, %.4f by its rating count", baseline[0], baseline[1]));
+        }
         data.noiseFloor().ifPresent(f -> sb.append(String.format("%nnoise    the generator's noise floor: MSE %.4f", f)));
         return sb.toString();
+    }
+
+    private static double positiveRate(float[] labels) {
+        double positives = 0;
+        for (float l : labels) {
+            positives += l;
+        }
+        return positives / labels.length;
     }
 
     private static void saveBest(Model model, Path modelDir, int epoch) throws IOException {
@@ -265,8 +322,12 @@ public final class TrainJob {
 
     private static void writeVocabularies(Path dir, RatingsData data) throws IOException {
         Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
-        data.users().save(dir.resolve(RunFiles.vocabulary("user")));
-        data.items().save(dir.resolve(RunFiles.vocabulary("item")));
+        for (FeatureSchema.Column c : data.schema().columns()) {
+            if (c.kind() == FeatureSchema.Kind.CATEGORICAL || c.kind() == FeatureSchema.Kind.BAG) {
+                data.schema().vocabulary(c.name()).save(dir.resolve(RunFiles.vocabulary(c.name())));
+            }
+        }
+        RunFiles.writeSchema(dir, data.schema());
         Files.write(dir.resolve(RunFiles.labels("user")), data.users().tokens(), StandardCharsets.UTF_8);
         Files.write(dir.resolve(RunFiles.labels("item")), data.itemLabels(), StandardCharsets.UTF_8);
     }
@@ -277,10 +338,25 @@ public final class TrainJob {
         }
         Path out = Files.createDirectories(dir.resolve(RunFiles.EMBEDDINGS_DIR));
         for (EmbeddingTable table : model.embeddingTables()) {
-            List<String> labels = table.vocabulary().equals("item") ? data.itemLabels() : data.users().tokens();
+            List<String> labels = labels(data, table.vocabulary());
             TableExport.write(out, table.name(), Tables.toMatrix(table.parameter().getArray()), labels,
                     new LinkedHashSet<>(config.export().embeddings()));
         }
+    }
+
+    /**
+     * Returns a label per row of a table indexed by a field: titles for items, the vocabulary's
+     * tokens for other fields, {@code bucket N} for a cross.
+     */
+    static List<String> labels(RatingsData data, String field) {
+        if (field.equals("item")) {
+            return data.itemLabels();
+        }
+        FeatureSchema.Column c = data.schema().column(field);
+        if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {
+            return RunFiles.bucketLabels(c.size());
+        }
+        return data.schema().vocabulary(field).tokens();
     }
 
     private static void plots(Path dir, RunConfig config, Block block, RatingsData data, Fit.Result result)
@@ -288,9 +364,15 @@ public final class TrainJob {
         List<EpochMetrics> h = result.history();
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("train_loss", h.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
-        series.put("valid_mse", h.stream().mapToDouble(EpochMetrics::validMse).toArray());
+        Task task = h.get(0).task();
+        if (task == Task.BINARY) {
+            series.put("valid_log_loss", h.stream().mapToDouble(m -> m.valid().get("valid_log_loss")).toArray());
+        } else {
+            series.put("valid_mse", h.stream().mapToDouble(EpochMetrics::validMse).toArray());
+        }
         Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch",
-                h.stream().map(EpochMetrics::epoch).toList(), series, "mean squared error");
+                h.stream().map(EpochMetrics::epoch).toList(), series,
+                task == Task.BINARY ? "cross-entropy" : "mean squared error");
         if (!(block instanceof HasEmbeddingTables model)) {
             return;
         }
@@ -315,12 +397,17 @@ public final class TrainJob {
     }
 
     private static void writeConfig(Path dir, RunConfig config, Block block, RatingsData data,
-            Map<String, Integer> sizes, Fit.Result result, Device[] devices) throws IOException {
+            Map<String, Integer> sizes, Fit.Result result, Device[] devices, Task task) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) ConfigBinder.toYaml(config);
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("note", "written by embtrain; ignored when this file is read as a config");
         resolved.put("vocabulary_sizes", sizes);
+        if (config.model() instanceof dev.embtrain.training.config.WideAndDeepConfig wd) {
+            resolved.put("embedding_widths", ModelFactory.embeddingWidths(wd, data.schema()));
+        }
+        resolved.put("id_columns", data.schema().idWidth());
+        resolved.put("dense_columns", data.schema().denseWidth());
         if (block instanceof HasEmbeddingTables model) {
             Map<String, List<Long>> shapes = new LinkedHashMap<>();
             for (EmbeddingTable t : model.embeddingTables()) {
@@ -334,7 +421,14 @@ public final class TrainJob {
         resolved.put("data_format", data.table().format());
         data.noiseFloor().ifPresent(f -> resolved.put("noise_floor_mse", f));
         resolved.put("best_epoch", result.bestEpoch());
-        resolved.put("best_valid_mse", result.best().validMse());
+        for (Map.Entry<String, Double> m : result.best().valid().entrySet()) {
+            resolved.put("best_" + m.getKey(), m.getValue());
+        }
+        if (task == Task.BINARY) {
+            double[] baseline = PopularityBaseline.auc(data);
+            resolved.put("baseline_valid_auc_item_positive_rate", baseline[0]);
+            resolved.put("baseline_valid_auc_item_rating_count", baseline[1]);
+        }
         resolved.put("epochs_run", result.history().size());
         resolved.put("devices", List.of(devices).stream().map(Device::toString).toList());
         resolved.put("djl_version", Engine.getDjlVersion());

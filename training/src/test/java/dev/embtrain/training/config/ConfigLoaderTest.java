@@ -70,7 +70,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownVariantListsTheTypes() {
-        assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative], found \"dot-product\" (x.yaml:6)",
+        assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep], found \"dot-product\" (x.yaml:6)",
                 error(MINIMAL.replace("type: dot-product-bias", "type: dot-product")));
         assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens]"
                 + " (x.yaml:3)", error(MINIMAL.replace("  type: movielens\n", "")));
