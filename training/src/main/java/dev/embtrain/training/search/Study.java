@@ -1,0 +1,181 @@
+package dev.embtrain.training.search;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Runs trials one after another: the sampler proposes hyperparameters, the objective trains
+ * with them and reports a validation value (higher is better) per epoch, the pruner may stop it
+ * early; every finished trial is appended to {@code trials.csv} as it ends, so a crashed search
+ * keeps what it learned.
+ *
+ * <p>The study's only randomness is {@code new SplittableRandom(seed)}, consumed by the sampler
+ * in trial order; a deterministic objective therefore gives the same trials on every run.
+ */
+public final class Study {
+    private final SearchSpace space;
+    private final Sampler sampler;
+    private final Pruner pruner;
+    private final SplittableRandom random;
+    private final List<FrozenTrial> finished = new ArrayList<>();
+
+    /** Trains one trial: reports per-epoch values through {@link Trial#report} and returns the final value. */
+    @FunctionalInterface
+    public interface Objective {
+        /**
+         * Runs the trial.
+         *
+         * @param trial the hyperparameters and the report channel
+         * @return the final validation value, higher is better
+         * @throws Exception anything the training throws; it stops the study
+         */
+        double run(Trial trial) throws Exception;
+    }
+
+    /**
+     * Creates a study.
+     *
+     * @param space the hyperparameters
+     * @param sampler how to propose them
+     * @param pruner when to stop a weak trial ({@link Pruner#none()} for never)
+     * @param seed the seed of the sampler's random stream
+     */
+    public Study(SearchSpace space, Sampler sampler, Pruner pruner, long seed) {
+        this.space = Objects.requireNonNull(space, "space");
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.pruner = Objects.requireNonNull(pruner, "pruner");
+        this.random = new SplittableRandom(seed);
+        if (space.params().isEmpty()) {
+            throw new IllegalArgumentException("the search space is empty");
+        }
+    }
+
+    /**
+     * Runs {@code trials} trials.
+     *
+     * @param trials how many, at least 1
+     * @param objective the training
+     * @param trialsCsv where to write the results table, rewritten after every trial; null for none
+     * @param progress called with each finished trial (a progress line), may be null
+     * @return the best trial
+     * @throws IllegalStateException when every trial was pruned (the table is written all the same)
+     * @throws Exception what the objective throws; trials finished before it stay in the table
+     */
+    public FrozenTrial optimize(int trials, Objective objective, Path trialsCsv, Consumer<FrozenTrial> progress)
+            throws Exception {
+        if (trials < 1) {
+            throw new IllegalArgumentException("trials must be > 0, found " + trials);
+        }
+        for (int i = 0; i < trials; i++) {
+            int number = finished.size();
+            Map<String, Object> params = sampler.sample(space, Collections.unmodifiableList(finished), random);
+            Trial trial = new Trial(number, params, pruner, Collections.unmodifiableList(finished));
+            long start = System.nanoTime();
+            TrialState state;
+            double value;
+            try {
+                value = objective.run(trial);
+                state = TrialState.COMPLETE;
+            } catch (TrialPrunedException e) {
+                state = TrialState.PRUNED;
+                value = trial.reports().get(trial.reports().lastKey());
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            FrozenTrial done = new FrozenTrial(number, state, value, params, trial.reports(), seconds);
+            finished.add(done);
+            if (trialsCsv != null) {
+                writeCsv(trialsCsv);
+            }
+            if (progress != null) {
+                progress.accept(done);
+            }
+        }
+        return best();
+    }
+
+    /**
+     * Returns the finished trials.
+     *
+     * @return in the order they ran, unmodifiable
+     */
+    public List<FrozenTrial> trials() {
+        return Collections.unmodifiableList(finished);
+    }
+
+    /**
+     * Returns the completed trial with the highest value (the earliest among equals).
+     *
+     * @return the trial
+     * @throws IllegalStateException when no trial completed (all pruned, or none ran)
+     */
+    public FrozenTrial best() {
+        FrozenTrial best = null;
+        for (FrozenTrial t : finished) {
+            if (t.state() == TrialState.COMPLETE && !Double.isNaN(t.value())
+                    && (best == null || t.value() > best.value())) {
+                best = t;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no trial completed out of " + finished.size());
+        }
+        return best;
+    }
+
+    /**
+     * Writes {@code trials.csv}: {@code number,state,value,epochs,seconds} and one column per
+     * hyperparameter, RFC 4180 quoting where a value holds a comma or a quote.
+     *
+     * @param file the file
+     * @throws IOException when it cannot be written
+     */
+    public void writeCsv(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            StringBuilder header = new StringBuilder("number,state,value,epochs,seconds");
+            for (String key : space.params().keySet()) {
+                header.append(',').append(quote(key));
+            }
+            out.write(header.append('\n').toString());
+            for (FrozenTrial t : finished) {
+                StringBuilder row = new StringBuilder();
+                row.append(t.number()).append(',').append(t.state()).append(',').append(t.value()).append(',')
+                        .append(t.epochs()).append(',').append(String.format(Locale.ROOT, "%.3f", t.seconds()));
+                for (String key : space.params().keySet()) {
+                    row.append(',').append(quote(String.valueOf(t.params().get(key))));
+                }
+                out.write(row.append('\n').toString());
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String quote(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * A one-line summary of a finished trial, for the console.
+     *
+     * @param t the trial
+     * @return e.g. {@code trial 3 PRUNED value 0.7012 after 2 epochs (1.5 s) {lr=0.01}}
+     */
+    public static String progressLine(FrozenTrial t) {
+        return String.format(Locale.ROOT, "trial %d %s value %.4f after %d epoch%s (%.1f s) %s", t.number(),
+                t.state(), t.value(), t.epochs(), t.epochs() == 1 ? "" : "s", t.seconds(), t.params());
+    }
+}
