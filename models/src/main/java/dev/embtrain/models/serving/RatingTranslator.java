@@ -121,7 +121,7 @@ public final class RatingTranslator implements ServingTranslator {
         return out;
     }
 
-    private static JsonElement json(String text) {
+    static JsonElement json(String text) {
         try {
             return JsonParser.parseString(text);
         } catch (JsonParseException e) {
@@ -129,7 +129,7 @@ public final class RatingTranslator implements ServingTranslator {
         }
     }
 
-    private static List<String[]> pairs(JsonElement json) {
+    static List<String[]> pairs(JsonElement json) {
         List<String[]> pairs = new ArrayList<>();
         if (json.isJsonObject()) {
             pairs.add(pair(json.getAsJsonObject(), -1));
@@ -165,7 +165,7 @@ public final class RatingTranslator implements ServingTranslator {
         return p.isNumber() ? p.getAsNumber().toString() : p.getAsString();
     }
 
-    private static long lookup(Map<String, Integer> vocabulary, String key, String id, int index, int size) {
+    static long lookup(Map<String, Integer> vocabulary, String key, String id, int index, int size) {
         Integer i = vocabulary.get(id);
         if (i == null) {
             throw new BadRequest("unknown " + key + " \"" + id + "\"" + (size > 1 ? " in element " + index : "")
@@ -174,7 +174,7 @@ public final class RatingTranslator implements ServingTranslator {
         return i;
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
@@ -185,7 +185,7 @@ public final class RatingTranslator implements ServingTranslator {
     }
 
     /** A request that cannot be answered; becomes a 400 output. */
-    private static final class BadRequest extends RuntimeException {
+    static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         BadRequest(String message) {

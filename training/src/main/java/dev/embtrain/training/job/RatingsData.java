@@ -38,10 +38,11 @@ import java.util.OptionalDouble;
  * @param valid the validation split, encoded
  * @param noiseFloor the best achievable MSE, when the data is synthetic
  * @param source the dataset type it came from
+ * @param features the rows with their side features, as read
  */
 public record RatingsData(
         RatingsTable table, Split split, FeatureSchema schema, FeatureSchema.Encoded train, FeatureSchema.Encoded valid,
-        OptionalDouble noiseFloor, String source) {
+        OptionalDouble noiseFloor, String source, MovieLensFeatures features) {
 
     /** The id fields every ratings batch starts with, in column order. */
     public static final List<String> FIELDS = FeatureSpec.IDS;
@@ -197,7 +198,7 @@ public record RatingsData(
             String type) {
         FeatureSchema schema = FeatureSchema.build(spec, source, split.train());
         return new RatingsData(source.table(), split, schema, schema.encode(source, split.train()),
-                schema.encode(source, split.valid()), floor, type);
+                schema.encode(source, split.valid()), floor, type, source);
     }
 
     /**

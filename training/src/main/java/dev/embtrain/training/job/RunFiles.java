@@ -15,6 +15,8 @@ public final class RunFiles {
     /** Exported tables. */
     public static final String EMBEDDINGS_DIR = "embeddings";
 
+    /** The side features of every known user and item ({@code user.tsv}, {@code item.tsv}), for serving. */
+    public static final String FEATURES_DIR = "features";
     /** The feature layout: one line per column group, {@code name kind size start width}, tab-separated. */
     public static final String SCHEMA = VOCAB_DIR + "/schema.tsv";
 

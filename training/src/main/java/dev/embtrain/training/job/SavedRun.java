@@ -244,8 +244,8 @@ public final class SavedRun implements AutoCloseable {
 
     /**
      * Predicts in process, the way the trained model is evaluated: ratings, or logits for a
-     * binary model. Only models over user and item alone take this form; see
-     * {@link #predictRows(long[], float[], int)} for side features.
+     * binary model. A model with side features reads them from the run's {@code features/}
+     * tables, as its DJL Serving translator does.
      *
      * @param users user ids
      * @param items item keys, one per user id
@@ -253,8 +253,25 @@ public final class SavedRun implements AutoCloseable {
      * @throws IllegalArgumentException for an id the model was not trained on
      */
     public float[] predict(List<String> users, List<String> items) {
+        Path features = dir.resolve(RunFiles.FEATURES_DIR);
+        if (Files.isDirectory(features)) {
+            for (int i = 0; i < users.size(); i++) {
+                known("user", users.get(i));
+                known("item", items.get(i));
+            }
+            // The same tables and the same encoder a served request goes through.
+            FeatureSchema.Encoded e;
+            try {
+                e = schema.encode(dev.embtrain.datasets.SideTables.read(features).pairs(users, items),
+                        java.util.stream.IntStream.range(0, users.size()).toArray());
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            return predict(e.ids(), e.dense(), users.size());
+        }
         if (schema.idWidth() != 2 || schema.denseWidth() != 0) {
-            throw new IllegalArgumentException("this run's model takes side features; encode rows with its schema");
+            throw new IllegalArgumentException("this run's model takes side features, but it has no "
+                    + RunFiles.FEATURES_DIR + "/ tables");
         }
         long[] ids = new long[users.size() * 2];
         for (int i = 0; i < users.size(); i++) {

@@ -44,16 +44,23 @@ public final class ServingExport {
      * @throws IOException when a file cannot be read or written
      */
     public static Path write(Path runDir, Path out, boolean overwrite) throws IOException {
-        RunConfig config = dev.embtrain.training.config.ConfigLoader.load(runDir.resolve(RunFiles.CONFIG), List.of())
-                .config();
-        Map<String, String> properties = properties(config, runDir);
+        dev.embtrain.training.config.ConfigLoader.Loaded loaded =
+                dev.embtrain.training.config.ConfigLoader.load(runDir.resolve(RunFiles.CONFIG), List.of());
+        RunConfig config = loaded.config();
+        boolean features = FeatureModels.uses(config);
+        Map<String, String> properties = features ? featureProperties(config, SavedRun.schema(runDir, loaded))
+                : properties(config, runDir);
         try (RunDirectory target = RunDirectory.begin(out, overwrite)) {
             Path dir = target.dir();
             Path params = bestParams(runDir.resolve(RunFiles.MODEL_DIR));
             Files.copy(params, dir.resolve(params.getFileName()));
             Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
-            for (String field : RatingsData.FIELDS) {
-                Files.copy(runDir.resolve(RunFiles.vocabulary(field)), dir.resolve(RunFiles.vocabulary(field)));
+            if (features) {
+                copyFeatures(runDir, dir, loaded);
+            } else {
+                for (String field : RatingsData.FIELDS) {
+                    Files.copy(runDir.resolve(RunFiles.vocabulary(field)), dir.resolve(RunFiles.vocabulary(field)));
+                }
             }
             StringBuilder sb = new StringBuilder("# Written by embtrain export; loaded by DJL Serving.\n");
             properties.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
@@ -100,6 +107,66 @@ public final class ServingExport {
             return p;
         }
         throw new IllegalArgumentException("model type " + config.model().type() + " cannot be exported for serving yet");
+    }
+
+    /**
+     * Copies what {@link dev.embtrain.models.serving.FeatureTranslator} encodes a request with:
+     * the layout, every vocabulary, the side-feature tables and the crosses' definitions.
+     */
+    private static void copyFeatures(Path runDir, Path dir, dev.embtrain.training.config.ConfigLoader.Loaded loaded)
+            throws IOException {
+        Files.copy(runDir.resolve(RunFiles.SCHEMA), dir.resolve(RunFiles.SCHEMA));
+        dev.embtrain.datasets.FeatureSchema schema = SavedRun.schema(runDir, loaded);
+        for (String field : schema.spec().fields()) {
+            Files.copy(runDir.resolve(RunFiles.vocabulary(field)), dir.resolve(RunFiles.vocabulary(field)));
+        }
+        Path features = Files.createDirectories(dir.resolve(RunFiles.FEATURES_DIR));
+        for (String table : List.of(dev.embtrain.datasets.SideTables.USERS, dev.embtrain.datasets.SideTables.ITEMS)) {
+            Files.copy(runDir.resolve(RunFiles.FEATURES_DIR).resolve(table), features.resolve(table));
+        }
+        StringBuilder crosses = new StringBuilder();
+        for (dev.embtrain.datasets.HashedCross c : schema.spec().crosses()) {
+            crosses.append(c.name()).append('\t').append(c.buckets()).append('\t')
+                    .append(String.join(",", c.fields())).append('\n');
+        }
+        Files.writeString(features.resolve("crosses.tsv"), crosses.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> featureProperties(RunConfig config, dev.embtrain.datasets.FeatureSchema schema) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("engine", "PyTorch");
+        p.put("option.modelName", RunFiles.MODEL_NAME);
+        p.put("translator", dev.embtrain.models.serving.FeatureTranslator.class.getName());
+        if (config.model() instanceof dev.embtrain.training.config.FactorizationMachineConfig fm) {
+            dev.embtrain.models.FactorizationMachine block =
+                    (dev.embtrain.models.FactorizationMachine) ModelFactory.build(fm, schema);
+            p.put("blockFactory", dev.embtrain.models.serving.FactorizationMachineFactory.class.getName());
+            p.put("fields", block.categoricalFields().stream().map(f -> f.name() + ":" + f.vocabularySize())
+                    .collect(java.util.stream.Collectors.joining(",")));
+            p.put("dense_groups", block.denseGroups().stream().map(g -> g.name() + ":" + g.width())
+                    .collect(java.util.stream.Collectors.joining(",")));
+            p.put("factors", Integer.toString(fm.factors()));
+            p.put("modes", fm.fieldModes().stream().map(m -> m.field() + ":" + m.mode().name())
+                    .collect(java.util.stream.Collectors.joining(",")));
+            p.put("global_bias", Boolean.toString(fm.globalBias()));
+            p.put("head", block.isBinary() ? "binary" : "regression");
+            p.put("y_lo", Double.toString(fm.yRange().get(0)));
+            p.put("y_hi", Double.toString(fm.yRange().get(1)));
+            return p;
+        }
+        dev.embtrain.training.config.WideAndDeepConfig wd = (dev.embtrain.training.config.WideAndDeepConfig) config.model();
+        dev.embtrain.models.WideAndDeep block = (dev.embtrain.models.WideAndDeep) ModelFactory.build(wd, schema);
+        p.put("blockFactory", dev.embtrain.models.serving.WideAndDeepFactory.class.getName());
+        p.put("fields", block.fields().stream().map(f -> f.name() + ":" + f.vocabularySize() + ":" + f.embeddingWidth()
+                + ":" + f.slots()).collect(java.util.stream.Collectors.joining(",")));
+        p.put("dense_width", Integer.toString(schema.denseWidth()));
+        p.put("layers", wd.layers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+        p.put("dropout", Double.toString(wd.dropout()));
+        p.put("batch_norm", Boolean.toString(wd.batchNorm()));
+        p.put("head", block.isRegression() ? "regression" : "binary");
+        p.put("y_lo", Double.toString(wd.yRange().get(0)));
+        p.put("y_hi", Double.toString(wd.yRange().get(1)));
+        return p;
     }
 
     private static int lines(Path file) throws IOException {

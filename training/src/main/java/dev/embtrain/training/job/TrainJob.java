@@ -10,6 +10,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.embtrain.datasets.FeatureSchema;
+import dev.embtrain.datasets.SideTables;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigBinder;
@@ -184,7 +185,7 @@ public final class TrainJob {
             } catch (ai.djl.MalformedModelException e) {
                 throw new IOException("cannot reload the best epoch's parameters from " + modelDir, e);
             }
-            writeVocabularies(dir, data);
+            writeVocabularies(dir, data, config);
             export(dir, block, data, config);
             writeConfig(dir, config, block, data, sizes, result, devices, task);
             if (config.export().plots()) {
@@ -320,7 +321,7 @@ public final class TrainJob {
         };
     }
 
-    private static void writeVocabularies(Path dir, RatingsData data) throws IOException {
+    private static void writeVocabularies(Path dir, RatingsData data, RunConfig config) throws IOException {
         Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
         for (FeatureSchema.Column c : data.schema().columns()) {
             if (c.kind() == FeatureSchema.Kind.CATEGORICAL || c.kind() == FeatureSchema.Kind.BAG) {
@@ -328,6 +329,10 @@ public final class TrainJob {
             }
         }
         RunFiles.writeSchema(dir, data.schema());
+        if (FeatureModels.uses(config)) {
+            SideTables.collect(data.features(), data.schema(), data.split().train())
+                    .write(dir.resolve(RunFiles.FEATURES_DIR));
+        }
         Files.write(dir.resolve(RunFiles.labels("user")), data.users().tokens(), StandardCharsets.UTF_8);
         Files.write(dir.resolve(RunFiles.labels("item")), data.itemLabels(), StandardCharsets.UTF_8);
     }

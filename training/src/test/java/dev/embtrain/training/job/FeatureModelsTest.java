@@ -165,6 +165,15 @@ class FeatureModelsTest {
             assertEquals(5, saved.table("user")[0].length);
             assertEquals(13, saved.table("item")[0].length); // fastai: round(1.6 * 41^0.56) = 13
             assertEquals(501, saved.table("user_x_genres_wide").length);
+            // Served requests are encoded from the exported side tables; on known pairs that must give
+            // exactly the training encoding (a user x genres cross over a bag included).
+            RatingsData data = RatingsData.load(ConfigLoader.load(c, List.of()));
+            int[] rows = java.util.Arrays.copyOf(data.split().train(), 50);
+            List<String> users = java.util.Arrays.stream(rows).mapToObj(i -> data.table().users()[i]).toList();
+            List<String> items = java.util.Arrays.stream(rows).mapToObj(i -> data.table().items()[i]).toList();
+            dev.embtrain.datasets.FeatureSchema.Encoded direct = data.schema().encode(data.features(), rows);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(saved.predictRows(direct.ids(), direct.dense(), 50),
+                    saved.predict(users, items), 1e-6f);
             assertEquals("bucket 500", saved.labels("user_x_genres_wide").get(500));
         }
         Result eval = run("evaluate", "--run", runDir.toString());

@@ -37,16 +37,27 @@ class ServingExportTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
         "{type: dot-product-bias, factors: 3, y_range: [0.5, 5.5]}",
-        "{type: deep-collaborative, layers: [8, 4], dropout: 0.1, batch_norm: true, y_range: [0.5, 5.5]}"
+        "{type: deep-collaborative, layers: [8, 4], dropout: 0.1, batch_norm: true, y_range: [0.5, 5.5]}",
+        // Side features filled in by the translator from the exported tables; a cross of two single fields.
+        "{type: factorization-machine, factors: 3, y_range: [0.5, 5.5], field_modes: [{field: year, mode: bias_only}]}"
+                + "|, features: [user, item, age, gender, occupation, zip_prefix, genres, year],"
+                + " crosses: [{fields: [age, gender], buckets: 20}]",
+        // Binary: a logit and a probability; a user x genres cross, one bucket per genre.
+        "{type: wide-and-deep, layers: [8], embedding_sizes: [{field: user, size: 4}]}"
+                + "|, features: [user, item, age, occupation, genres, year], crosses: [{fields: [user, genres],"
+                + " buckets: 50}], label: {type: binary, threshold: 4}"
     })
-    void aSeparateDjlOnlyJvmGivesTheSamePredictions(String model, @TempDir Path tmp) throws Exception {
+    void aSeparateDjlOnlyJvmGivesTheSamePredictions(String spec, @TempDir Path tmp) throws Exception {
+        String model = spec.split("\\|")[0];
+        String features = spec.contains("|") ? spec.split("\\|")[1] : "";
+        String answer = features.contains("binary") ? "logit" : "rating";
         Path config = Files.writeString(tmp.resolve("c.yaml"), """
                 name: serve
-                dataset: {type: synthetic-movielens, path: %s, users: 30, items: 20, ratings: 500, factors: 2}
+                dataset: {type: synthetic-movielens, path: %s, users: 30, items: 20, ratings: 500, factors: 2%s}
                 model: %s
                 training: {epochs: 2, batch_size: 32, optimizer: {learning_rate: 0.05}}
                 export: {embeddings: [], serving: true, plots: false}
-                """.formatted(tmp.resolve("data"), model));
+                """.formatted(tmp.resolve("data"), features, model));
         Path run = tmp.resolve("run");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
@@ -82,12 +93,15 @@ class ServingExportTest {
 
         JsonObject single = JsonParser.parseString(body(answers.get(0), 200)).getAsJsonObject();
         assertEquals("1", single.get("user").getAsString());
-        assertEquals(expected[0], single.get("rating").getAsFloat(), 1e-5f);
+        assertEquals(expected[0], single.get(answer).getAsFloat(), 1e-5f);
         JsonArray list = JsonParser.parseString(body(answers.get(1), 200)).getAsJsonArray();
         for (int i = 0; i < 3; i++) {
             assertEquals(users.get(i + 1), list.get(i).getAsJsonObject().get("user").getAsString());
             assertEquals(items.get(i + 1), list.get(i).getAsJsonObject().get("item").getAsString());
-            assertEquals(expected[i + 1], list.get(i).getAsJsonObject().get("rating").getAsFloat(), 1e-5f);
+            assertEquals(expected[i + 1], list.get(i).getAsJsonObject().get(answer).getAsFloat(), 1e-5f);
+        }
+        if (answer.equals("logit")) {
+            assertEquals(1 / (1 + Math.exp(-expected[0])), single.get("probability").getAsFloat(), 1e-5);
         }
         assertEquals("{\"error\":\"unknown user \\\"9999\\\": the model was not trained on it\"}",
                 body(answers.get(2), 400));
@@ -97,7 +111,7 @@ class ServingExportTest {
         assertEquals("{\"error\":\"unknown item \\\"nope\\\" in element 1: the model was not trained on it\"}",
                 body(answers.get(5), 400));
         assertEquals(expected[0],
-                JsonParser.parseString(body(answers.get(6), 200)).getAsJsonObject().get("rating").getAsFloat(), 1e-5f);
+                JsonParser.parseString(body(answers.get(6), 200)).getAsJsonObject().get(answer).getAsFloat(), 1e-5f);
     }
 
     private static String body(String answer, int code) {
