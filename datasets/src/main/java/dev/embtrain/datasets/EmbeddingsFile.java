@@ -32,11 +32,12 @@ import org.apache.commons.csv.CSVFormat;
  *       reads (uncompressed, snappy, gzip, zstd, lz4_raw).
  *   <li>{@code .npy}: a 2-D little-endian float32 or float64 C-order array (rows × W), with the
  *       ids in a separate CSV file {@code ids} that has a {@code rid} column and one row per
- *       array row, in the same order.
+ *       array row, in the same order (the ids are read first and held, one string per row).
  * </ul>
  *
  * Every row is checked: a non-empty id, the same width as the first row (or as {@code width}
- * when given), finite values, and (unless turned off) an id not seen before. Errors are
+ * when given), finite values, and (unless turned off) an id not seen before, which holds every
+ * id in a set (about 120 bytes an id). Errors are
  * {@link DataFormatException}s naming the file and the line (CSV) or row (Parquet, .npy).
  *
  * @param path the embeddings file

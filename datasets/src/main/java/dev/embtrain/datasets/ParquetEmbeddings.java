@@ -87,6 +87,7 @@ final class ParquetEmbeddings {
                 ColumnReader values = store.getColumnReader(vec);
                 long rows = pages.getRowCount();
                 int maxDef = vec.getMaxDefinitionLevel();
+                int listDef = repeatedLevel(schema, vec);
                 long total = values.getTotalValueCount();
                 long consumed = 0;
                 for (long r = 0; r < rows; r++) {
@@ -103,7 +104,7 @@ final class ParquetEmbeddings {
                         }
                         int def = values.getCurrentDefinitionLevel();
                         if (def < maxDef) {
-                            if (first && def < maxDef - 1) {
+                            if (first && def < listDef) {
                                 values.consume();
                                 throw sink.error(row, column + " is null or empty");
                             }
@@ -121,6 +122,26 @@ final class ParquetEmbeddings {
                 }
             }
         }
+    }
+
+    /**
+     * The definition level at which a list is present and not empty: the number of optional or
+     * repeated fields on the path down to and including the repeated one (2 for pyarrow's
+     * optional list of optional elements, 1 for a legacy repeated field).
+     */
+    private static int repeatedLevel(MessageType schema, ColumnDescriptor c) {
+        int level = 0;
+        String[] path = c.getPath();
+        for (int i = 1; i <= path.length; i++) {
+            org.apache.parquet.schema.Type t = schema.getType(Arrays.copyOf(path, i));
+            if (!t.isRepetition(org.apache.parquet.schema.Type.Repetition.REQUIRED)) {
+                level++;
+            }
+            if (t.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
+                break;
+            }
+        }
+        return level;
     }
 
     /**
@@ -203,7 +224,7 @@ final class ParquetEmbeddings {
         return c;
     }
 
-    /** Supplies the rows to write. */
+    /** Supplies the rows to write; each method is called once per row, in row order. */
     interface RowSource {
         /** Returns the id of row i. */
         String id(long i);

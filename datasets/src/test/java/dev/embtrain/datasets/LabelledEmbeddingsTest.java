@@ -206,6 +206,20 @@ class LabelledEmbeddingsTest {
         }, CompressionCodecName.UNCOMPRESSED);
         assertEquals(w + ": row 2: bottleneck[1] is NaN", assertThrows(DataFormatException.class,
                 () -> new EmbeddingsFile(w, "bottleneck", null).stream(10, c -> { })).getMessage());
+        Path empty = dir.resolve("empty.parquet");
+        ParquetEmbeddings.write(empty, "bottleneck", 2, new ParquetEmbeddings.RowSource() {
+            @Override
+            public String id(long i) {
+                return "r" + i;
+            }
+
+            @Override
+            public float[] vector(long i) {
+                return i == 0 ? new float[] {1, 2} : new float[0];
+            }
+        }, CompressionCodecName.UNCOMPRESSED);
+        assertEquals(empty + ": row 2: bottleneck is null or empty", assertThrows(DataFormatException.class,
+                () -> new EmbeddingsFile(empty, "bottleneck", null).stream(10, c -> { })).getMessage());
         Path notParquet = write("x.parquet", "rid,bottleneck\n");
         String m = assertThrows(DataFormatException.class,
                 () -> new EmbeddingsFile(notParquet, "bottleneck", null).stream(10, c -> { })).getMessage();

@@ -29,6 +29,7 @@ public final class Study {
     private final Pruner pruner;
     private final SplittableRandom random;
     private final List<FrozenTrial> finished = new ArrayList<>();
+    private final java.util.ArrayDeque<Map<String, Object>> queue = new java.util.ArrayDeque<>();
 
     /** Trains one trial: reports per-epoch values through {@link Trial#report} and returns the final value. */
     @FunctionalInterface
@@ -79,7 +80,8 @@ public final class Study {
         }
         for (int i = 0; i < trials; i++) {
             int number = finished.size();
-            Map<String, Object> params = sampler.sample(space, Collections.unmodifiableList(finished), random);
+            Map<String, Object> params = queue.isEmpty()
+                    ? sampler.sample(space, Collections.unmodifiableList(finished), random) : queue.poll();
             Trial trial = new Trial(number, params, pruner, Collections.unmodifiableList(finished));
             long start = System.nanoTime();
             TrialState state;
@@ -102,6 +104,41 @@ public final class Study {
             }
         }
         return best();
+    }
+
+    /**
+     * Queues values to try before the sampler's, as Optuna's {@code enqueue_trial}: typically
+     * the config's own values, so the search is measured against the default and its best
+     * trial is never worse than it. Queued trials count as trials of the next
+     * {@link #optimize} calls and do not draw from the random stream.
+     *
+     * @param params a value for every key of the space, each inside its range
+     * @throws IllegalArgumentException when a key is missing or unknown, or a value out of range
+     */
+    public void enqueue(Map<String, Object> params) {
+        if (!params.keySet().equals(space.params().keySet())) {
+            throw new IllegalArgumentException("queued trial must set exactly " + space.params().keySet() + ", found "
+                    + params.keySet());
+        }
+        Map<String, Object> ordered = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Distribution> e : space.params().entrySet()) {
+            Object v = params.get(e.getKey());
+            Distribution d = e.getValue();
+            boolean ok;
+            if (d instanceof Distribution.Choice c) {
+                ok = c.values().contains(v);
+            } else if (d instanceof Distribution.IntUniform i) {
+                ok = v instanceof Integer n && n >= i.low() && n <= i.high();
+            } else {
+                double x = v instanceof Double n ? d.toInternal(n) : Double.NaN;
+                ok = x >= d.internalLow() && x <= d.internalHigh();
+            }
+            if (!ok) {
+                throw new IllegalArgumentException("queued value " + e.getKey() + "=" + v + " is outside " + d);
+            }
+            ordered.put(e.getKey(), v);
+        }
+        queue.add(ordered);
     }
 
     /**

@@ -62,7 +62,7 @@ public final class Trial {
      * @return its value
      * @throws IllegalArgumentException when the key is not in the space or not numeric
      */
-    public double number(String key) {
+    public double numeric(String key) {
         Object v = params.get(key);
         if (!(v instanceof Number n)) {
             throw new IllegalArgumentException("no numeric hyperparameter " + key + " in " + params.keySet());

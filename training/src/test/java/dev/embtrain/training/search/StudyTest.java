@@ -30,8 +30,8 @@ class StudyTest {
      * peaks at learning rate 1e-3, dropout 0.2, layers [64].
      */
     private static double objective(Trial t) {
-        double lr = Math.log10(t.number("training.optimizer.learning_rate"));
-        double dropout = t.number("model.dropout");
+        double lr = Math.log10(t.numeric("training.optimizer.learning_rate"));
+        double dropout = t.numeric("model.dropout");
         double bonus = t.params().get("model.layers").equals("[64]") ? 0.05 : 0.0;
         int epochs = (Integer) t.params().get("training.epochs");
         double quality = 0.9 - 0.03 * (lr + 3) * (lr + 3) - 0.2 * (dropout - 0.2) * (dropout - 0.2) + bonus;
@@ -109,6 +109,31 @@ class StudyTest {
     }
 
     @Test
+    void queuedTrialsRunFirstAndLeaveTheRandomStreamAlone() throws Exception {
+        Map<String, Object> defaults = Map.of("training.optimizer.learning_rate", 0.001, "model.dropout", 0.2,
+                "model.layers", "[64]", "training.epochs", 5);
+        Study plain = new Study(space(), new TpeSampler(3, 24), Pruner.none(), 11);
+        plain.optimize(4, StudyTest::objective, null, null);
+        Study queued = new Study(space(), new TpeSampler(3, 24), Pruner.none(), 11);
+        queued.enqueue(defaults);
+        queued.optimize(5, StudyTest::objective, null, null);
+        assertEquals(defaults, queued.trials().get(0).params());
+        // With 3 startup trials and the queued one finished, two random draws follow: the same
+        // draws as without the queue (a queued trial takes nothing from the random stream).
+        for (int i = 0; i < 2; i++) {
+            assertEquals(plain.trials().get(i).params(), queued.trials().get(i + 1).params());
+        }
+        assertTrue(queued.best().value() >= queued.trials().get(0).value());
+        assertEquals("queued value model.dropout=0.9 is outside Uniform[low=0.0, high=0.8]",
+                assertThrows(IllegalArgumentException.class, () -> queued.enqueue(Map.of(
+                        "training.optimizer.learning_rate", 0.001, "model.dropout", 0.9, "model.layers", "[64]",
+                        "training.epochs", 5))).getMessage());
+        assertEquals("queued trial must set exactly [training.optimizer.learning_rate, model.dropout, model.layers,"
+                + " training.epochs], found [model.dropout]", assertThrows(IllegalArgumentException.class,
+                        () -> queued.enqueue(Map.of("model.dropout", 0.1))).getMessage());
+    }
+
+    @Test
     void bestRefusesWhenNothingCompleted() throws Exception {
         Study study = new Study(space(), new RandomSampler(), (n, r, f) -> true, 1);
         Study.Objective objective = t -> {
@@ -122,8 +147,8 @@ class StudyTest {
 
     /** Minimising (x − 0.7)² + (y − 0.2)², rescaled to a maximisation in (0, 1]. */
     private static double bowl(Trial t) {
-        double x = Math.log10(t.number("x")) + 4; // in [0, 4]
-        double y = t.number("y");
+        double x = Math.log10(t.numeric("x")) + 4; // in [0, 4]
+        double y = t.numeric("y");
         return 1 / (1 + (x - 0.7) * (x - 0.7) + 4 * (y - 0.2) * (y - 0.2));
     }
 
