@@ -42,7 +42,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -652,23 +651,5 @@ public final class LabelledJob {
             return true;
         }
         return a != null && b != null && a.toString().equals(b.toString());
-    }
-
-    /**
-     * Returns the run's config with the search left out, for tests and {@code best.yaml}.
-     *
-     * @param config a config
-     * @return its YAML text without {@code search:}
-     */
-    static String withoutSearch(RunConfig config) {
-        Map<String, Object> tree = yamlTree(config);
-        tree.remove("search");
-        return ConfigBinder.dump(tree);
-    }
-
-    static List<String> overridesOf(FrozenTrial t) {
-        List<String> out = new ArrayList<>();
-        t.params().forEach((k, v) -> out.add(k + "=" + v));
-        return out;
     }
 }

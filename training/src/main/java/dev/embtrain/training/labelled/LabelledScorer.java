@@ -85,7 +85,7 @@ public final class LabelledScorer {
                     float[] logits = LabelledModel.logits(model, in, n, width);
                     sb.setLength(0);
                     for (int i = 0; i < n; i++) {
-                        sb.append(chunk.ids()[i]).append(',').append(LabelledModel.probability(logits[i])).append('\n');
+                        sb.append(csvField(chunk.ids()[i])).append(',').append(LabelledModel.probability(logits[i])).append('\n');
                     }
                     o.write(sb.toString().getBytes(StandardCharsets.UTF_8));
                     rows[0] += n;
@@ -93,5 +93,13 @@ public final class LabelledScorer {
             });
         }
         return new Result(rows[0], (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Quotes a rid as RFC 4180 does where it holds a comma, a quote or a line break. */
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
     }
 }

@@ -19,6 +19,21 @@ class TestReportTest {
     }
 
     @Test
+    void rocAucCountsTiesAsHalfAPair() {
+        // Positives score 3 and 2, negatives 2, 1, 2. The 3 beats all three negatives (3 pairs);
+        // the 2 ties two negatives (2 × ½) and beats the 1 (1 pair): 5 of 6 pairs.
+        Map<String, Double> m = TestReport.metrics(new double[] {3, 2, 2, 1, 2}, new int[] {1, 1, 0, 0, 0}, 0.5);
+        assertEquals(5.0 / 6, m.get("test_auc"), 1e-15);
+    }
+
+    @Test
+    void ridsWithCommasOrQuotesAreQuotedInScoreFiles() {
+        assertEquals("u1", LabelledScorer.csvField("u1"));
+        assertEquals("\"a,b\"", LabelledScorer.csvField("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", LabelledScorer.csvField("say \"hi\""));
+    }
+
+    @Test
     void metricsAtTheThresholdByHand() {
         // logits 2, 1, 0, -1, -2 → p .881, .731, .5, .269, .119; labels 1, 0, 1, 0, 0.
         // At p > 0.5: predicted 1, 1, 0, 0, 0 → tp 1, fp 1, fn 1, tn 2.
