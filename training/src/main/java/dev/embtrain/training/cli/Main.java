@@ -362,7 +362,8 @@ public final class Main {
             for (ConfigLoader.Loaded loaded : configs) {
                 Path runDir = scratch.resolve(loaded.config().name());
                 TrainJob.Outcome o = new TrainJob(loaded, runDir, false, new dev.embtrain.training.engine.Fit.Listener() {
-                }, line -> { }).run();
+                }, line -> line.lines().filter(l -> l.startsWith("baseline")).forEach(l -> out.println(
+                        loaded.config().name() + ": " + l))).run();
                 List<EpochMetrics> h = o.fit().history();
                 double later = h.size() < 2 ? h.get(0).seconds()
                         : h.subList(1, h.size()).stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);

@@ -48,6 +48,10 @@ public final class ConfigReference {
             if (type.isRecord()) {
                 shown = d == null ? "required" : "see below";
                 nested.add(() -> section(sb, "`" + key + "`", type, key + "."));
+            } else if (c.getGenericType() instanceof java.lang.reflect.ParameterizedType p
+                    && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
+                // A list of sections (dataset.crosses): document the keys of one entry.
+                nested.add(() -> section(sb, "each entry of `" + key + "`", element, key + "[]."));
             } else if (type.isInterface() && Variants.class.isAssignableFrom(type)) {
                 for (Map.Entry<String, Class<? extends Record>> v : ConfigBinder.variantsOf(type).entrySet()) {
                     nested.add(() -> section(sb, "`" + key + "` with `type: " + v.getKey() + "`", v.getValue(),

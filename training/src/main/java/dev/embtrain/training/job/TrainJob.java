@@ -391,10 +391,12 @@ public final class TrainJob {
         }
         Map<String, EmbeddingTable> tables = new LinkedHashMap<>();
         model.embeddingTables().forEach(t -> tables.put(t.name(), t));
-        if (tables.containsKey("item") && tables.containsKey("item_bias")) {
+        // The item's own linear term labels the extremes: its bias, or wide-and-deep's wide weight.
+        String linear = tables.containsKey("item_bias") ? "item_bias" : "item_wide";
+        if (tables.containsKey("item") && tables.containsKey(linear)) {
             // Row 0 is the unknown slot, never trained: leave it out of the map.
             float[][] items = Tables.toMatrix(tables.get("item").parameter().getArray());
-            float[][] bias = Tables.toMatrix(tables.get("item_bias").parameter().getArray());
+            float[][] bias = Tables.toMatrix(tables.get(linear).parameter().getArray());
             float[][] vectors = java.util.Arrays.copyOfRange(items, 1, items.length);
             float[] values = new float[vectors.length];
             for (int i = 0; i < values.length; i++) {
@@ -403,7 +405,7 @@ public final class TrainJob {
             List<String> labels = data.itemLabels().subList(1, items.length);
             if (vectors.length >= 2 && vectors[0].length >= 2) {
                 Plots.embeddingMap(dir.resolve("items_pca.png"), config.name() + ": item factors, PCA; labelled: the "
-                        + LABELLED + " lowest and highest biases",
+                        + LABELLED + " lowest and highest " + (linear.equals("item_bias") ? "biases" : "wide weights"),
                         vectors, labels, Plots.extremes(values, LABELLED, java.util.Set.of()));
             }
         }

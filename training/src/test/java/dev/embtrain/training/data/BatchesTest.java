@@ -67,4 +67,41 @@ class BatchesTest {
         Arrays.sort(p);
         assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, p);
     }
+
+    @Test
+    void denseValuesTravelWithTheirRowsThroughAShuffle() {
+        // Row r has ids (r, 10r), dense (r/10, -r) and label r.
+        float[] dense = new float[LABELS.length * 2];
+        for (int r = 0; r < LABELS.length; r++) {
+            dense[2 * r] = LABELS[r] / 10;
+            dense[2 * r + 1] = -LABELS[r];
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                Batches b = new Batches(m, Device.cpu(), IDS, 2, dense, 2, LABELS)) {
+            int rows = 0;
+            var epoch = b.epoch(2, new SplittableRandom(7));
+            while (epoch.hasNext()) {
+                try (Batch batch = epoch.next()) {
+                    assertEquals(2, batch.getData().size());
+                    assertEquals(new Shape(batch.getSize(), 2), batch.getData().get(1).getShape());
+                    long[] ids = batch.getData().head().toLongArray();
+                    float[] d = batch.getData().get(1).toFloatArray();
+                    float[] y = batch.getLabels().head().toFloatArray();
+                    for (int r = 0; r < y.length; r++) {
+                        assertEquals((long) y[r], ids[2 * r]);
+                        assertEquals(y[r] / 10, d[2 * r], 1e-6f);
+                        assertEquals(-y[r], d[2 * r + 1]);
+                    }
+                    rows += y.length;
+                }
+            }
+            assertEquals(5, rows);
+        }
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                new Batches(m, Device.cpu(), IDS, 2, new float[3], 2, LABELS).close();
+            }
+        });
+        assertEquals("dense values hold 3, expected 5 rows x 2 columns", e.getMessage());
+    }
 }
