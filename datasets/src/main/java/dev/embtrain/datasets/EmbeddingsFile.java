@@ -29,7 +29,11 @@ import org.apache.commons.csv.CSVFormat;
  *   <li>{@code .parquet}: a column {@code rid} (string, or 32/64-bit integer written in decimal)
  *       and a column {@code column} that is a list of float or double (the standard three-level
  *       LIST, as pandas/pyarrow write it, or a legacy repeated field). Any codec Parquet-MR
- *       reads (uncompressed, snappy, gzip, zstd, lz4_raw).
+ *       reads (uncompressed, snappy, gzip, zstd, lz4_raw). Parquet-MR reads a whole row group's
+ *       column chunk into memory before decoding it, so memory is bounded by the largest row
+ *       group, not by the file: write big files in row groups of at most about 100,000 rows
+ *       of 512 floats ({@code pq.write_table(t, f, row_group_size=100_000)}; pyarrow's default
+ *       of 1,048,576 rows makes a 1,000,000 × 512 file a single 2 GB row group).
  *   <li>{@code .npy}: a 2-D little-endian float32 or float64 C-order array (rows × W), with the
  *       ids in a separate CSV file {@code ids} that has a {@code rid} column and one row per
  *       array row, in the same order (the ids are read first and held, one string per row).
@@ -202,8 +206,8 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
                 v = new float[cols.length];
                 for (int k = 0; k < cols.length; k++) {
                     String text = f[cols[k]];
-                    v[k] = text.isEmpty() ? parseFloat(text, column + "_" + k, number)
-                            : parseFloat(text, 0, text.length(), column + "_" + k, number);
+                    v[k] = text.isEmpty() ? parseFloat(text, label(k, true), number)
+                            : parseFloat(text, 0, text.length(), k, true, number);
                 }
             }
             sink.add(f[rid[0]], v, number);
@@ -270,13 +274,18 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
             if (n == buffer.length) {
                 buffer = java.util.Arrays.copyOf(buffer, n * 2);
             }
-            buffer[n] = parseFloat(s, start, i, column + "[" + n + "]", line);
+            buffer[n] = parseFloat(s, start, i, n, false, line);
             n++;
         }
         return n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n);
     }
 
-    private float parseFloat(String s, int start, int end, String what, long line) {
+    /**
+     * Parses component {@code index} of a vector; the name used in errors ({@code v[3]} for a
+     * packed column, {@code v_3} for a wide one) is built only when there is an error, since
+     * this runs 512 times a line.
+     */
+    private float parseFloat(String s, int start, int end, int index, boolean wide, long line) {
         char last = s.charAt(end - 1);
         if (Character.isDigit(last) || last == '.') {
             try {
@@ -285,7 +294,11 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
                 // fall through to the checks below for the message
             }
         }
-        return parseFloat(s.substring(start, end), what, line);
+        return parseFloat(s.substring(start, end), label(index, wide), line);
+    }
+
+    private String label(int index, boolean wide) {
+        return wide ? column + "_" + index : column + "[" + index + "]";
     }
 
     private float parseFloat(String s, String what, long line) {

@@ -18,8 +18,8 @@ import java.util.Set;
  * classifier on vendor embeddings.
  *
  * <p>The labels file is a CSV (header, comma-separated) or a Parquet file with the columns
- * {@code rid}, {@code label} (0 or 1) and optionally {@code evkey}, the identifier of the model
- * that made the embeddings, recorded in the run. The embeddings file is any
+ * {@code rid}, {@code label} (0 or 1; in Parquet also a boolean) and optionally
+ * {@code evkey}, the identifier of the model that made the embeddings, recorded in the run. The embeddings file is any
  * {@link EmbeddingsFile}. The join keeps the labelled ids that have a vector, in the order of
  * the labels file, and counts both kinds of leftovers. Bad input is a
  * {@link DataFormatException} naming the file and line (CSV) or row (Parquet): a missing
@@ -94,8 +94,10 @@ public final class LabelledEmbeddings {
         Set<String> evkeys = new LinkedHashSet<>();
         Map<String, Long> seen = new HashMap<>();
         if (name.endsWith(".parquet") || name.endsWith(".pq")) {
+            // A boolean label column reads as "true"/"false"; CSV labels must be 0 or 1.
             ParquetEmbeddings.readTable(file, List.of("rid", "label"), List.of("evkey"), (values, row) ->
-                    addLabel(file, false, row, values[0], values[1], values[2], ids, labels, evkeys, seen));
+                    addLabel(file, false, row, values[0], "true".equals(values[1]) ? "1"
+                            : "false".equals(values[1]) ? "0" : values[1], values[2], ids, labels, evkeys, seen));
         } else if (name.endsWith(".csv")) {
             EmbeddingsFile.CsvTable table = new EmbeddingsFile.CsvTable(file);
             int[] cols = new int[3];
@@ -133,9 +135,9 @@ public final class LabelledEmbeddings {
             throw error(file, text, where, "duplicate rid \"" + id + "\" (first on " + at + first + ")");
         }
         int value;
-        if ("0".equals(label) || "false".equals(label)) {
+        if ("0".equals(label)) {
             value = 0;
-        } else if ("1".equals(label) || "true".equals(label)) {
+        } else if ("1".equals(label)) {
             value = 1;
         } else {
             throw error(file, text, where, "label must be 0 or 1, found "

@@ -235,7 +235,8 @@ final class ParquetEmbeddings {
 
     /**
      * Writes ids and float vectors as pyarrow does: {@code rid} a string, {@code column} a list
-     * of float in the three-level LIST layout.
+     * of float in the three-level LIST layout, in row groups of at most 32 MB (Parquet-MR's
+     * default is 128 MB) because a reader holds a whole row group in memory.
      */
     static void write(Path file, String column, long rows, RowSource source, CompressionCodecName codec)
             throws IOException {
@@ -244,7 +245,7 @@ final class ParquetEmbeddings {
         java.nio.file.Files.deleteIfExists(file);
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
                 .withConf(new PlainParquetConfiguration()).withCodecFactory(ParquetCodecs.INSTANCE)
-                .withCompressionCodec(codec).build()) {
+                .withCompressionCodec(codec).withRowGroupSize(32L << 20).build()) {
             SimpleGroupFactory f = new SimpleGroupFactory(schema);
             for (long i = 0; i < rows; i++) {
                 Group g = f.newGroup().append("rid", source.id(i));

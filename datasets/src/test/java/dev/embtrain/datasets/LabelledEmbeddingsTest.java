@@ -107,6 +107,8 @@ class LabelledEmbeddingsTest {
         assertEquals(l + ":3: label must be 0 or 1, found \"2\"", message(l, e));
         l = write("l.csv", "rid,label\na,1\nb,0.5\n");
         assertEquals(l + ":3: label must be 0 or 1, found \"0.5\"", message(l, e));
+        l = write("l.csv", "rid,label\na,1\nb,true\n");
+        assertEquals(l + ":3: label must be 0 or 1, found \"true\"", message(l, e));
         l = write("l.csv", "rid,label\na,1\nb,0\na,0\n");
         assertEquals(l + ":4: duplicate rid \"a\" (first on line 2)", message(l, e));
         l = write("l.csv", "rid,y\na,1\n");

@@ -32,6 +32,22 @@ class SyntheticLabelledEmbeddingsTest {
     }
 
     /**
+     * Against SciPy's adaptive quadrature (SciPy 1.17.1) of the
+     * same double integral over the whole line:
+     *
+     * <pre>
+     * f1 = lambda z: expit(2*z - 1) * norm.pdf(z); f0 = lambda z: (1 - expit(2*z - 1)) * norm.pdf(z)
+     * p1 = quad(f1, -inf, inf)[0]                                          # 0.3522735615
+     * quad(lambda z: f1(z) * quad(f0, -inf, z)[0], -inf, inf)[0] / (p1 * (1 - p1))  # 0.8639654052
+     * </pre>
+     */
+    @Test
+    void bayesAucMatchesScipyQuadrature() {
+        assertEquals(0.3522735615, SyntheticLabelledEmbeddings.prevalence(2, -1), 2e-10);
+        assertEquals(0.8639654052, SyntheticLabelledEmbeddings.bayesAuc(2, -1), 2e-10);
+    }
+
+    /**
      * The integral against an independent Monte Carlo estimate: 400,000 draws of z, labels
      * from sigmoid(s·z + b), AUC of z by ranks. The estimate's standard error is about 0.0008,
      * so 0.003 is about four of them.
