@@ -217,4 +217,67 @@ class LabelledJobTest {
         assertEquals("embtrain: dataset.split.test: train + validation + test must be 1, found 0.8 + 0.15 + 0.1 ="
                 + " 1.05 (" + c + ":5)\n", r.err());
     }
+
+    @Test
+    void parquetCsvAndNpyFilesOfOneSpecTrainToTheSameModel(@TempDir Path tmp) throws Exception {
+        String body = """
+                name: fmt
+                dataset:
+                  type: synthetic-labelled-embeddings
+                  path: DATA
+                  ids: 600
+                  width: 4
+                  format: FORMAT
+                model:
+                  type: wide-and-deep
+                  layers: []
+                training: {epochs: 2, batch_size: 64}
+                export: {plots: false}
+                """;
+        Map<String, String> first = null;
+        for (String format : List.of("npy", "csv", "parquet")) {
+            Path dir = Files.createDirectories(tmp.resolve(format));
+            Path run = dir.resolve("run");
+            Result r = cli("train", config(dir, body.replace("FORMAT", format)).toString(), "--run-dir", run.toString());
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("/embeddings." + format + ": 600 joined"), r.out());
+            Map<String, String> res = resolved(run);
+            if (first == null) {
+                first = res;
+            } else {
+                // The same floats, split and seed: the same test scores to the last digit.
+                assertEquals(first.get("test_auc"), res.get("test_auc"), format);
+                assertEquals(first.get("test_log_loss"), res.get("test_log_loss"), format);
+            }
+        }
+    }
+
+    @Test
+    void aSearchOnARatingsRunIsAConfigError(@TempDir Path tmp) throws Exception {
+        Path c = config(tmp, """
+                name: t
+                dataset: {type: synthetic-movielens, path: DATA}
+                model: {type: dot-product-bias}
+                search:
+                  space: [{key: training.optimizer.learning_rate, type: log-uniform, low: 1.0e-3, high: 1.0e-1}]
+                """);
+        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: search: a search runs for labelled-embeddings datasets only; remove the section (" + c
+                + ":5)\n", r.err());
+    }
+
+    @Test
+    void aSearchKeyTheConfigDoesNotHaveIsAConfigError(@TempDir Path tmp) throws Exception {
+        Path c = config(tmp, SYNTHETIC + """
+                search:
+                  space: [{key: training.optimizer.learning_rat, type: log-uniform, low: 1.0e-3, high: 1.0e-1}]
+                """);
+        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("embtrain: search.space: entry 0 does not fit the config:"
+                + " training.optimizer.learning_rat: unknown key (did you mean \"learning_rate\"?)"), r.err());
+        assertTrue(r.err().endsWith("(" + c + ":20)\n"), r.err());
+        assertFalse(Files.exists(tmp.resolve("data")), "refused before any data was generated");
+    }
 }
