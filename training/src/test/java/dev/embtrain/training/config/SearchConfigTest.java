@@ -3,6 +3,7 @@ package dev.embtrain.training.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.training.search.Distribution;
 import dev.embtrain.training.search.MedianPruner;
@@ -72,6 +73,35 @@ class SearchConfigTest {
         assertEquals(new SearchConfig.TpeSamplerConfig(10, 24), c.sampler());
         assertEquals(new SearchConfig.MedianPrunerConfig(5, 1), c.pruner());
         assertInstanceOf(MedianPruner.class, c.pruner().create());
+    }
+
+    /**
+     * The contract with the job: a trial's values, applied as {@code --set} overrides of the
+     * run's file, land in the config records (Java's Double.toString spelling included).
+     */
+    @Test
+    void trialOverridesApplyThroughTheConfigLoader() throws Exception {
+        SearchConfig c = bind("""
+                search:
+                  trials: 1
+                  space:
+                    - {key: training.optimizer.learning_rate, type: log-uniform, low: 1.0e-5, high: 1.0e-3}
+                    - {key: training.batch_size, type: int, low: 64, high: 512}
+                    - {key: training.optimizer.weight_decay, type: choice, values: ["0", "0.01"]}
+                """);
+        dev.embtrain.training.search.Study study = new dev.embtrain.training.search.Study(c.searchSpace(),
+                c.sampler().create(), c.pruner().create(), c.seed());
+        String yaml = "name: t\ndataset:\n  type: movielens\n  path: data/ml-100k\nmodel:\n  type: dot-product-bias\n";
+        study.optimize(1, trial -> {
+            RunConfig run = ConfigLoader.load(yaml, "x.yaml", trial.overrides()).config();
+            assertEquals(trial.numeric("training.optimizer.learning_rate"), run.training().optimizer().learningRate());
+            assertEquals(trial.params().get("training.batch_size"), run.training().batchSize());
+            assertEquals(Double.parseDouble((String) trial.params().get("training.optimizer.weight_decay")),
+                    run.training().optimizer().weightDecay());
+            return 0.5;
+        }, null, null);
+        double lr = (Double) study.trials().get(0).params().get("training.optimizer.learning_rate");
+        assertTrue(Double.toString(lr).contains("E-"), "exponent spelling exercised: " + lr);
     }
 
     @Test
