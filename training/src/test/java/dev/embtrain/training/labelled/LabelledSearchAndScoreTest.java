@@ -138,4 +138,19 @@ class LabelledSearchAndScoreTest {
                 + " config.yaml)\n", bad.err());
         assertTrue(Arrays.asList(tmp.toFile().list()).stream().noneMatch(n -> n.equals("x.csv")));
     }
+
+    @Test
+    void randomSamplingWithSuccessiveHalvingPrunesToo(@TempDir Path tmp) throws Exception {
+        String body = SEARCH.replace("ids: 3000", "ids: 1500").replace("trials: 8", "trials: 6")
+                .replace("{type: tpe, startup_trials: 4}", "{type: random}")
+                .replace("{type: median, startup_trials: 2, warmup_epochs: 1}",
+                        "{type: successive-halving, min_resource: 1, reduction_factor: 3}");
+        Result r = LabelledJobTest.cli("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
+                tmp.resolve("run").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("search   6 trials, random sampler, successive-halving pruner;"), r.out());
+        List<String> trials = Files.readAllLines(tmp.resolve("run/trials.csv"));
+        assertEquals(7, trials.size());
+        assertTrue(trials.stream().anyMatch(l -> l.contains(",PRUNED,")), String.join("\n", trials));
+    }
 }
