@@ -61,7 +61,11 @@ public final class LabelledScorer {
             throw new NoSuchFileException(run.toString(), null, "not a labelled-embeddings run directory (no "
                     + Preprocessing.FILE + " and " + RunFiles.CONFIG + ")");
         }
-        RunConfig config = ConfigLoader.load(run.resolve(RunFiles.CONFIG), java.util.List.of()).config();
+        // After a search the kept model is the best trial's, whose model section may differ from
+        // the run's: best.yaml holds it.
+        Path best = run.resolve(LabelledJob.BEST);
+        RunConfig config = ConfigLoader.load(Files.isRegularFile(best) ? best : run.resolve(RunFiles.CONFIG),
+                java.util.List.of()).config();
         String column = config.dataset() instanceof LabelledEmbeddingsConfig c ? c.column()
                 : SyntheticLabelledEmbeddings.COLUMN;
         Preprocessing pre = Preprocessing.load(run.resolve(Preprocessing.FILE));

@@ -153,4 +153,29 @@ class LabelledSearchAndScoreTest {
         assertEquals(7, trials.size());
         assertTrue(trials.stream().anyMatch(l -> l.contains(",PRUNED,")), String.join("\n", trials));
     }
+
+    @Test
+    void aSearchedRunScoresWithTheBestTrialsModelNotTheConfigs(@TempDir Path tmp) throws Exception {
+        // The config says layers: [], every trial has a hidden layer: the kept model is not the config's.
+        String body = SEARCH.replace("ids: 3000", "ids: 1200").replace("trials: 8", "trials: 2")
+                .replace("{type: median, startup_trials: 2, warmup_epochs: 1}", "{type: none}")
+                .replace("values: [\"[]\", \"[8]\"]", "values: [\"[8]\"]");
+        Path run = tmp.resolve("run");
+        Result r = LabelledJobTest.cli("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
+                run.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("the config's own values lie outside the space"), r.out());
+        Path out = tmp.resolve("scores.csv");
+        Result s = LabelledJobTest.cli("score", "--run", run.toString(), "--embeddings",
+                tmp.resolve("data/embeddings.csv").toString(), "--out", out.toString());
+        assertEquals(0, s.status(), s.err());
+        Map<String, Float> scores = new HashMap<>();
+        for (String l : Files.readAllLines(out).subList(1, 1201)) {
+            scores.put(l.split(",")[0], Float.parseFloat(l.split(",")[1]));
+        }
+        for (String l : Files.readAllLines(run.resolve("test_predictions.csv")).subList(1, 181)) {
+            String[] f = l.split(",");
+            assertEquals(Float.parseFloat(f[2]), scores.get(f[0]), 1e-6f, f[0]);
+        }
+    }
 }
