@@ -67,7 +67,13 @@ public final class LabelledModel {
             NDArray dense = m.create(x, new Shape(rows, width));
             Block block = model.getBlock();
             NDList out = block.forward(new ParameterStore(m, false), new NDList(ids, dense), false);
-            return out.head().toFloatArray();
+            float[] logits = out.head().toFloatArray();
+            if (logits.length != rows) {
+                // DJL loads parameters of another layer layout without complaint; the output shape tells.
+                throw new IllegalStateException("the model returned " + logits.length + " scores for " + rows
+                        + " rows: its parameters do not match the model section it was built from");
+            }
+            return logits;
         }
     }
 

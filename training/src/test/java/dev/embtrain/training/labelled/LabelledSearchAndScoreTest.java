@@ -177,5 +177,16 @@ class LabelledSearchAndScoreTest {
             String[] f = l.split(",");
             assertEquals(Float.parseFloat(f[2]), scores.get(f[0]), 1e-6f, f[0]);
         }
+        // Built from the config's own model section (no hidden layer), the kept [8] parameters load
+        // without complaint in DJL, so scoring checks the output's shape.
+        dev.embtrain.training.config.WideAndDeepConfig logistic = new dev.embtrain.training.config.WideAndDeepConfig(
+                dev.embtrain.training.config.WideAndDeepConfig.Objective.BINARY, List.of(), 0, false,
+                dev.embtrain.models.EmbeddingSizeRule.FASTAI, List.of(), List.of(0.0, 1.0), 0.01);
+        try (ai.djl.Model wrong = LabelledJob.load(logistic, 8, run.resolve("model"), ai.djl.Device.cpu())) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> LabelledModel.logits(wrong, new float[3 * 8], 3, 8));
+            assertEquals("the model returned 24 scores for 3 rows: its parameters do not match the model section it"
+                    + " was built from", e.getMessage());
+        }
     }
 }
