@@ -45,6 +45,7 @@ public final class Main {
               embtrain evaluate --run DIR [--set path=value]...
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
               embtrain export --run DIR --serving OUT [--overwrite]
+              embtrain score --run DIR --embeddings FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]...
               embtrain COMMAND --help
 
@@ -55,6 +56,8 @@ public final class Main {
               evaluate   re-read a run's data and score its validation split with the saved model
               neighbors  print the rows of a trained table most cosine-similar to one row
               export     write a run as a model directory DJL Serving loads (JSON in, ratings out)
+              score      write rid,score for every id of an embeddings file with a labelled-embeddings
+                         run's classifier, streaming in batches
               benchmark  train each config (runs go to a temporary directory) and print seconds
                          per epoch, samples per second and the validation MSE
 
@@ -123,8 +126,9 @@ public final class Main {
                 case "benchmark" -> benchmark(commandArgs);
                 case "export" -> export(commandArgs);
                 case "evaluate" -> evaluate(commandArgs);
+                case "score" -> LabelledCommands.score(out, commandArgs);
                 default -> {
-                    err.println("embtrain: unknown command \"" + command + "\"; expected train, evaluate, neighbors, export or benchmark"
+                    err.println("embtrain: unknown command \"" + command + "\"; expected train, evaluate, score, neighbors, export or benchmark"
                             + " (embtrain --help lists them)");
                     yield USAGE;
                 }
@@ -194,6 +198,12 @@ public final class Main {
         Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
         ConsoleProgress progress = new ConsoleProgress(out, err,
                 loaded.config().training().progress() && System.console() != null, loaded.config().training().epochs());
+        if (dev.embtrain.training.labelled.LabelledJob.handles(loaded.config())) {
+            return LabelledCommands.train(out, loaded, runDir, cl.hasOption("overwrite"), progress);
+        }
+        if (loaded.config().search() != null) {
+            throw loaded.error("search", "a search runs for labelled-embeddings datasets only; remove the section");
+        }
         if (Feat2VecJob.handles(loaded.config())) {
             Feat2VecJob.Outcome f2v = new Feat2VecJob(loaded, runDir, cl.hasOption("overwrite"), out).run();
             out.println("run      " + f2v.runDir());
@@ -439,10 +449,10 @@ public final class Main {
     }
 
     /** A command line that cannot be acted on; exit status 2. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        UsageException(String message) {
+        public UsageException(String message) {
             super(message);
         }
     }

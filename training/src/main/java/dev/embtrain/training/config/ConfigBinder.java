@@ -54,6 +54,9 @@ public final class ConfigBinder {
         this.origins = origins;
     }
 
+    /** The {@link Default} of an optional section: absent or {@code null}, the component is null. */
+    public static final String OPTIONAL = "null";
+
     /**
      * Binds a node to a record.
      *
@@ -215,6 +218,13 @@ public final class ConfigBinder {
                 markAll(value, "default " + key + ": " + d.value(), origins);
             }
             locations.put(child(path, key), where(t == null ? node : value));
+            Default optional = c.getAnnotation(Default.class);
+            if (optional != null && optional.value().equals(OPTIONAL) && value instanceof ScalarNode s
+                    && s.getTag().equals(Tag.NULL)) {
+                // An optional section (@Default("null")): absent or written as null, it is off.
+                args[i] = null;
+                continue;
+            }
             args[i] = convert(c.getGenericType(), value, child(path, key), t == null ? node : t.getKeyNode());
         }
         try {
@@ -431,7 +441,11 @@ public final class ConfigBinder {
             }
             for (RecordComponent c : r.getClass().getRecordComponents()) {
                 try {
-                    out.put(snake(c.getName()), toYaml(c.getAccessor().invoke(r)));
+                    Object v = c.getAccessor().invoke(r);
+                    if (v == null) {
+                        continue; // an optional section that is off is left out, as in the file
+                    }
+                    out.put(snake(c.getName()), toYaml(v));
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * @param model the model and its hyperparameters
  * @param training epochs, batches, optimizer, schedule, device
  * @param export what is written after training
+ * @param search the hyperparameter search, or null for none
  */
 @Doc("One training run: data, model, training, export.")
 public record RunConfig(
@@ -19,7 +20,9 @@ public record RunConfig(
         @Doc("Where the data comes from (see dataset types).") DatasetConfig dataset,
         @Doc("The model (see model types).") ModelConfig model,
         @Doc("How to train.") @Default("{}") TrainingConfig training,
-        @Doc("What to write after training.") @Default("{}") ExportConfig export) {
+        @Doc("What to write after training.") @Default("{}") ExportConfig export,
+        @Doc("Optional hyperparameter search over config keys (labelled-embeddings runs); absent: one run.")
+                @Default(ConfigBinder.OPTIONAL) SearchConfig search) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 

@@ -124,7 +124,7 @@ public record RatingsData(
         // Side files are read only when a side feature is asked for: ids alone need none of them.
         MovieLensFeatures source = sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
-        Split split = split(table, dataset.split());
+        Split split = split(table, (SplitConfig) dataset.split());
         try {
             return encode(source, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {

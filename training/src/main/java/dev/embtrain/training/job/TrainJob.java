@@ -286,7 +286,7 @@ public final class TrainJob {
      * @param totalSteps optimizer steps in the run
      * @return the tracker
      */
-    static Tracker learningRate(TrainingConfig training, int totalSteps) {
+    public static Tracker learningRate(TrainingConfig training, int totalSteps) {
         OptimizerConfig o = training.optimizer();
         ScheduleConfig s = training.schedule();
         return switch (s.type()) {
@@ -296,7 +296,15 @@ public final class TrainJob {
         };
     }
 
-    private static Optimizer optimizer(TrainingConfig training, Tracker lr, int totalSteps) {
+    /**
+     * Builds the optimizer the training section names (also used by the labelled-embeddings job).
+     *
+     * @param training the training section
+     * @param lr the learning-rate schedule
+     * @param totalSteps optimizer steps in the run
+     * @return the optimizer
+     */
+    public static Optimizer optimizer(TrainingConfig training, Tracker lr, int totalSteps) {
         OptimizerConfig o = training.optimizer();
         ScheduleConfig s = training.schedule();
         boolean cycle = s.type() == ScheduleConfig.ScheduleType.ONE_CYCLE && s.cycleMomentum();

@@ -72,8 +72,8 @@ class ConfigLoaderTest {
     void unknownVariantListsTheTypes() {
         assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep], found \"dot-product\" (x.yaml:6)",
                 error(MINIMAL.replace("type: dot-product-bias", "type: dot-product")));
-        assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, synthetic-feat2vec]"
-                + " (x.yaml:3)", error(MINIMAL.replace("  type: movielens\n", "")));
+        assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, synthetic-feat2vec,"
+                + " labelled-embeddings, synthetic-labelled-embeddings] (x.yaml:3)", error(MINIMAL.replace("  type: movielens\n", "")));
     }
 
     @Test

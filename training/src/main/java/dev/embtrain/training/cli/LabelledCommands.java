@@ -1,0 +1,87 @@
+package dev.embtrain.training.cli;
+
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.labelled.LabelledJob;
+import dev.embtrain.training.labelled.LabelledScorer;
+import dev.embtrain.training.search.Study;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** The labelled-embeddings side of the command line: {@code train} of such a config, and {@code score}. */
+final class LabelledCommands {
+    private static final int DEFAULT_BATCH = 4096;
+
+    private LabelledCommands() {}
+
+    static int train(PrintStream out, ConfigLoader.Loaded loaded, Path runDir, boolean overwrite,
+            ConsoleProgress progress) throws Exception {
+        LabelledJob job = new LabelledJob(loaded, runDir, overwrite,
+                loaded.config().search() == null ? progress : new dev.embtrain.training.engine.Fit.Listener() {
+                }, out::println);
+        LabelledJob.Outcome o = job.run();
+        if (o.bestTrial() != null) {
+            out.println("best trial " + Study.progressLine(o.bestTrial()));
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "best epoch %d of %d: ", o.fit().bestEpoch(),
+                o.fit().history().size()));
+        int n = 0;
+        for (Map.Entry<String, Double> m : o.fit().best().valid().entrySet()) {
+            line.append(n++ == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", m.getKey(), m.getValue()));
+        }
+        out.println(line);
+        out.println("run      " + o.runDir());
+        return 0;
+    }
+
+    static int score(PrintStream out, String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
+                        .desc("a labelled-embeddings run directory written by embtrain train").build())
+                .addOption(Option.builder().longOpt("embeddings").hasArg().argName("FILE").required()
+                        .desc("the vectors to score: .csv, .parquet, or .npy with --ids").build())
+                .addOption(Option.builder().longOpt("ids").hasArg().argName("FILE")
+                        .desc("the ids of a .npy file: a CSV with a rid column, one row per array row").build())
+                .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").required()
+                        .desc("where to write rid,score (written whole, then renamed into place)").build())
+                .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
+                        .desc("rows read and scored at a time (default " + DEFAULT_BATCH + ")").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            PrintWriter pw = new PrintWriter(out);
+            new HelpFormatter().printHelp(pw, 100, "embtrain score --run DIR --embeddings FILE --out FILE",
+                    "Writes rid,score (the probability of label 1) for every id, streaming the file in batches"
+                            + " through the run's preprocessing and classifier.", options, 2, 2,
+                    "Example: ./embtrain score --run runs/labelled-embeddings"
+                            + " --embeddings data/synthetic-labelled-embeddings/embeddings.npy"
+                            + " --ids data/synthetic-labelled-embeddings/ids.csv --out scores.csv");
+            pw.flush();
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        int batch;
+        try {
+            batch = Integer.parseInt(cl.getOptionValue("batch", Integer.toString(DEFAULT_BATCH)));
+        } catch (NumberFormatException e) {
+            throw new Main.UsageException("score: --batch expects a whole number, found \""
+                    + cl.getOptionValue("batch") + "\"");
+        }
+        if (batch < 1) {
+            throw new Main.UsageException("score: --batch must be > 0, found " + batch);
+        }
+        Path run = Path.of(cl.getOptionValue("run"));
+        Path outFile = Path.of(cl.getOptionValue("out"));
+        LabelledScorer.Result r = LabelledScorer.score(run, Path.of(cl.getOptionValue("embeddings")),
+                cl.hasOption("ids") ? Path.of(cl.getOptionValue("ids")) : null, outFile, batch);
+        out.println(String.format(Locale.ROOT, "scored %,d ids in %.1f s (%,.0f ids/s); wrote %s", r.rows(),
+                r.seconds(), r.rows() / r.seconds(), outFile));
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.embtrain.training.labelled;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import dev.embtrain.datasets.EmbeddingsFile;
+import dev.embtrain.datasets.SyntheticLabelledEmbeddings;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.LabelledEmbeddingsConfig;
+import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.WideAndDeepConfig;
+import dev.embtrain.training.export.AtomicFiles;
+import dev.embtrain.training.job.RunFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * {@code embtrain score}: writes {@code rid,score} (the probability of label 1) for every id of
+ * an embeddings file with a labelled-embeddings run's model, streaming the file in chunks of
+ * {@code batch} rows through the run's preprocessing and the model, so memory is bounded by
+ * one chunk (plus the set of ids seen, which refuses a repeated rid). The output appears only
+ * once complete (temporary file, then rename).
+ */
+public final class LabelledScorer {
+    private LabelledScorer() {}
+
+    /**
+     * What was scored.
+     *
+     * @param rows ids scored
+     * @param seconds wall time
+     */
+    public record Result(long rows, double seconds) {}
+
+    /**
+     * Returns whether a directory is a labelled-embeddings run.
+     *
+     * @param run the directory
+     * @return whether it has a preprocessing file and a model
+     */
+    public static boolean isRun(Path run) {
+        return Files.isRegularFile(run.resolve(Preprocessing.FILE)) && Files.isRegularFile(run.resolve(RunFiles.CONFIG));
+    }
+
+    /**
+     * Scores a file.
+     *
+     * @param run the run directory
+     * @param embeddings the vectors (.csv, .parquet, or .npy with {@code ids})
+     * @param ids the ids file of a .npy file, else null
+     * @param out where to write {@code rid,score}
+     * @param batch rows per chunk
+     * @return the count and time
+     * @throws IOException when reading or writing fails
+     */
+    public static Result score(Path run, Path embeddings, Path ids, Path out, int batch) throws IOException {
+        if (!isRun(run)) {
+            throw new NoSuchFileException(run.toString(), null, "not a labelled-embeddings run directory (no "
+                    + Preprocessing.FILE + " and " + RunFiles.CONFIG + ")");
+        }
+        // After a search the kept model is the best trial's, whose model section may differ from
+        // the run's: best.yaml holds it.
+        Path best = run.resolve(LabelledJob.BEST);
+        RunConfig config = ConfigLoader.load(Files.isRegularFile(best) ? best : run.resolve(RunFiles.CONFIG),
+                java.util.List.of()).config();
+        String column = config.dataset() instanceof LabelledEmbeddingsConfig c ? c.column()
+                : SyntheticLabelledEmbeddings.COLUMN;
+        Preprocessing pre = Preprocessing.load(run.resolve(Preprocessing.FILE));
+        EmbeddingsFile file = new EmbeddingsFile(embeddings, column, ids);
+        long start = System.nanoTime();
+        long[] rows = {0};
+        int width = pre.width();
+        try (Model model = LabelledJob.load((WideAndDeepConfig) config.model(), width, run.resolve(RunFiles.MODEL_DIR),
+                Device.cpu())) {
+            AtomicFiles.write(out, stream -> {
+                OutputStream o = stream;
+                o.write("rid,score\n".getBytes(StandardCharsets.UTF_8));
+                float[] x = new float[batch * width];
+                StringBuilder sb = new StringBuilder(batch * 24);
+                file.stream(batch, pre.rawWidth(), true, chunk -> {
+                    int n = chunk.size();
+                    for (int i = 0; i < n; i++) {
+                        pre.apply(chunk.vectors()[i], x, i * width);
+                    }
+                    float[] in = n == batch ? x : java.util.Arrays.copyOf(x, n * width);
+                    float[] logits = LabelledModel.logits(model, in, n, width);
+                    sb.setLength(0);
+                    for (int i = 0; i < n; i++) {
+                        sb.append(csvField(chunk.ids()[i])).append(',').append(LabelledModel.probability(logits[i])).append('\n');
+                    }
+                    o.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                    rows[0] += n;
+                });
+            });
+        }
+        return new Result(rows[0], (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Quotes a rid as RFC 4180 does where it holds a comma, a quote or a line break. */
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}
