@@ -92,7 +92,7 @@ class FeatureModelsTest {
         cases.put("binary|type: factorization-machine", "model.objective: regression predicts the rating, but"
                 + " dataset.label is binary; set model.objective: binary or dataset.label.type: rating (c.yaml:10)");
         cases.put("binary|{type: factorization-machine, objective: implicit}", "model.objective: implicit (feat2vec"
-                + " negative sampling) is declared but not yet wired to a training loop; use regression or binary"
+                + " negative sampling) trains on dataset.type synthetic-feat2vec; on ratings use regression or binary"
                 + " (c.yaml:10)");
         cases.put("binary|{type: factorization-machine, objective: binary}", "dataset.crosses: cross user_x_genres"
                 + " involves a bag (one bucket per element), which the factorization machine cannot take: its"
