@@ -168,6 +168,8 @@ public final class ConfigBinder {
             throw error(child(path, "type"),
                     "expected one of " + variants.keySet() + ", found " + describe(typeNode), typeNode);
         }
+        // Later checks (a model that does not fit the dataset) cite the type's line.
+        locations.put(child(path, "type"), where(typeNode));
         return bindRecord(rc, map, path, "type");
     }
 

@@ -3,24 +3,21 @@ package dev.embtrain.training.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code dataset} section: one record per {@code dataset.type}. */
-public sealed interface DatasetConfig extends Variants
-        permits MovieLensConfig, SyntheticMovieLensConfig {
+/**
+ * The {@code dataset} section: one record per {@code dataset.type}. Ratings datasets feed the
+ * rating models, session datasets feed item2vec ({@code model.type: embedding-bag}).
+ */
+public sealed interface DatasetConfig extends Variants permits RatingsDatasetConfig, SessionsDatasetConfig {
 
     /** The dataset types, by the name written in {@code dataset.type}. */
     Variants.Table VARIANTS = new Variants.Table(variants());
-
-    /**
-     * Returns how rows are split into training and validation.
-     *
-     * @return the split
-     */
-    SplitConfig split();
 
     private static Map<String, Class<? extends Record>> variants() {
         Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
         m.put("movielens", MovieLensConfig.class);
         m.put("synthetic-movielens", SyntheticMovieLensConfig.class);
+        m.put("online-retail", OnlineRetailConfig.class);
+        m.put("synthetic-sessions", SyntheticSessionsConfig.class);
         return m;
     }
 }

@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The {@code model} section: one record per {@code model.type}. */
-public sealed interface ModelConfig extends Variants permits DotProductBiasConfig, DeepCollaborativeConfig {
+public sealed interface ModelConfig extends Variants permits DotProductBiasConfig, DeepCollaborativeConfig,
+        EmbeddingBagConfig {
 
     /** The model types, by the name written in {@code model.type}. */
     Variants.Table VARIANTS = new Variants.Table(variants());
@@ -13,6 +14,7 @@ public sealed interface ModelConfig extends Variants permits DotProductBiasConfi
         Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
         m.put("dot-product-bias", DotProductBiasConfig.class);
         m.put("deep-collaborative", DeepCollaborativeConfig.class);
+        m.put("embedding-bag", EmbeddingBagConfig.class);
         return m;
     }
 }

@@ -21,7 +21,7 @@ public record MovieLensConfig(
         @Doc("Download the official GroupLens zip when the directory is missing; the directory's name picks it"
                         + " (ml-100k, ml-1m, ml-latest-small, ml-25m) and its SHA-256 is checked.")
                 @Default("false") boolean download)
-        implements DatasetConfig {
+        implements RatingsDatasetConfig {
 
     /** Validates the section. */
     public MovieLensConfig {

@@ -30,7 +30,7 @@ public record SyntheticMovieLensConfig(
         @Doc("Seed of the generator (the run's seed drives training).") @Default("42") long generatorSeed,
         @Doc("Key items by id or by title.") @Default("id") ItemKey itemKey,
         @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split)
-        implements DatasetConfig {
+        implements RatingsDatasetConfig {
 
     /** Validates the section. */
     public SyntheticMovieLensConfig {

@@ -11,6 +11,7 @@ import dev.embtrain.datasets.Vocabulary;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.DatasetConfig;
 import dev.embtrain.training.config.MovieLensConfig;
+import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public record RatingsData(
         } else {
             throw new IllegalStateException("no reader for " + dataset.type());
         }
-        Split split = split(table, dataset.split());
+        Split split = split(table, ((RatingsDatasetConfig) dataset).split());
         return encode(table, split, floor, dataset.type());
     }
 
