@@ -7,7 +7,10 @@ import dev.embtrain.datasets.Vocabulary;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.EmbeddingBagConfig;
 import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.metrics.NextItem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,12 +68,14 @@ public final class SavedRun implements AutoCloseable {
         RunConfig config = loaded.config();
         Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (String field : RatingsData.FIELDS) {
+        boolean item2vec = Item2VecJob.handles(config);
+        for (String field : item2vec ? List.of("item") : RatingsData.FIELDS) {
             Vocabulary v = Vocabulary.load(dir.resolve(RunFiles.vocabulary(field)));
             vocabularies.put(field, v);
             sizes.put(field, v.size());
         }
-        Block block = ModelFactory.build(config.model(), sizes);
+        Block block = item2vec ? Item2VecJob.block((EmbeddingBagConfig) config.model(), sizes.get("item"))
+                : ModelFactory.build(config.model(), sizes);
         Model model = Model.newInstance(RunFiles.MODEL_NAME);
         model.setBlock(block);
         try {
@@ -100,6 +105,9 @@ public final class SavedRun implements AutoCloseable {
      * @throws IllegalStateException when the data no longer gives the vocabularies the model knows
      */
     public double[] evaluate() throws IOException {
+        if (isItem2Vec()) {
+            throw new IllegalStateException("this is an item2vec run: it predicts no ratings (use evaluateNextItem)");
+        }
         RatingsData data = RatingsData.load(loaded);
         if (!data.users().equals(vocabularies.get("user")) || !data.items().equals(vocabularies.get("item"))) {
             throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
@@ -115,6 +123,74 @@ public final class SavedRun implements AutoCloseable {
             sae += Math.abs(d);
         }
         return new double[] {sse / predictions.length, sae / predictions.length, predictions.length};
+    }
+
+    /**
+     * Returns whether this is an item2vec run ({@code model.type: embedding-bag}).
+     *
+     * @return whether it is
+     */
+    public boolean isItem2Vec() {
+        return Item2VecJob.handles(loaded.config());
+    }
+
+    /**
+     * Next-item scores of a saved item2vec run.
+     *
+     * @param valid validation Recall@10 and MRR@10
+     * @param test test Recall@10 and MRR@10
+     * @param validPairs validation pairs
+     * @param testPairs test pairs
+     */
+    public record NextItemEvaluation(NextItem.Scores valid, NextItem.Scores test, int validPairs, int testPairs) {}
+
+    /**
+     * Re-reads an item2vec run's sessions, draws the validation and test pairs as in training,
+     * checks that the data still gives the saved vocabulary, and scores both sets with the saved
+     * item table (the best epoch's): the validation numbers are the best epoch's row of
+     * {@code metrics.csv} again.
+     *
+     * @return the scores
+     * @throws IOException when the data cannot be read
+     * @throws IllegalStateException when this is not an item2vec run, or the data changed
+     */
+    public NextItemEvaluation evaluateNextItem() throws IOException {
+        if (!isItem2Vec()) {
+            throw new IllegalStateException("this run predicts ratings; next-item scores need an item2vec run");
+        }
+        SessionsData data = SessionsData.load(loaded);
+        if (!data.vocabulary().equals(vocabularies.get("item"))) {
+            throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
+                    + " gives another item vocabulary than the run was trained with; it changed since training");
+        }
+        float[][] items = table("item");
+        return new NextItemEvaluation(
+                NextItem.embedding(items, data.valid().queries(), data.valid().targets()),
+                NextItem.embedding(items, data.test().queries(), data.test().targets()),
+                data.valid().size(), data.test().size());
+    }
+
+    /**
+     * Finds a table's row by its label (a title, a description; exact, else ignoring case) or,
+     * failing that, by its vocabulary id (a user id, a StockCode).
+     *
+     * @param name the table
+     * @param query the label or id
+     * @return the row index
+     * @throws IOException when the labels cannot be read
+     * @throws IllegalArgumentException naming close labels when nothing matches
+     */
+    public int findRow(String name, String query) throws IOException {
+        List<String> labels = labels(name);
+        try {
+            return Neighbors.findLabel(labels, query, name);
+        } catch (IllegalArgumentException e) {
+            int byId = vocabularies.get(find(name).vocabulary()).index(query);
+            if (byId > 0) {
+                return byId;
+            }
+            throw e;
+        }
     }
 
     /**
