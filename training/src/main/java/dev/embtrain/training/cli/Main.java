@@ -346,6 +346,12 @@ public final class Main {
         if (!java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG))) {
             throw new UsageException("export: " + run + " is not a run directory (no config.yaml)");
         }
+        if (Item2VecJob.handles(ConfigLoader.load(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG), List.of())
+                .config())) {
+            throw new UsageException("export: " + run + " is an item2vec run: DJL Serving export is for rating models;"
+                    + " its tables are in " + run.resolve(dev.embtrain.training.job.RunFiles.EMBEDDINGS_DIR)
+                    + " (.npy and Projector TSV)");
+        }
         Path written = dev.embtrain.training.job.ServingExport.write(run, Path.of(cl.getOptionValue("serving")),
                 cl.hasOption("overwrite"));
         out.println("wrote " + written + " (serving.properties, parameters, vocabularies, models jar)");

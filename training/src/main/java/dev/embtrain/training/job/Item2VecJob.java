@@ -231,6 +231,10 @@ public final class Item2VecJob {
         }
         Device device = devices[0];
         EarlyStoppingConfig.Metric metric = metric(training.earlyStopping().metric());
+        if (config.export().serving()) {
+            throw loaded.error("export.serving", "item2vec runs have no DJL Serving export (it serves rating models);"
+                    + " their tables are written to embeddings/ as .npy and Projector TSV: set it to false");
+        }
         SessionsData data = SessionsData.load(loaded);
         report.line(describe(data));
 
