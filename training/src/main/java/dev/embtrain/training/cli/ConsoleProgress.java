@@ -43,6 +43,26 @@ final class ConsoleProgress implements Fit.Listener {
         err.flush();
     }
 
+    /**
+     * Clears the bar and prints an epoch's row, after {@code header} the first time: for jobs
+     * whose epochs are not {@link EpochMetrics} (item2vec).
+     *
+     * @param header the column names
+     * @param row the epoch's row
+     */
+    void epochRow(String header, String row) {
+        if (bar) {
+            err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+            err.flush();
+        }
+        if (!headerPrinted) {
+            out.println(header);
+            headerPrinted = true;
+        }
+        out.println(row);
+        out.flush();
+    }
+
     @Override
     public void onEpoch(EpochMetrics m, boolean best) {
         if (bar) {

@@ -6,6 +6,7 @@ import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.engine.EpochMetrics;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.job.Feat2VecJob;
+import dev.embtrain.training.job.Item2VecJob;
 import dev.embtrain.training.job.SavedRun;
 import dev.embtrain.training.job.TrainJob;
 import java.io.PrintStream;
@@ -54,6 +55,7 @@ public final class Main {
                          resolved config, metrics.csv, the best epoch's parameters, vocabularies
                          and embeddings (TensorBoard Projector TSV and .npy)
               evaluate   re-read a run's data and score its validation split with the saved model
+                         (item2vec runs: validation and test Recall@10 and MRR@10)
               neighbors  print the rows of a trained table most cosine-similar to one row
               export     write a run as a model directory DJL Serving loads (JSON in, ratings out)
               score      write rid,score for every id of an embeddings file with a labelled-embeddings
@@ -66,6 +68,8 @@ public final class Main {
               ./embtrain train configs/movielens-dot-bias.yaml --set dataset.path=data/ml-100k
               ./embtrain train configs/quickstart.yaml --set training.epochs=3 --set model.factors=16 --overwrite
               ./embtrain neighbors --run runs/movielens-dot-bias --table item --query "Star Wars (1977)" -k 10
+              ./embtrain train configs/online-retail-item2vec.yaml
+              ./embtrain neighbors --run runs/online-retail-item2vec --query "WHITE HANGING HEART T-LIGHT HOLDER"
               ./embtrain benchmark configs/movielens-dot-bias.yaml configs/movielens-dot-bias-batch1024.yaml \\
                   --set dataset.path=data/ml-100k
 
@@ -209,6 +213,9 @@ public final class Main {
             out.println("run      " + f2v.runDir());
             return 0;
         }
+        if (Item2VecJob.handles(loaded.config())) {
+            return trainItem2Vec(loaded, runDir, cl.hasOption("overwrite"), progress);
+        }
         TrainJob job = new TrainJob(loaded, runDir, cl.hasOption("overwrite"), progress, out::println);
         TrainJob.Outcome outcome = job.run();
         EpochMetrics best = outcome.fit().best();
@@ -229,6 +236,28 @@ public final class Main {
         return 0;
     }
 
+    private int trainItem2Vec(ConfigLoader.Loaded loaded, Path runDir, boolean overwrite, ConsoleProgress progress)
+            throws java.io.IOException {
+        Item2VecJob.Progress lines = new Item2VecJob.Progress() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches) {
+                progress.onBatch(epoch, batch, batches);
+            }
+
+            @Override
+            public void onEpoch(Item2VecJob.Epoch e, boolean best) {
+                progress.epochRow("epoch  train_loss  valid_recall@10  valid_mrr@10   seconds    pairs/s",
+                        String.format(Locale.ROOT, "%5d  %10.4f  %15.4f  %12.4f  %8.2f  %9.0f%s", e.epoch(),
+                                e.trainLoss(), e.validRecall(), e.validMrr(), e.seconds(), e.examplesPerSecond(),
+                                best ? "  *" : ""));
+            }
+        };
+        Item2VecJob.Outcome outcome = new Item2VecJob(loaded, runDir, overwrite, lines, out::println).run();
+        Item2VecJob.summary(outcome, loaded.config().training().earlyStopping().patience()).forEach(out::println);
+        out.println("run      " + outcome.runDir());
+        return 0;
+    }
+
     private int neighbors(String[] args) throws Exception {
         Options options = new Options()
                 .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
@@ -237,7 +266,8 @@ public final class Main {
                         .desc("the table to search (default item), or all: every table as wide as the query's,"
                                 + " queried as table:label; a run lists its tables on error").build())
                 .addOption(Option.builder().longOpt("query").hasArg().argName("LABEL").required()
-                        .desc("the row's label, e.g. a movie title or a user id").build())
+                        .desc("the row's label or id, e.g. a movie title, a user id, a product description or"
+                                + " StockCode").build())
                 .addOption(Option.builder("k").hasArg().argName("N").desc("how many neighbours (default 10)").build())
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         if (Arrays.asList(args).contains("--help")) {
@@ -273,7 +303,7 @@ public final class Main {
             try {
                 vectors = run.table(table);
                 labels = run.labels(table);
-                query = Neighbors.findLabel(labels, cl.getOptionValue("query"), table);
+                query = run.findRow(table, cl.getOptionValue("query"));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("neighbors: " + e.getMessage());
             }
@@ -354,6 +384,14 @@ public final class Main {
         CommandLine cl = new DefaultParser().parse(options, args);
         String[] sets = cl.getOptionValues("set");
         try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")), sets == null ? List.of() : List.of(sets))) {
+            if (run.isItem2Vec()) {
+                SavedRun.NextItemEvaluation r = run.evaluateNextItem();
+                out.println(String.format(Locale.ROOT, "valid_recall_at_10 %.6f, valid_mrr_at_10 %.6f on %,d validation"
+                        + " pairs", r.valid().recall(), r.valid().mrr(), r.validPairs()));
+                out.println(String.format(Locale.ROOT, "test_recall_at_10 %.6f, test_mrr_at_10 %.6f on %,d test pairs",
+                        r.test().recall(), r.test().mrr(), r.testPairs()));
+                return 0;
+            }
             SavedRun.Evaluation r = run.evaluate();
             StringBuilder line = new StringBuilder();
             r.metrics().forEach((k, v) -> line.append(line.length() == 0 ? "" : ", ")
@@ -383,6 +421,12 @@ public final class Main {
         if (!java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG))) {
             throw new UsageException("export: " + run + " is not a run directory (no config.yaml)");
         }
+        if (Item2VecJob.handles(ConfigLoader.load(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG), List.of())
+                .config())) {
+            throw new UsageException("export: " + run + " is an item2vec run: DJL Serving export is for rating models;"
+                    + " its tables are in " + run.resolve(dev.embtrain.training.job.RunFiles.EMBEDDINGS_DIR)
+                    + " (.npy and Projector TSV)");
+        }
         Path written = dev.embtrain.training.job.ServingExport.write(run, Path.of(cl.getOptionValue("serving")),
                 cl.hasOption("overwrite"));
         out.println("wrote " + written + " (serving.properties, parameters, vocabularies, models jar)");
@@ -408,7 +452,12 @@ public final class Main {
         List<String> overrides = sets == null ? List.of() : List.of(sets);
         List<ConfigLoader.Loaded> configs = new java.util.ArrayList<>();
         for (String file : cl.getArgList()) {
-            configs.add(ConfigLoader.load(Path.of(file), overrides));
+            ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(file), overrides);
+            if (Item2VecJob.handles(loaded.config())) {
+                throw new UsageException("benchmark: " + file + " is an item2vec run, which benchmark does not time;"
+                        + " embtrain train prints its seconds per epoch and test Recall@10");
+            }
+            configs.add(loaded);
         }
         out.println(String.format(Locale.ROOT, "threads %s, %d cores, java %s",
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), Runtime.getRuntime().availableProcessors(),

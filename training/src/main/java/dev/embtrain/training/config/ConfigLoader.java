@@ -102,7 +102,24 @@ public final class ConfigLoader {
         }
         ConfigBinder binder = new ConfigBinder(source, origins);
         RunConfig config = binder.bind(RunConfig.class, map);
-        return new Loaded(config, Map.copyOf(binder.locations()));
+        Loaded loaded = new Loaded(config, Map.copyOf(binder.locations()));
+        checkModelFitsData(loaded);
+        return loaded;
+    }
+
+    /** Session models need session data and rating models ratings; anything else is a config error. */
+    private static void checkModelFitsData(Loaded loaded) {
+        RunConfig c = loaded.config();
+        boolean sessionModel = c.model() instanceof EmbeddingBagConfig;
+        boolean sessionData = c.dataset() instanceof SessionsDatasetConfig;
+        if (sessionModel && !sessionData) {
+            throw loaded.error("model.type", c.model().type() + " learns from sessions, but dataset.type "
+                    + c.dataset().type() + " holds ratings; use it with online-retail or synthetic-sessions");
+        }
+        if (!sessionModel && sessionData) {
+            throw loaded.error("model.type", c.model().type() + " predicts ratings, but dataset.type "
+                    + c.dataset().type() + " holds sessions; use embedding-bag");
+        }
     }
 
     private static Node compose(Reader reader, String source) {

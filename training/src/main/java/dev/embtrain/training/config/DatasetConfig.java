@@ -3,29 +3,16 @@ package dev.embtrain.training.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code dataset} section: one record per {@code dataset.type}. */
+/**
+ * The {@code dataset} section: one record per {@code dataset.type}. Ratings datasets feed the
+ * rating models, session datasets feed item2vec ({@code model.type: embedding-bag}), labelled
+ * embeddings the binary classifier and synthetic-feat2vec rows implicit training.
+ */
 public sealed interface DatasetConfig extends Variants
-        permits MovieLensConfig, SyntheticMovieLensConfig, SyntheticFeat2VecConfig, LabelledDataset {
+        permits RatingsDatasetConfig, SessionsDatasetConfig, SyntheticFeat2VecConfig, LabelledDataset {
 
     /** The dataset types, by the name written in {@code dataset.type}. */
     Variants.Table VARIANTS = new Variants.Table(variants());
-
-    /**
-     * Returns how rows are split into training and validation.
-     *
-     * @return the split
-     */
-    SeededSplit split();
-
-    /** What every split section has: a seed (ratings and labelled rows split differently). */
-    interface SeededSplit {
-        /**
-         * Returns the split's seed.
-         *
-         * @return the seed
-         */
-        long seed();
-    }
 
     private static Map<String, Class<? extends Record>> variants() {
         Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
@@ -34,6 +21,8 @@ public sealed interface DatasetConfig extends Variants
         m.put("synthetic-feat2vec", SyntheticFeat2VecConfig.class);
         m.put("labelled-embeddings", LabelledEmbeddingsConfig.class);
         m.put("synthetic-labelled-embeddings", SyntheticLabelledEmbeddingsConfig.class);
+        m.put("online-retail", OnlineRetailConfig.class);
+        m.put("synthetic-sessions", SyntheticSessionsConfig.class);
         return m;
     }
 }

@@ -7,7 +7,11 @@ package dev.embtrain.training.config;
 public sealed interface LabelledDataset extends DatasetConfig
         permits LabelledEmbeddingsConfig, SyntheticLabelledEmbeddingsConfig {
 
-    @Override
+    /**
+     * Returns the stratified train/validation/test split.
+     *
+     * @return the split
+     */
     LabelledSplitConfig split();
 
     /**

@@ -14,7 +14,7 @@ public record LabelledSplitConfig(
         @Doc("Share of each class trained on; train + validation + test must be 1.") @Default("0.7") double train,
         @Doc("Share of each class for early stopping and the search.") @Default("0.15") double validation,
         @Doc("Share of each class for the final report, scored once.") @Default("0.15") double test,
-        @Doc("Seed of the split.") @Default("42") long seed) implements DatasetConfig.SeededSplit {
+        @Doc("Seed of the split.") @Default("42") long seed) {
 
     /** Validates the section. */
     public LabelledSplitConfig {

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /** The {@code model} section: one record per {@code model.type}. */
 public sealed interface ModelConfig extends Variants permits DotProductBiasConfig, DeepCollaborativeConfig,
-        FactorizationMachineConfig, WideAndDeepConfig {
+        FactorizationMachineConfig, WideAndDeepConfig, EmbeddingBagConfig {
 
     /** The model types, by the name written in {@code model.type}. */
     Variants.Table VARIANTS = new Variants.Table(variants());
@@ -16,6 +16,7 @@ public sealed interface ModelConfig extends Variants permits DotProductBiasConfi
         m.put("deep-collaborative", DeepCollaborativeConfig.class);
         m.put("factorization-machine", FactorizationMachineConfig.class);
         m.put("wide-and-deep", WideAndDeepConfig.class);
+        m.put("embedding-bag", EmbeddingBagConfig.class);
         return m;
     }
 }

@@ -31,7 +31,7 @@ public record MovieLensConfig(
         @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, genres], buckets: 10000}].")
                 @Default("[]") List<CrossConfig> crosses,
         @Doc("What is predicted: the rating or a binary rating >= threshold.") @Default("{}") LabelConfig label)
-        implements DatasetConfig {
+        implements RatingsDatasetConfig {
 
     /** Validates the section. */
     public MovieLensConfig {

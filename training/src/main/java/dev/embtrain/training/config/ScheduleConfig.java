@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * The learning-rate schedule.
  *
- * @param type one-cycle (fastai's fit_one_cycle) or constant
+ * @param type one-cycle (fastai's fit_one_cycle), linear (gensim's alpha to min_alpha) or constant
  * @param divFactor the starting rate is learning_rate / div_factor
- * @param finalDivFactor the final rate is learning_rate / final_div_factor
+ * @param finalDivFactor the final rate of one-cycle and linear is learning_rate / final_div_factor
  * @param pctStart the fraction of steps spent warming up
  * @param cycleMomentum whether beta1 (or SGD momentum) follows moms
  * @param moms momentum at the start, at the peak rate and at the end
@@ -15,10 +15,12 @@ import java.util.List;
 @Doc("The learning-rate schedule.")
 public record ScheduleConfig(
         @Doc("one-cycle: cosine warm-up to learning_rate then cosine annealing (fastai's fit_one_cycle);"
-                        + " constant: learning_rate throughout.")
+                        + " linear: from learning_rate straight down to learning_rate / final_div_factor (gensim's alpha"
+                        + " to min_alpha); constant: learning_rate throughout.")
                 @Default("one-cycle") ScheduleType type,
         @Doc("one-cycle starts at learning_rate / div_factor.") @Default("25.0") double divFactor,
-        @Doc("one-cycle ends at learning_rate / final_div_factor (fastai's div_final).") @Default("1.0e5") double finalDivFactor,
+        @Doc("one-cycle and linear end at learning_rate / final_div_factor (fastai's div_final; gensim's"
+                + " alpha / min_alpha is 250).") @Default("1.0e5") double finalDivFactor,
         @Doc("Fraction of the steps spent warming up.") @Default("0.25") double pctStart,
         @Doc("Cycle beta1 (SGD: momentum) inversely to the rate through moms.") @Default("true")
                 boolean cycleMomentum,
@@ -42,6 +44,8 @@ public record ScheduleConfig(
     public enum ScheduleType {
         /** fastai's one-cycle policy. */
         ONE_CYCLE,
+        /** gensim's linear decay from alpha to min_alpha over all steps. */
+        LINEAR,
         /** The learning rate throughout. */
         CONSTANT
     }

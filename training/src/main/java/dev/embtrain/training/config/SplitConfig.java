@@ -12,7 +12,7 @@ public record SplitConfig(
         @Doc("random: a random fraction of ratings; leave-last-out: each user's latest rating by timestamp.")
                 @Default("random") SplitType type,
         @Doc("Fraction held out for validation by a random split.") @Default("0.2") double validation,
-        @Doc("Seed of the random split.") @Default("42") long seed) implements DatasetConfig.SeededSplit {
+        @Doc("Seed of the random split.") @Default("42") long seed) {
 
     /** Validates the section. */
     public SplitConfig {

@@ -17,6 +17,7 @@ import dev.embtrain.training.config.CrossConfig;
 import dev.embtrain.training.config.DatasetConfig;
 import dev.embtrain.training.config.LabelConfig;
 import dev.embtrain.training.config.MovieLensConfig;
+import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
@@ -124,7 +125,7 @@ public record RatingsData(
         // Side files are read only when a side feature is asked for: ids alone need none of them.
         MovieLensFeatures source = sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
-        Split split = split(table, (SplitConfig) dataset.split());
+        Split split = split(table, ((RatingsDatasetConfig) dataset).split());
         try {
             return encode(source, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {

@@ -9,10 +9,12 @@ import dev.embtrain.datasets.Vocabulary;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.EmbeddingBagConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.engine.Task;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.metrics.BinaryMetrics;
+import dev.embtrain.training.metrics.NextItem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,12 +84,21 @@ public final class SavedRun implements AutoCloseable {
         }
         ConfigLoader.Loaded loaded = ConfigLoader.load(configFile, overrides);
         RunConfig config = loaded.config();
-        FeatureSchema schema = schema(dir, loaded);
+        // An item2vec run has one vocabulary and no feature schema.
+        boolean item2vec = Item2VecJob.handles(config);
+        FeatureSchema schema = item2vec ? null : schema(dir, loaded);
         Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
-        for (String field : schema.spec().fields()) {
-            vocabularies.put(field, schema.vocabulary(field));
+        Block block;
+        if (item2vec) {
+            Vocabulary items = Vocabulary.load(dir.resolve(RunFiles.vocabulary("item")));
+            vocabularies.put("item", items);
+            block = Item2VecJob.block((EmbeddingBagConfig) config.model(), items.size());
+        } else {
+            for (String field : schema.spec().fields()) {
+                vocabularies.put(field, schema.vocabulary(field));
+            }
+            block = ModelFactory.build(config.model(), schema);
         }
-        Block block = ModelFactory.build(config.model(), schema);
         Model model = Model.newInstance(RunFiles.MODEL_NAME);
         model.setBlock(block);
         try {
@@ -144,6 +155,9 @@ public final class SavedRun implements AutoCloseable {
      * @throws IllegalStateException when the data no longer gives the vocabularies the model knows
      */
     public Evaluation evaluate() throws IOException {
+        if (isItem2Vec()) {
+            throw new IllegalStateException("this is an item2vec run: it predicts no ratings (use evaluateNextItem)");
+        }
         RatingsData data = RatingsData.load(loaded);
         for (Map.Entry<String, Vocabulary> v : vocabularies.entrySet()) {
             if (!data.schema().vocabulary(v.getKey()).equals(v.getValue())) {
@@ -193,6 +207,74 @@ public final class SavedRun implements AutoCloseable {
     }
 
     /**
+     * Returns whether this is an item2vec run ({@code model.type: embedding-bag}).
+     *
+     * @return whether it is
+     */
+    public boolean isItem2Vec() {
+        return Item2VecJob.handles(loaded.config());
+    }
+
+    /**
+     * Next-item scores of a saved item2vec run.
+     *
+     * @param valid validation Recall@10 and MRR@10
+     * @param test test Recall@10 and MRR@10
+     * @param validPairs validation pairs
+     * @param testPairs test pairs
+     */
+    public record NextItemEvaluation(NextItem.Scores valid, NextItem.Scores test, int validPairs, int testPairs) {}
+
+    /**
+     * Re-reads an item2vec run's sessions, draws the validation and test pairs as in training,
+     * checks that the data still gives the saved vocabulary, and scores both sets with the saved
+     * item table (the best epoch's): the validation numbers are the best epoch's row of
+     * {@code metrics.csv} again.
+     *
+     * @return the scores
+     * @throws IOException when the data cannot be read
+     * @throws IllegalStateException when this is not an item2vec run, or the data changed
+     */
+    public NextItemEvaluation evaluateNextItem() throws IOException {
+        if (!isItem2Vec()) {
+            throw new IllegalStateException("this run predicts ratings; next-item scores need an item2vec run");
+        }
+        SessionsData data = SessionsData.load(loaded);
+        if (!data.vocabulary().equals(vocabularies.get("item"))) {
+            throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
+                    + " gives another item vocabulary than the run was trained with; it changed since training");
+        }
+        float[][] items = table("item");
+        return new NextItemEvaluation(
+                NextItem.embedding(items, data.valid().queries(), data.valid().targets()),
+                NextItem.embedding(items, data.test().queries(), data.test().targets()),
+                data.valid().size(), data.test().size());
+    }
+
+    /**
+     * Finds a table's row by its label (a title, a description; exact, else ignoring case) or,
+     * failing that, by its vocabulary id (a user id, a StockCode).
+     *
+     * @param name the table
+     * @param query the label or id
+     * @return the row index
+     * @throws IOException when the labels cannot be read
+     * @throws IllegalArgumentException naming close labels when nothing matches
+     */
+    public int findRow(String name, String query) throws IOException {
+        List<String> labels = labels(name);
+        try {
+            return Neighbors.findLabel(labels, query, name);
+        } catch (IllegalArgumentException e) {
+            int byId = vocabularies.get(find(name).vocabulary()).index(query);
+            if (byId > 0) {
+                return byId;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Returns the names of the model's tables.
      *
      * @return the names
@@ -224,6 +306,9 @@ public final class SavedRun implements AutoCloseable {
         Path labels = dir.resolve(RunFiles.labels(field));
         if (Files.isRegularFile(labels)) {
             return Files.readAllLines(labels, StandardCharsets.UTF_8);
+        }
+        if (schema == null) {
+            return vocabularies.get(field).tokens();
         }
         FeatureSchema.Column c = schema.column(field);
         if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {

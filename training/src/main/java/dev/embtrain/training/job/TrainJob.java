@@ -16,9 +16,7 @@ import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigBinder;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EarlyStoppingConfig;
-import dev.embtrain.training.config.OptimizerConfig;
 import dev.embtrain.training.config.RunConfig;
-import dev.embtrain.training.config.ScheduleConfig;
 import dev.embtrain.training.config.TrainingConfig;
 import dev.embtrain.training.data.Batches;
 import dev.embtrain.training.engine.Devices;
@@ -28,9 +26,8 @@ import dev.embtrain.training.engine.MseLoss;
 import dev.embtrain.training.engine.SigmoidBceLoss;
 import dev.embtrain.training.engine.Task;
 import dev.embtrain.training.export.TableExport;
-import dev.embtrain.training.optim.OneCycle;
+import dev.embtrain.training.optim.Optimizers;
 import dev.embtrain.training.plot.Plots;
-import dev.embtrain.training.optim.ScheduledAdam;
 import dev.embtrain.training.run.RunDirectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -131,8 +128,8 @@ public final class TrainJob {
         Block block = ModelFactory.build(config.model(), data.schema());
         int batches = (data.train().rows() + training.batchSize() - 1) / training.batchSize();
         int totalSteps = batches * training.epochs();
-        Tracker lr = learningRate(training, totalSteps);
-        Optimizer optimizer = optimizer(training, lr, totalSteps);
+        Tracker lr = Optimizers.learningRate(training, totalSteps);
+        Optimizer optimizer = Optimizers.optimizer(training, lr, totalSteps);
         DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(
                 task == Task.BINARY ? new SigmoidBceLoss() : new MseLoss())
                 .optOptimizer(optimizer)
@@ -277,56 +274,6 @@ public final class TrainJob {
         }
         model.setProperty("Epoch", Integer.toString(epoch));
         model.save(modelDir, RunFiles.MODEL_NAME);
-    }
-
-    /**
-     * Builds the learning-rate schedule.
-     *
-     * @param training the training section
-     * @param totalSteps optimizer steps in the run
-     * @return the tracker
-     */
-    public static Tracker learningRate(TrainingConfig training, int totalSteps) {
-        OptimizerConfig o = training.optimizer();
-        ScheduleConfig s = training.schedule();
-        return switch (s.type()) {
-            case ONE_CYCLE -> OneCycle.learningRate((float) o.learningRate(), s.divFactor(), s.finalDivFactor(),
-                    totalSteps, s.pctStart());
-            case CONSTANT -> Tracker.fixed((float) o.learningRate());
-        };
-    }
-
-    /**
-     * Builds the optimizer the training section names (also used by the labelled-embeddings job).
-     *
-     * @param training the training section
-     * @param lr the learning-rate schedule
-     * @param totalSteps optimizer steps in the run
-     * @return the optimizer
-     */
-    public static Optimizer optimizer(TrainingConfig training, Tracker lr, int totalSteps) {
-        OptimizerConfig o = training.optimizer();
-        ScheduleConfig s = training.schedule();
-        boolean cycle = s.type() == ScheduleConfig.ScheduleType.ONE_CYCLE && s.cycleMomentum();
-        List<Double> moms = s.moms();
-        return switch (o.type()) {
-            case ADAMW, ADAM -> ScheduledAdam.builder()
-                    .setLearningRateTracker(lr)
-                    .optBeta1(cycle
-                            ? new OneCycle(moms.get(0).floatValue(), moms.get(1).floatValue(), moms.get(2).floatValue(),
-                                    totalSteps, s.pctStart())
-                            : Tracker.fixed(o.betas().get(0).floatValue()))
-                    .optBeta2(o.betas().get(1).floatValue())
-                    .optEpsilon((float) o.eps())
-                    .optDecoupledWeightDecay(o.type() == OptimizerConfig.OptimizerType.ADAMW)
-                    .optWeightDecays((float) o.weightDecay())
-                    .build();
-            case SGD -> Optimizer.sgd()
-                    .setLearningRateTracker(lr)
-                    .optMomentum((float) o.momentum())
-                    .optWeightDecays((float) o.weightDecay())
-                    .build();
-        };
     }
 
     private static void writeVocabularies(Path dir, RatingsData data, RunConfig config) throws IOException {

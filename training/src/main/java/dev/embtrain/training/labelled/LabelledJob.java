@@ -293,8 +293,8 @@ public final class LabelledJob {
         Block block = LabelledModel.build((WideAndDeepConfig) config.model(), pre.width());
         int batches = (parts.train().length + training.batchSize() - 1) / training.batchSize();
         int totalSteps = batches * training.epochs();
-        Tracker lr = TrainJob.learningRate(training, totalSteps);
-        Optimizer optimizer = TrainJob.optimizer(training, lr, totalSteps);
+        Tracker lr = dev.embtrain.training.optim.Optimizers.learningRate(training, totalSteps);
+        Optimizer optimizer = dev.embtrain.training.optim.Optimizers.optimizer(training, lr, totalSteps);
         Loss loss = new SigmoidBceLoss();
         if (ds.classWeight() == ClassWeight.BALANCED) {
             float[] w = WeightedSigmoidBceLoss.balanced(labels(j.labels(), parts.train()));

@@ -163,7 +163,7 @@ class MainTest {
         Path c = config(tmp, SMALL.replace("type: dot-product-bias", "type: dot-product"));
         Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
-        assertEquals("embtrain: model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep], found \"dot-product\" (" + c
+        assertEquals("embtrain: model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep, embedding-bag], found \"dot-product\" (" + c
                 + ":10)\n", r.err());
         assertNothingIn(tmp, "c.yaml");
     }

@@ -70,10 +70,12 @@ class ConfigLoaderTest {
 
     @Test
     void unknownVariantListsTheTypes() {
-        assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep], found \"dot-product\" (x.yaml:6)",
+        assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep,"
+                + " embedding-bag], found \"dot-product\" (x.yaml:6)",
                 error(MINIMAL.replace("type: dot-product-bias", "type: dot-product")));
         assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, synthetic-feat2vec,"
-                + " labelled-embeddings, synthetic-labelled-embeddings] (x.yaml:3)", error(MINIMAL.replace("  type: movielens\n", "")));
+                + " labelled-embeddings, synthetic-labelled-embeddings, online-retail, synthetic-sessions] (x.yaml:3)",
+                error(MINIMAL.replace("  type: movielens\n", "")));
     }
 
     @Test
@@ -106,7 +108,7 @@ class ConfigLoaderTest {
                 List.of("training.epochs=10", "model.y_range=[1, 5]", "dataset.split.seed=7")).config();
         assertEquals(10, c.training().epochs());
         assertEquals(List.of(1.0, 5.0), ((DotProductBiasConfig) c.model()).yRange());
-        assertEquals(7, c.dataset().split().seed());
+        assertEquals(7, ((RatingsDatasetConfig) c.dataset()).split().seed());
         assertEquals("training.epochs: expected an integer, found \"x\" (--set training.epochs=x)",
                 error(MINIMAL, "training.epochs=x"));
         assertEquals("training.epoch: unknown key (did you mean \"epochs\"?); expected one of [epochs, batch_size,"

@@ -1,0 +1,53 @@
+package dev.embtrain.training.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Activation;
+import ai.djl.training.loss.Loss;
+import dev.embtrain.training.config.EmbeddingBagConfig;
+
+/**
+ * The loss of item2vec over candidate scores {@code float32 [B, C]}, column 0 the positive and
+ * columns 1..C-1 its sampled negatives (what {@code EmbeddingBag} outputs); labels are implied
+ * by the columns, so none are read.
+ *
+ * <ul>
+ *   <li>negative sampling (word2vec's, Mikolov et al. 2013): per example
+ *       {@code softplus(-s_pos) + sum_j softplus(s_neg_j)} = {@code -log sigma(s_pos) - sum_j log sigma(-s_neg_j)},
+ *       averaged over the batch;
+ *   <li>sampled softmax: {@code -log softmax(s)_0}, the positive's cross-entropy among its
+ *       candidates, averaged over the batch.
+ * </ul>
+ * The signs are an NDArray, never a Java {@code Number} (see DJL-NOTES: the engine frees a
+ * scalar's buffer before backward reads it).
+ */
+public final class CandidateLoss extends Loss {
+
+    private final EmbeddingBagConfig.Loss kind;
+
+    /**
+     * Creates the loss.
+     *
+     * @param kind which loss
+     */
+    public CandidateLoss(EmbeddingBagConfig.Loss kind) {
+        super(kind == EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING ? "negative_sampling" : "sampled_softmax");
+        this.kind = kind;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray scores = predictions.head(); // [B, C]
+        if (kind == EmbeddingBagConfig.Loss.SAMPLED_SOFTMAX) {
+            return scores.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();
+        }
+        int candidates = (int) scores.getShape().get(1);
+        float[] signs = new float[candidates];
+        java.util.Arrays.fill(signs, 1f);
+        signs[0] = -1f;
+        NDArray sign = scores.getManager().create(signs).toDevice(scores.getDevice(), false); // [C]
+        return Activation.softPlus(scores.mul(sign)).sum(new int[] {1}).mean();
+    }
+}

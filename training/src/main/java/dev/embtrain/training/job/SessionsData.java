@@ -1,0 +1,223 @@
+package dev.embtrain.training.job;
+
+import dev.embtrain.datasets.OnlineRetail;
+import dev.embtrain.datasets.SkipGram;
+import dev.embtrain.datasets.SyntheticSessions;
+import dev.embtrain.datasets.Vocabulary;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.EvaluationConfig;
+import dev.embtrain.training.config.OnlineRetailConfig;
+import dev.embtrain.training.config.SessionsDatasetConfig;
+import dev.embtrain.training.config.SyntheticSessionsConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Session data prepared for item2vec with the next-item protocol used with gensim on Online
+ * Retail: {@code validation + test} distinct sessions of two or more items are drawn with a fixed
+ * seed, each giving one (second-to-last, last) pair; every session trains without its last item;
+ * the vocabulary holds the items seen at least {@code min_count} times in those training
+ * sessions (index 0 = unknown, so an unknown query or target is a miss).
+ *
+ * @param source what the sessions came from, for the report
+ * @param sessions all sessions as read
+ * @param vocabulary items of the training sessions with count &gt;= min_count
+ * @param labels a human label per vocabulary index (descriptions for Online Retail)
+ * @param train the training sessions (each session minus its last item) as vocabulary indices
+ * @param counts per vocabulary index, occurrences in {@code train}; index 0 is 0
+ * @param valid the validation pairs
+ * @param test the test pairs
+ */
+public record SessionsData(String source, List<OnlineRetail.Session> sessions, Vocabulary vocabulary,
+        List<String> labels, int[][] train, long[] counts, Pairs valid, Pairs test) {
+
+    /**
+     * Next-item pairs: for each held-out session, its second-to-last item (the query) and last
+     * item (the target), as vocabulary indices, 0 when not in the vocabulary.
+     *
+     * @param sessionIndices which session of {@link #sessions} each pair comes from
+     * @param queries the queries
+     * @param targets the targets
+     */
+    public record Pairs(int[] sessionIndices, int[] queries, int[] targets) {
+        /**
+         * Returns the number of pairs.
+         *
+         * @return the count
+         */
+        public int size() {
+            return queries.length;
+        }
+
+        /**
+         * Returns how many queries are not in the vocabulary.
+         *
+         * @return the count
+         */
+        public int unknownQueries() {
+            int n = 0;
+            for (int q : queries) {
+                if (q == 0) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Reads the dataset a config names and applies the protocol.
+     *
+     * @param loaded the config, with locations for errors
+     * @return the data
+     * @throws IOException when reading fails
+     */
+    public static SessionsData load(ConfigLoader.Loaded loaded) throws IOException {
+        SessionsDatasetConfig dataset = (SessionsDatasetConfig) loaded.config().dataset();
+        List<OnlineRetail.Session> sessions;
+        Map<String, String> labels;
+        String source;
+        if (dataset instanceof OnlineRetailConfig or) {
+            if (!Files.isRegularFile(or.path())) {
+                throw loaded.error("dataset.path", "no such file " + or.path()
+                        + "; point it at the UCI Online Retail .xlsx, or a .csv or .csv.xz with its columns");
+            }
+            List<OnlineRetail.Row> rows = OnlineRetail.read(or.path());
+            sessions = OnlineRetail.sessions(rows, or.options());
+            labels = OnlineRetail.descriptions(rows);
+            source = String.format("online-retail %s: %,d rows, sessions by %s", or.path(), rows.size(),
+                    or.by().name().toLowerCase(java.util.Locale.ROOT));
+        } else if (dataset instanceof SyntheticSessionsConfig s) {
+            SyntheticSessions.Result r = SyntheticSessions.generate(new SyntheticSessions.Spec(s.items(), s.clusters(),
+                    s.sessions(), s.minLength(), s.maxLength(), s.stay(), s.generatorSeed()));
+            sessions = r.sessions();
+            labels = r.labels();
+            source = String.format("synthetic-sessions: %d items in %d clusters, stay %.2f", s.items(), s.clusters(),
+                    s.stay());
+        } else {
+            throw new IllegalStateException("no reader for " + dataset.type());
+        }
+        try {
+            return prepare(source, sessions, labels, dataset.minCount(), dataset.evaluation());
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("dataset.evaluation", e.getMessage());
+        }
+    }
+
+    /**
+     * Applies the protocol to sessions.
+     *
+     * @param source what they came from
+     * @param sessions the sessions
+     * @param labels item id to label; ids without one are labelled by themselves
+     * @param minCount the fewest training occurrences that earn a vector
+     * @param evaluation how many pairs, and the seed
+     * @return the data
+     * @throws IllegalArgumentException when there are too few sessions of two or more items
+     */
+    public static SessionsData prepare(String source, List<OnlineRetail.Session> sessions, Map<String, String> labels,
+            int minCount, EvaluationConfig evaluation) {
+        List<Integer> eligible = new ArrayList<>();
+        for (int s = 0; s < sessions.size(); s++) {
+            if (sessions.get(s).items().size() >= 2) {
+                eligible.add(s);
+            }
+        }
+        int wanted = evaluation.validation() + evaluation.test();
+        if (eligible.size() < wanted) {
+            throw new IllegalArgumentException("validation + test = " + wanted + " pairs need as many sessions of two or"
+                    + " more items, but there are " + eligible.size());
+        }
+        Collections.shuffle(eligible, new Random(evaluation.seed()));
+
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (OnlineRetail.Session session : sessions) {
+            List<String> items = session.items();
+            for (int i = 0; i < items.size() - 1; i++) {
+                counts.merge(items.get(i), 1L, Long::sum);
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        counts.forEach((item, n) -> {
+            if (n >= minCount) {
+                kept.add(item);
+            }
+        });
+        Vocabulary vocabulary = Vocabulary.build(kept);
+        int[][] train = new int[sessions.size()][];
+        for (int s = 0; s < sessions.size(); s++) {
+            List<String> items = sessions.get(s).items();
+            int[] encoded = new int[Math.max(0, items.size() - 1)];
+            for (int i = 0; i < encoded.length; i++) {
+                encoded[i] = vocabulary.index(items.get(i));
+            }
+            train[s] = encoded;
+        }
+        List<String> itemLabels = new ArrayList<>(vocabulary.size());
+        itemLabels.add(Vocabulary.UNKNOWN);
+        for (int i = 1; i < vocabulary.size(); i++) {
+            String id = vocabulary.token(i);
+            itemLabels.add(labels.getOrDefault(id, id));
+        }
+        return new SessionsData(source, sessions, vocabulary, List.copyOf(itemLabels), train,
+                SkipGram.counts(train, vocabulary.size()),
+                pairs(sessions, vocabulary, eligible.subList(0, evaluation.validation())),
+                pairs(sessions, vocabulary, eligible.subList(evaluation.validation(), wanted)));
+    }
+
+    private static Pairs pairs(List<OnlineRetail.Session> sessions, Vocabulary vocabulary, List<Integer> chosen) {
+        int n = chosen.size();
+        int[] index = new int[n];
+        int[] queries = new int[n];
+        int[] targets = new int[n];
+        for (int p = 0; p < n; p++) {
+            List<String> items = sessions.get(chosen.get(p)).items();
+            index[p] = chosen.get(p);
+            queries[p] = vocabulary.index(items.get(items.size() - 2));
+            targets[p] = vocabulary.index(items.get(items.size() - 1));
+        }
+        return new Pairs(index, queries, targets);
+    }
+
+    /**
+     * Returns the total number of items in the training sessions that are in the vocabulary.
+     *
+     * @return the count
+     */
+    public long trainingItems() {
+        long n = 0;
+        for (long c : counts) {
+            n += c;
+        }
+        return n;
+    }
+
+    /**
+     * Returns each vocabulary item's id (its StockCode for Online Retail), index 0 {@code <unk>}.
+     *
+     * @return the ids
+     */
+    public List<String> ids() {
+        return vocabulary.tokens();
+    }
+
+    /**
+     * Returns the labels as a map from id, for callers that index by id.
+     *
+     * @return id to label
+     */
+    Map<String, String> labelsById() {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            m.put(vocabulary.token(i), labels.get(i));
+        }
+        return m;
+    }
+}

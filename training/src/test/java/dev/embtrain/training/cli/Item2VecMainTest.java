@@ -1,0 +1,214 @@
+package dev.embtrain.training.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.export.Npy;
+import dev.embtrain.training.job.Item2VecJob;
+import dev.embtrain.training.job.SavedRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * item2vec end to end on synthetic sessions: training beats popularity, the kept epoch is the
+ * best one and reloads to the same score, the exports and neighbours round trip, and the
+ * refusals are one line.
+ */
+class Item2VecMainTest {
+
+    private record Result(int status, String out, String err) {}
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** 120 items in 12 clusters of 10; 90% of a session's items come from its cluster. */
+    static final String SMALL = """
+            name: small-i2v
+            seed: 7
+            dataset:
+              type: synthetic-sessions
+              items: 120
+              clusters: 12
+              sessions: 800
+              min_length: 4
+              max_length: 10
+              stay: 0.9
+              evaluation: {validation: 200, test: 200, seed: 1}
+            model:
+              type: embedding-bag
+              vector_size: 16
+              window: 2
+              negative: 4
+            training:
+              epochs: 6
+              batch_size: 256
+              optimizer: {type: adam, learning_rate: 5.0e-2, weight_decay: 0.0}
+              schedule: {type: constant}
+              progress: false
+            """;
+
+    @TempDir
+    static Path dir;
+    static Path runDir;
+    static Item2VecJob.Outcome outcome;
+
+    @BeforeAll
+    static void train() throws Exception {
+        Path config = Files.writeString(dir.resolve("c.yaml"), SMALL);
+        runDir = dir.resolve("run");
+        List<String> lines = new ArrayList<>();
+        outcome = new Item2VecJob(ConfigLoader.load(config, List.of()), runDir, false, new Item2VecJob.Progress() {
+        }, lines::add).run();
+    }
+
+    @Test
+    void learnsTheClustersFarBeyondPopularity() {
+        assertTrue(outcome.test().recall() > outcome.popularity().recall() + 0.4,
+                outcome.test() + " vs popularity " + outcome.popularity());
+        assertTrue(outcome.test().mrr() > outcome.popularity().mrr() + 0.2,
+                outcome.test() + " vs popularity " + outcome.popularity());
+    }
+
+    @Test
+    void theKeptEpochIsTheBestAndReloadsToItsStoredScore() throws Exception {
+        List<String> rows = Files.readAllLines(runDir.resolve("metrics.csv"));
+        assertEquals(Item2VecJob.CSV_HEADER, rows.get(0));
+        assertEquals(outcome.history().size() + 1, rows.size());
+        double best = Double.NEGATIVE_INFINITY;
+        int bestEpoch = 0;
+        for (int e = 1; e < rows.size(); e++) {
+            double recall = Double.parseDouble(rows.get(e).split(",")[2]);
+            if (recall > best) {
+                best = recall;
+                bestEpoch = e;
+            }
+        }
+        assertEquals(bestEpoch, outcome.bestEpoch());
+        // The run must have gone on past its best epoch for this test to show anything.
+        int last = outcome.history().size();
+        assertTrue(bestEpoch < last, "best epoch " + bestEpoch + " is the last; change the settings");
+        double lastRecall = Double.parseDouble(rows.get(last).split(",")[2]);
+        double bestMrr = Double.parseDouble(rows.get(bestEpoch).split(",")[3]);
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            SavedRun.NextItemEvaluation again = saved.evaluateNextItem();
+            assertEquals(best, again.valid().recall());
+            assertEquals(bestMrr, again.valid().mrr());
+            assertNotEquals(lastRecall, again.valid().recall());
+            assertEquals(outcome.test(), again.test());
+        }
+        Result r = run("evaluate", "--run", runDir.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(String.format(Locale.ROOT, "valid_recall_at_10 %.6f, valid_mrr_at_10 %.6f on 200 validation pairs%n"
+                        + "test_recall_at_10 %.6f, test_mrr_at_10 %.6f on 200 test pairs%n", best, bestMrr,
+                outcome.test().recall(), outcome.test().mrr()), r.out());
+    }
+
+    @Test
+    void exportsBothTablesWithIdAndLabelMetadata() throws Exception {
+        Path emb = runDir.resolve("embeddings");
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            for (String table : List.of("item", "item_output")) {
+                float[][] npy = Npy.readFloat32Matrix(emb.resolve(table + ".npy"));
+                float[][] params = saved.table(table);
+                assertEquals(121, npy.length);
+                assertEquals(16, npy[0].length);
+                for (int i = 0; i < npy.length; i++) {
+                    assertArrayEquals(params[i], npy[i]);
+                }
+                List<String> meta = Files.readAllLines(emb.resolve(table + "_metadata.tsv"));
+                assertEquals(122, meta.size());
+                assertEquals("id\tlabel", meta.get(0));
+                assertEquals("<unk>\t<unk>", meta.get(1));
+                String first = meta.get(2);
+                String id = first.substring(0, first.indexOf('\t'));
+                int n = Integer.parseInt(id.substring(1));
+                assertEquals(id + "\titem " + n + " (cluster " + ((n - 1) % 12) + ")", first);
+                List<String> vectors = Files.readAllLines(emb.resolve(table + "_vectors.tsv"));
+                assertEquals(121, vectors.size());
+                assertEquals(Float.toString(npy[1][0]), vectors.get(1).split("\t")[0]);
+            }
+        }
+        String config = Files.readString(runDir.resolve("config.yaml"));
+        assertTrue(config.contains("  test_recall_at_10: " + outcome.test().recall() + "\n"), config);
+        assertTrue(config.contains("  best_epoch: " + outcome.bestEpoch() + "\n"), config);
+        assertTrue(Files.isRegularFile(runDir.resolve("plots/metrics.png")));
+        assertTrue(Files.isRegularFile(runDir.resolve("vocab/item.labels.txt")));
+    }
+
+    @Test
+    void neighboursAreClusterMatesByLabelOrById() {
+        Result byLabel = run("neighbors", "--run", runDir.toString(), "--query", "item 1 (cluster 0)", "-k", "5");
+        assertEquals(0, byLabel.status(), byLabel.err());
+        List<String> lines = byLabel.out().lines().toList();
+        assertEquals("nearest to \"item 1 (cluster 0)\" in table item (cosine similarity):", lines.get(0));
+        assertEquals(6, lines.size());
+        for (String line : lines.subList(1, 6)) {
+            assertTrue(line.endsWith("(cluster 0)"), byLabel.out());
+        }
+        Result byId = run("neighbors", "--run", runDir.toString(), "--query", "i1", "-k", "5");
+        assertEquals(byLabel, byId);
+        Result unknown = run("neighbors", "--run", runDir.toString(), "--query", "item 1 (cluster 9)");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("embtrain: neighbors: no item labelled \"item 1 (cluster 9)\" in table item;"),
+                unknown.err());
+    }
+
+    @Test
+    void refusalsAreOneLineNamingKeyAndLine() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), SMALL.replace("  progress: false",
+                "  progress: false\n  early_stopping: {metric: valid_mse}"));
+        Result r = run("train", bad.toString(), "--run-dir", dir.resolve("bad-run").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: training.early_stopping.metric: valid_mse is not measured by item2vec; expected one of"
+                + " auto, valid_recall_at_10, valid_mrr_at_10, train_loss (" + bad + ":23)\n", r.err());
+        r = run("train", bad.toString(), "--set", "training.early_stopping.metric=auto", "--set",
+                "dataset.evaluation.validation=700", "--run-dir", dir.resolve("bad-run").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: dataset.evaluation: validation + test = 900 pairs need as many sessions of two or more"
+                + " items, but there are 800 (" + bad + ":11)\n", r.err());
+        r = run("train", bad.toString(), "--set", "training.early_stopping.metric=auto", "--set", "export.serving=true",
+                "--run-dir", dir.resolve("bad-run").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: export.serving: item2vec runs have no DJL Serving export (it serves rating models);"
+                + " their tables are written to embeddings/ as .npy and Projector TSV: set it to false"
+                + " (--set export.serving=true)\n", r.err());
+        assertTrue(!Files.exists(dir.resolve("bad-run")));
+        r = run("export", "--run", runDir.toString(), "--serving", dir.resolve("serving").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: export: " + runDir + " is an item2vec run: DJL Serving export is for rating models;"
+                + " its tables are in " + runDir.resolve("embeddings") + " (.npy and Projector TSV)\n", r.err());
+        r = run("benchmark", dir.resolve("c.yaml").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: benchmark: " + dir.resolve("c.yaml") + " is an item2vec run, which benchmark does not"
+                + " time; embtrain train prints its seconds per epoch and test Recall@10\n", r.err());
+    }
+
+    @Test
+    void cbowWithSampledSoftmaxTrainsToo(@TempDir Path tmp) throws Exception {
+        Path config = Files.writeString(tmp.resolve("c.yaml"), SMALL.replace("  negative: 4",
+                "  negative: 4\n  mode: cbow\n  loss: sampled-softmax").replace("epochs: 6", "epochs: 2"));
+        Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("embedding-bag cbow"), r.out());
+        try (SavedRun saved = SavedRun.open(tmp.resolve("run"))) {
+            assertTrue(saved.evaluateNextItem().test().recall() > outcome.popularity().recall() + 0.2);
+        }
+    }
+}
