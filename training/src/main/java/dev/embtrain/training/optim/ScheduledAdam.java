@@ -40,6 +40,9 @@ public final class ScheduledAdam extends Optimizer {
     private final boolean decoupled;
     private final Map<String, Map<ai.djl.Device, NDArray>> means = new ConcurrentHashMap<>();
     private final Map<String, Map<ai.djl.Device, NDArray>> variances = new ConcurrentHashMap<>();
+    /** Moments below this are flushed to zero (see {@link #fused}). */
+    private static final float TINY = 1e-30f;
+
     private final Map<String, Boolean> aliasing = new ConcurrentHashMap<>();
     private final boolean fuse;
 
@@ -111,6 +114,14 @@ public final class ScheduledAdam extends Optimizer {
             gi += l2 * wi;
             float mi = m.get(i) * b1 + gi * c1;
             float vi = v.get(i) * beta2 + gi * gi * c2;
+            // Moments of rows no batch touches decay geometrically into subnormal floats, whose
+            // arithmetic is many times slower; flushed to zero they change the step by < 1e-25.
+            if (Math.abs(mi) < TINY) {
+                mi = 0f;
+            }
+            if (vi < TINY) {
+                vi = 0f;
+            }
             m.put(i, mi);
             v.put(i, vi);
             g.put(i, 0f);
