@@ -55,6 +55,7 @@ public final class WideAndDeep extends ScoreBlock {
     private final int idWidth;
     private final List<Parameter> wideWeights = new ArrayList<>();
     private final Parameter wideBias;
+    private final boolean wide;
     private final List<Integer> embeddedColumns = new ArrayList<>();
     private final List<Parameter> embeddings = new ArrayList<>();
     private final SequentialBlock mlp;
@@ -63,6 +64,7 @@ public final class WideAndDeep extends ScoreBlock {
         super(VERSION);
         fields = b.fields;
         denseWidth = b.denseWidth;
+        wide = b.wide;
         regression = b.regression;
         lo = b.lo;
         hi = b.hi;
@@ -73,10 +75,13 @@ public final class WideAndDeep extends ScoreBlock {
             columns.add(field.slots() == 1 ? new NDIndex().addAllDim().addIndices(start)
                     : new NDIndex().addAllDim().addSliceDim(start, start + field.slots()));
             start += field.slots();
-            wideWeights.add(addParameter(Layers.table(field.name() + "_wide", field.vocabularySize(), 1, Initializer.ZEROS)));
+            if (wide) {
+                wideWeights.add(addParameter(
+                        Layers.table(field.name() + "_wide", field.vocabularySize(), 1, Initializer.ZEROS)));
+            }
         }
         idWidth = start;
-        wideBias = addParameter(Parameter.builder().setName("wide_bias").setType(Parameter.Type.BIAS)
+        wideBias = !wide ? null : addParameter(Parameter.builder().setName("wide_bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(1)).optInitializer(Initializer.ZEROS).build());
         NormalInitializer init = new NormalInitializer(b.initStd);
         for (int f = 0; f < fields.size(); f++) {
@@ -110,9 +115,12 @@ public final class WideAndDeep extends ScoreBlock {
         Device device = ids.getDevice();
         NDArray[] column = new NDArray[fields.size()];
         // The linear model over one-hots: one weight per id per column, looked up and summed.
-        NDArray wide = store.getValue(wideBias, device, training);
+        NDArray wideSum = wide ? store.getValue(wideBias, device, training) : null;
         for (int f = 0; f < fields.size(); f++) {
             column[f] = ids.get(columns.get(f));
+            if (!wide) {
+                continue;
+            }
             NDArray weights = Layers.lookup(column[f], store.getValue(wideWeights.get(f), device, training));
             if (fields.get(f).slots() > 1) {
                 // A bag of buckets [B, S]: the sum of its weights, padding (0) left out; the mask
@@ -121,7 +129,7 @@ public final class WideAndDeep extends ScoreBlock {
                 NDArray present = column[f].gt(zero).toType(weights.getDataType(), false);
                 weights = weights.reshape(present.getShape()).mul(present).sum(new int[] {1}, true);
             }
-            wide = wide.add(weights);
+            wideSum = wideSum.add(weights);
         }
         NDList deepInputs = new NDList();
         for (int e = 0; e < embeddings.size(); e++) {
@@ -133,7 +141,7 @@ public final class WideAndDeep extends ScoreBlock {
         NDArray x = deepInputs.size() == 1 ? deepInputs.head() : NDArrays.concat(deepInputs, 1);
         NDArray deep = mlp.forward(store, new NDList(x), training, params).head();
         // [1] + [B, 1] broadcasts to [B, 1] even when F = 0.
-        NDArray logit = deep.add(wide).reshape(-1);
+        NDArray logit = (wide ? deep.add(wideSum) : deep).reshape(-1);
         return new NDList(regression ? SigmoidRange.apply(logit, lo, hi) : logit);
     }
 
@@ -178,9 +186,18 @@ public final class WideAndDeep extends ScoreBlock {
     }
 
     /**
-     * Returns whether the head squashes the logit into a range (else it returns the logit).
+     * Returns whether the block has its wide part ({@link Builder#optWide}).
      *
-     * @return true for {@code optRegression}
+     * @return false for the deep part alone
+     */
+    public boolean hasWide() {
+        return wide;
+    }
+
+    /**
+     * Returns whether the head is a regression (sigmoid range) rather than a logit.
+     *
+     * @return true for a regression head
      */
     public boolean isRegression() {
         return regression;
@@ -200,7 +217,7 @@ public final class WideAndDeep extends ScoreBlock {
             String name = fields.get(embeddedColumns.get(e)).name();
             tables.add(new EmbeddingTable(name, name, embeddings.get(e)));
         }
-        for (int f = 0; f < fields.size(); f++) {
+        for (int f = 0; f < wideWeights.size(); f++) {
             String name = fields.get(f).name();
             tables.add(new EmbeddingTable(name + "_wide", name, wideWeights.get(f)));
         }
@@ -270,6 +287,7 @@ public final class WideAndDeep extends ScoreBlock {
         private float dropout;
         private boolean batchNorm;
         private boolean regression;
+        private boolean wide = true;
         private float lo;
         private float hi;
         private float initStd = 0.01f;
@@ -318,6 +336,20 @@ public final class WideAndDeep extends ScoreBlock {
          */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Keeps (default) or drops the wide part. Without it the block is fastai's
+         * {@code EmbeddingNN}: the fields' embeddings and the dense inputs, concatenated, through
+         * the MLP; no {@code _wide} tables and no wide bias, and a field with embedding width 0
+         * contributes nothing.
+         *
+         * @param wide whether to keep the wide part
+         * @return this builder
+         */
+        public Builder optWide(boolean wide) {
+            this.wide = wide;
             return this;
         }
 

@@ -102,6 +102,31 @@ class WideAndDeepTest {
         }
     }
 
+    /**
+     * Without its wide part the block is fastai's EmbeddingNN: the same batch and deep
+     * parameters give the deep terms alone (7.1, -2.9, 3.1 in the comment above), and the cross,
+     * embedded nowhere, contributes nothing.
+     */
+    @Test
+    void withoutTheWidePartTheLogitIsTheDeepPartAlone() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            WideAndDeep b = builder().optWide(false).build();
+            b.initialize(manager, DataType.FLOAT32, new Shape(3, 3), new Shape(3, 1));
+            var p = b.getParameters();
+            assertEquals(List.of("user", "item", "01mlp_01Linear_weight", "01mlp_01Linear_bias",
+                    "01mlp_03Linear_weight", "01mlp_03Linear_bias"), p.keys());
+            p.get("user").getArray().set(new float[] {0, 0, 1, 2, -1, 0.5f});
+            p.get("item").getArray().set(new float[] {0, 1, -2});
+            p.get("01mlp_01Linear_weight").getArray().set(new float[] {1, 0, 1, 0.5f, 0, 1, -1, -1});
+            p.get("01mlp_01Linear_bias").getArray().set(new float[] {0.5f, -0.5f});
+            p.get("01mlp_03Linear_weight").getArray().set(new float[] {2, -1});
+            p.get("01mlp_03Linear_bias").getArray().set(new float[] {0.1f});
+            assertArrayEquals(new float[] {7.1f, -2.9f, 3.1f}, forward(b, manager, batch(manager)), 1e-5f);
+            assertEquals(List.of("user", "item"), b.embeddingTables().stream().map(EmbeddingTable::name).toList());
+            assertFalse(b.hasWide());
+        }
+    }
+
     @Test
     void denseOnlyWithoutHiddenLayersIsLogisticRegression() {
         try (NDManager manager = NDManager.newBaseManager()) {

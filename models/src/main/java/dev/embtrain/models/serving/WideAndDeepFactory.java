@@ -38,7 +38,9 @@ public final class WideAndDeepFactory implements BlockFactory {
                 .optDenseWidth(Arguments.integer(arguments, "dense_width"))
                 .optLayers(layers)
                 .optDropout(Arguments.number(arguments, "dropout"))
-                .optBatchNorm(Boolean.parseBoolean(Arguments.string(arguments, "batch_norm")));
+                .optBatchNorm(Boolean.parseBoolean(Arguments.string(arguments, "batch_norm")))
+                // Directories written before the deep-only variant existed have no "wide" key.
+                .optWide(!"false".equals(arguments.get("wide")));
         if (Arguments.string(arguments, "head").equals("binary")) {
             b.optBinary();
         } else {

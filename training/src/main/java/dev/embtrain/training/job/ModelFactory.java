@@ -99,10 +99,16 @@ public final class ModelFactory {
                 throw new Mismatch("dataset.label", "model.type " + config.type() + " predicts ratings; a binary label"
                         + " needs factorization-machine or wide-and-deep");
             }
-            if (schema.columns().size() != 2) {
+            boolean crosses = schema.columns().stream().anyMatch(c -> c.kind() == FeatureSchema.Kind.CROSS
+                    || c.kind() == FeatureSchema.Kind.BAG_CROSS);
+            if (config instanceof DeepCollaborativeConfig && crosses) {
+                throw new Mismatch("dataset.crosses", "deep-collaborative has no wide part for hashed crosses;"
+                        + " leave out dataset.crosses, or use wide-and-deep");
+            }
+            if (!(config instanceof DeepCollaborativeConfig) && schema.columns().size() != 2) {
                 throw new Mismatch("dataset.features", "model.type " + config.type() + " uses user and item alone;"
-                        + " leave out dataset.features and dataset.crosses, or use factorization-machine or"
-                        + " wide-and-deep for side features");
+                        + " leave out dataset.features and dataset.crosses, or use deep-collaborative,"
+                        + " factorization-machine or wide-and-deep for side features");
             }
         }
         if (config instanceof FactorizationMachineConfig) {
@@ -136,6 +142,9 @@ public final class ModelFactory {
         }
         if (config instanceof WideAndDeepConfig wd) {
             return wideAndDeep(wd, schema);
+        }
+        if (config instanceof DeepCollaborativeConfig dc && sideFeatures(schema)) {
+            return embeddingNN(dc, schema);
         }
         Map<String, Integer> sizes = new LinkedHashMap<>();
         sizes.put("user", schema.column("user").size());
@@ -196,6 +205,42 @@ public final class ModelFactory {
                     + "\"; the embedded fields are " + widths.keySet());
         }
         return widths;
+    }
+
+    /**
+     * Returns whether a schema has more than the user and item ids.
+     *
+     * @param schema the schema
+     * @return true with side features
+     */
+    public static boolean sideFeatures(FeatureSchema schema) {
+        return schema.columns().size() != 2 || schema.denseWidth() > 0;
+    }
+
+    /**
+     * deep-collaborative over side features: fastai's EmbeddingNN, the fields' embeddings (widths
+     * by the rule; user_ and item_embedding_size override theirs) and the genres bag through the
+     * MLP into the sigmoid range; the wide-and-deep block without its wide part.
+     */
+    private static WideAndDeep embeddingNN(DeepCollaborativeConfig dc, FeatureSchema schema) {
+        List<WideAndDeep.Field> fields = new ArrayList<>();
+        for (FeatureSchema.Column c : schema.columns()) {
+            if (c.kind() == FeatureSchema.Kind.CATEGORICAL) {
+                int given = c.name().equals("user") ? dc.userEmbeddingSize()
+                        : c.name().equals("item") ? dc.itemEmbeddingSize() : 0;
+                fields.add(new WideAndDeep.Field(c.name(), c.size(), given > 0 ? given : dc.embeddingRule().size(c.size())));
+            }
+        }
+        return WideAndDeep.builder()
+                .setFields(fields)
+                .optWide(false)
+                .optDenseWidth(schema.denseWidth())
+                .optLayers(dc.layers())
+                .optDropout((float) dc.dropout())
+                .optBatchNorm(dc.batchNorm())
+                .optInitStd((float) dc.initStd())
+                .optRegression(dc.yRange().get(0).floatValue(), dc.yRange().get(1).floatValue())
+                .build();
     }
 
     private static WideAndDeep wideAndDeep(WideAndDeepConfig wd, FeatureSchema schema) {

@@ -154,18 +154,35 @@ public final class ServingExport {
             p.put("y_hi", Double.toString(fm.yRange().get(1)));
             return p;
         }
-        dev.embtrain.training.config.WideAndDeepConfig wd = (dev.embtrain.training.config.WideAndDeepConfig) config.model();
-        dev.embtrain.models.WideAndDeep block = (dev.embtrain.models.WideAndDeep) ModelFactory.build(wd, schema);
+        // wide-and-deep, or deep-collaborative over side features (the same block without its wide part)
+        dev.embtrain.models.WideAndDeep block = (dev.embtrain.models.WideAndDeep) ModelFactory.build(config.model(), schema);
+        List<Integer> layers;
+        double dropout;
+        boolean batchNorm;
+        List<Double> yRange;
+        if (config.model() instanceof dev.embtrain.training.config.WideAndDeepConfig wd) {
+            layers = wd.layers();
+            dropout = wd.dropout();
+            batchNorm = wd.batchNorm();
+            yRange = wd.yRange();
+        } else {
+            DeepCollaborativeConfig dc = (DeepCollaborativeConfig) config.model();
+            layers = dc.layers();
+            dropout = dc.dropout();
+            batchNorm = dc.batchNorm();
+            yRange = dc.yRange();
+        }
         p.put("blockFactory", dev.embtrain.models.serving.WideAndDeepFactory.class.getName());
         p.put("fields", block.fields().stream().map(f -> f.name() + ":" + f.vocabularySize() + ":" + f.embeddingWidth()
                 + ":" + f.slots()).collect(java.util.stream.Collectors.joining(",")));
         p.put("dense_width", Integer.toString(schema.denseWidth()));
-        p.put("layers", wd.layers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
-        p.put("dropout", Double.toString(wd.dropout()));
-        p.put("batch_norm", Boolean.toString(wd.batchNorm()));
+        p.put("wide", Boolean.toString(block.hasWide()));
+        p.put("layers", layers.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+        p.put("dropout", Double.toString(dropout));
+        p.put("batch_norm", Boolean.toString(batchNorm));
         p.put("head", block.isRegression() ? "regression" : "binary");
-        p.put("y_lo", Double.toString(wd.yRange().get(0)));
-        p.put("y_hi", Double.toString(wd.yRange().get(1)));
+        p.put("y_lo", Double.toString(yRange.get(0)));
+        p.put("y_hi", Double.toString(yRange.get(1)));
         return p;
     }
 

@@ -99,8 +99,10 @@ class FeatureModelsTest {
                 + " pairwise terms already cross every field; cross single-valued fields, or use wide-and-deep"
                 + " (c.yaml:7)");
         cases.put("rating|type: dot-product-bias", "dataset.features: model.type dot-product-bias uses user and item"
-                + " alone; leave out dataset.features and dataset.crosses, or use factorization-machine or"
-                + " wide-and-deep for side features (c.yaml:6)");
+                + " alone; leave out dataset.features and dataset.crosses, or use deep-collaborative,"
+                + " factorization-machine or wide-and-deep for side features (c.yaml:6)");
+        cases.put("rating|type: deep-collaborative", "dataset.crosses: deep-collaborative has no wide part for hashed"
+                + " crosses; leave out dataset.crosses, or use wide-and-deep (c.yaml:7)");
         cases.put("binary|{type: wide-and-deep, embedding_sizes: [{field: salary, size: 3}]}", "model.embedding_sizes:"
                 + " no embedded field \"salary\"; the embedded fields are [user, item] (c.yaml:10)");
         for (Map.Entry<String, String> e : cases.entrySet()) {

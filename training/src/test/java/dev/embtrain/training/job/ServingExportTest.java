@@ -38,6 +38,9 @@ class ServingExportTest {
     @ValueSource(strings = {
         "{type: dot-product-bias, factors: 3, y_range: [0.5, 5.5]}",
         "{type: deep-collaborative, layers: [8, 4], dropout: 0.1, batch_norm: true, y_range: [0.5, 5.5]}",
+        // With side features deep-collaborative is fastai's EmbeddingNN (wide-and-deep's block, no wide part).
+        "{type: deep-collaborative, layers: [8], user_embedding_size: 4, y_range: [0.5, 5.5]}"
+                + "|, features: [user, item, age, occupation, genres, year]",
         // Side features filled in by the translator from the exported tables; a cross of two single fields.
         "{type: factorization-machine, factors: 3, y_range: [0.5, 5.5], field_modes: [{field: year, mode: bias_only}]}"
                 + "|, features: [user, item, age, gender, occupation, zip_prefix, genres, year],"
