@@ -38,6 +38,12 @@ class WideAndDeepTest {
                 "01mlp_01Linear_weight", "01mlp_01Linear_bias", "01mlp_03Linear_weight", "01mlp_03Linear_bias"),
                 p.keys());
         setWideParameters(b);
+        setDeepParameters(b);
+    }
+
+    /** Sets the embeddings and the MLP, named the same with or without the wide part. */
+    private static void setDeepParameters(WideAndDeep b) {
+        var p = b.getParameters();
         p.get("user").getArray().set(new float[] {0, 0, 1, 2, -1, 0.5f});
         p.get("item").getArray().set(new float[] {0, 1, -2});
         // [units 2, in 4]; the input is [user_0, user_1, item_0, dense_0]
@@ -115,12 +121,7 @@ class WideAndDeepTest {
             var p = b.getParameters();
             assertEquals(List.of("user", "item", "01mlp_01Linear_weight", "01mlp_01Linear_bias",
                     "01mlp_03Linear_weight", "01mlp_03Linear_bias"), p.keys());
-            p.get("user").getArray().set(new float[] {0, 0, 1, 2, -1, 0.5f});
-            p.get("item").getArray().set(new float[] {0, 1, -2});
-            p.get("01mlp_01Linear_weight").getArray().set(new float[] {1, 0, 1, 0.5f, 0, 1, -1, -1});
-            p.get("01mlp_01Linear_bias").getArray().set(new float[] {0.5f, -0.5f});
-            p.get("01mlp_03Linear_weight").getArray().set(new float[] {2, -1});
-            p.get("01mlp_03Linear_bias").getArray().set(new float[] {0.1f});
+            setDeepParameters(b);
             assertArrayEquals(new float[] {7.1f, -2.9f, 3.1f}, forward(b, manager, batch(manager)), 1e-5f);
             assertEquals(List.of("user", "item"), b.embeddingTables().stream().map(EmbeddingTable::name).toList());
             assertFalse(b.hasWide());

@@ -50,6 +50,35 @@ public final class Fit {
         default void onEpoch(EpochMetrics metrics, boolean best) {}
     }
 
+    /**
+     * Returns a listener that writes each epoch's row to {@code metrics.csv} (flushed, so a
+     * crash leaves the epochs done) and passes every call on.
+     *
+     * @param metrics the open CSV, header written
+     * @param next the listener to pass calls on to
+     * @return the listener
+     */
+    public static Listener writingCsv(java.io.BufferedWriter metrics, Listener next) {
+        return new Listener() {
+            @Override
+            public void onBatch(int epoch, int batch, int count) {
+                next.onBatch(epoch, batch, count);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m, boolean best) {
+                try {
+                    metrics.write(m.csvRow());
+                    metrics.newLine();
+                    metrics.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                next.onEpoch(m, best);
+            }
+        };
+    }
+
     /** Saves the parameters of a new best epoch. */
     public interface BestSaver {
         /**

@@ -48,7 +48,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.stream.Stream;
 
 /**
  * {@code embtrain train} for item2vec ({@code model.type: embedding-bag} on session data):
@@ -335,7 +334,7 @@ public final class Item2VecJob {
                     if (improved) {
                         best = value;
                         bestEpoch = epoch;
-                        saveBest(model, modelDir, epoch);
+                        RunFiles.saveBest(model, modelDir, epoch);
                     }
                     metrics.write(e.csvRow());
                     metrics.newLine();
@@ -429,16 +428,6 @@ public final class Item2VecJob {
                         + " unknown queries: %d, %d",
                 data.source(), data.sessions().size(), items, data.vocabulary().size() - 1, data.trainingItems(),
                 data.valid().size(), data.test().size(), data.valid().unknownQueries(), data.test().unknownQueries());
-    }
-
-    private static void saveBest(Model model, Path modelDir, int epoch) throws IOException {
-        try (Stream<Path> old = Files.list(modelDir)) {
-            for (Path p : old.toList()) {
-                Files.delete(p);
-            }
-        }
-        model.setProperty("Epoch", Integer.toString(epoch));
-        model.save(modelDir, RunFiles.MODEL_NAME);
     }
 
     private static void writeVocabulary(Path dir, SessionsData data) throws IOException {

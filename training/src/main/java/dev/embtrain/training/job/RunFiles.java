@@ -1,5 +1,8 @@
 package dev.embtrain.training.job;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
 /** Names of the files in a run directory, in one place for the writer and the readers. */
 public final class RunFiles {
     /** The resolved config, with a {@code resolved:} section of data-derived sizes and versions. */
@@ -103,5 +106,24 @@ public final class RunFiles {
      */
     public static String labels(String field) {
         return VOCAB_DIR + "/" + field + ".labels.txt";
+    }
+
+    /**
+     * Replaces the parameters in {@code modelDir} with the model's, marked with the epoch: the
+     * jobs keep one saved epoch, the best so far.
+     *
+     * @param model the model
+     * @param modelDir the run's model directory
+     * @param epoch the epoch the parameters are from
+     * @throws IOException when a file cannot be deleted or written
+     */
+    public static void saveBest(ai.djl.Model model, Path modelDir, int epoch) throws IOException {
+        try (java.util.stream.Stream<Path> old = java.nio.file.Files.list(modelDir)) {
+            for (Path p : old.toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+        model.setProperty("Epoch", Integer.toString(epoch));
+        model.save(modelDir, MODEL_NAME);
     }
 }

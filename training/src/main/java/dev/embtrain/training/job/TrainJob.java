@@ -39,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code embtrain train}: config → dataset → vocabularies → model → DJL trainer → run directory
@@ -153,28 +152,11 @@ public final class TrainJob {
                         devices.length == 1 ? devices[0] : List.of(devices)));
                 metrics.write(EpochMetrics.csvHeader(task));
                 metrics.newLine();
-                Fit.Listener csv = new Fit.Listener() {
-                    @Override
-                    public void onBatch(int epoch, int batch, int count) {
-                        listener.onBatch(epoch, batch, count);
-                    }
-
-                    @Override
-                    public void onEpoch(EpochMetrics m, boolean best) {
-                        try {
-                            metrics.write(m.csvRow());
-                            metrics.newLine();
-                            metrics.flush();
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                        listener.onEpoch(m, best);
-                    }
-                };
+                Fit.Listener csv = Fit.writingCsv(metrics, listener);
                 Fit.Options options = new Fit.Options(task, training.epochs(), training.batchSize(), config.seed(),
                         metric, training.earlyStopping().patience(),
                         training.earlyStopping().minDelta(), lr, optimizer);
-                result = Fit.fit(trainer, train, valid, options, epoch -> saveBest(model, modelDir, epoch), csv);
+                result = Fit.fit(trainer, train, valid, options, epoch -> RunFiles.saveBest(model, modelDir, epoch), csv);
             }
             // Export what the best epoch learned, not the last.
             try {
@@ -264,16 +246,6 @@ public final class TrainJob {
             positives += l;
         }
         return positives / labels.length;
-    }
-
-    private static void saveBest(Model model, Path modelDir, int epoch) throws IOException {
-        try (Stream<Path> old = Files.list(modelDir)) {
-            for (Path p : old.toList()) {
-                Files.delete(p);
-            }
-        }
-        model.setProperty("Epoch", Integer.toString(epoch));
-        model.save(modelDir, RunFiles.MODEL_NAME);
     }
 
     private static void writeVocabularies(Path dir, RatingsData data, RunConfig config) throws IOException {

@@ -214,7 +214,7 @@ public final class LabelledJob {
                         StandardCharsets.UTF_8)) {
                     metrics.write(EpochMetrics.csvHeader(Task.BINARY));
                     metrics.newLine();
-                    kept = train(config, data, parts, devices, metric, modelDir, csv(metrics, listener), true);
+                    kept = train(config, data, parts, devices, metric, modelDir, Fit.writingCsv(metrics, listener), true);
                 }
             } else {
                 Search search = new Search(config, data, parts, devices, metric, dir, modelDir);
@@ -253,27 +253,6 @@ public final class LabelledJob {
         }
         throw loaded.error("training.early_stopping.metric", m.yamlName() + " is not measured for a binary label;"
                 + " expected one of auto, " + String.join(", ", Task.BINARY.metrics()) + ", train_loss");
-    }
-
-    private static Fit.Listener csv(BufferedWriter metrics, Fit.Listener next) {
-        return new Fit.Listener() {
-            @Override
-            public void onBatch(int epoch, int batch, int count) {
-                next.onBatch(epoch, batch, count);
-            }
-
-            @Override
-            public void onEpoch(EpochMetrics m, boolean best) {
-                try {
-                    metrics.write(m.csvRow());
-                    metrics.newLine();
-                    metrics.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                next.onEpoch(m, best);
-            }
-        };
     }
 
     /**
@@ -320,7 +299,7 @@ public final class LabelledJob {
                 Fit.Options options = new Fit.Options(Task.BINARY, training.epochs(), training.batchSize(),
                         config.seed(), metric, training.earlyStopping().patience(), training.earlyStopping().minDelta(),
                         lr, optimizer);
-                Fit.Result result = Fit.fit(trainer, train, valid, options, epoch -> saveBest(model, modelDir, epoch),
+                Fit.Result result = Fit.fit(trainer, train, valid, options, epoch -> RunFiles.saveBest(model, modelDir, epoch),
                         progress);
                 return new Trained(result, pre, config);
             }
@@ -342,12 +321,6 @@ public final class LabelledJob {
             y[i] = j.labels()[rows[i]];
         }
         return new Batches(trainer.getManager(), device, new long[0], 0, pre.apply(j.vectors(), rows), pre.width(), y);
-    }
-
-    private static void saveBest(Model model, Path modelDir, int epoch) throws IOException {
-        clear(modelDir);
-        model.setProperty("Epoch", Integer.toString(epoch));
-        model.save(modelDir, RunFiles.MODEL_NAME);
     }
 
     private static void clear(Path dir) throws IOException {
