@@ -42,6 +42,8 @@ public final class ScheduledAdam extends Optimizer {
     private final Map<String, Map<ai.djl.Device, NDArray>> variances = new ConcurrentHashMap<>();
     /** Moments below this are flushed to zero (see {@link #fused}). */
     private static final float TINY = 1e-30f;
+    /** Tables with at least this many values are updated by two threads. */
+    private static final int PARALLEL_FROM = 1 << 17;
 
     private final Map<String, Boolean> aliasing = new ConcurrentHashMap<>();
     private final boolean fuse;
@@ -83,8 +85,22 @@ public final class ScheduledAdam extends Optimizer {
         NDArray mean = withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike());
         NDArray variance = withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike());
         if (fuse && fusible(parameterId, weight, grad, mean, variance)) {
-            fused(buffer(weight), buffer(grad), buffer(mean), buffer(variance), Math.toIntExact(weight.size()),
-                    lr, lrCorrected, wd, b1, eps);
+            FloatBuffer w = buffer(weight);
+            FloatBuffer g = buffer(grad);
+            FloatBuffer m = buffer(mean);
+            FloatBuffer v = buffer(variance);
+            int n = Math.toIntExact(weight.size());
+            if (n < PARALLEL_FROM) {
+                fused(w, g, m, v, 0, n, lr, lrCorrected, wd, b1, eps);
+            } else {
+                // Large tables: halves on two cores (PyTorch's own ops run on one thread by default).
+                int half = n / 2;
+                java.util.concurrent.ForkJoinTask<?> other = java.util.concurrent.ForkJoinPool.commonPool().submit(
+                        () -> fused(w.duplicate(), g.duplicate(), m.duplicate(), v.duplicate(), half, n, lr,
+                                lrCorrected, wd, b1, eps));
+                fused(w, g, m, v, 0, half, lr, lrCorrected, wd, b1, eps);
+                other.join();
+            }
             return;
         }
         NDList inputs = new NDList(weight, grad, mean, variance);
@@ -97,7 +113,7 @@ public final class ScheduledAdam extends Optimizer {
      * The native op's formula in one pass: {@code g = min(rescale·g, clip)} (DJL clamps the maximum
      * only), L2 or decoupled decay, moments, step, gradient zeroed.
      */
-    private void fused(FloatBuffer w, FloatBuffer g, FloatBuffer m, FloatBuffer v, int n, float lr,
+    private void fused(FloatBuffer w, FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int to, float lr,
             float lrCorrected, float wd, float b1, float eps) {
         float decay = decoupled ? 1f - lr * wd : 1f;
         float l2 = decoupled ? 0f : wd;
@@ -105,7 +121,7 @@ public final class ScheduledAdam extends Optimizer {
         float c2 = 1f - beta2;
         float rescale = rescaleGrad;
         boolean clip = clipGrad >= 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float wi = w.get(i);
             float gi = g.get(i) * rescale;
             if (clip && gi > clipGrad) {

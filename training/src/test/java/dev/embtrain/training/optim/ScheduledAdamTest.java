@@ -133,4 +133,27 @@ class ScheduledAdamTest {
             org.junit.jupiter.api.Assertions.assertFalse(adam[1].fused("w"), "the native op ran");
         }
     }
+
+    /** A table large enough to be split across two threads updates exactly as the native op does. */
+    @Test
+    void aLargeTableSplitAcrossThreadsMatchesTheNativeOp() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(400, 400); // 160,000 values
+            manager.getEngine().setRandomSeed(3);
+            NDArray start = manager.randomNormal(shape);
+            NDArray[] grads = {manager.randomNormal(shape), manager.randomNormal(shape)};
+            float[][] result = new float[2][];
+            for (int k = 0; k < 2; k++) {
+                ScheduledAdam adam = ScheduledAdam.builder().setLearningRateTracker(Tracker.fixed(0.01f))
+                        .optWeightDecays(0.1f).optFused(k == 0).build();
+                NDArray w = start.duplicate();
+                for (NDArray g : grads) {
+                    adam.update("w", w, g.duplicate());
+                }
+                result[k] = w.toFloatArray();
+                org.junit.jupiter.api.Assertions.assertEquals(k == 0, adam.fused("w"));
+            }
+            assertArrayEquals(result[1], result[0], 1e-6f);
+        }
+    }
 }
