@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.ServingTranslator;
 import ai.djl.translate.TranslatorContext;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +36,9 @@ import java.util.Properties;
  */
 public final class FeatureTranslator implements ServingTranslator {
 
-    private static final String ERROR = "embtrain.error";
-    private static final String PAIRS = "embtrain.pairs";
-    private static final String SINGLE = "embtrain.single";
+    private static final String ERROR = RatingTranslator.ERROR;
+    private static final String PAIRS = RatingTranslator.PAIRS;
+    private static final String SINGLE = RatingTranslator.SINGLE;
 
     private record Column(String name, String kind, int size, int start, int width) {}
 
@@ -241,36 +239,8 @@ public final class FeatureTranslator implements ServingTranslator {
 
     /** {@inheritDoc} */
     @Override
-    @SuppressWarnings("unchecked")
     public Output processOutput(TranslatorContext ctx, NDList list) {
-        Object error = ctx.getAttachment(ERROR);
-        if (error != null) {
-            Output out = new Output(400, "Bad Request");
-            JsonObject body = new JsonObject();
-            body.addProperty("error", error.toString());
-            out.add(body.toString());
-            out.addProperty("Content-Type", "application/json");
-            return out;
-        }
-        List<String[]> pairs = (List<String[]>) ctx.getAttachment(PAIRS);
-        float[] scores = list.head().toFloatArray();
-        JsonArray all = new JsonArray();
-        for (int i = 0; i < pairs.size(); i++) {
-            JsonObject o = new JsonObject();
-            o.addProperty("user", pairs.get(i)[0]);
-            o.addProperty("item", pairs.get(i)[1]);
-            if (binary) {
-                o.addProperty("logit", scores[i]);
-                o.addProperty("probability", (float) (1 / (1 + Math.exp(-scores[i]))));
-            } else {
-                o.addProperty("rating", scores[i]);
-            }
-            all.add(o);
-        }
-        Output out = new Output();
-        out.add(Boolean.TRUE.equals(ctx.getAttachment(SINGLE)) ? all.get(0).toString() : all.toString());
-        out.addProperty("Content-Type", "application/json");
-        return out;
+        return RatingTranslator.respond(ctx, list, binary);
     }
 
     /** {@inheritDoc} */

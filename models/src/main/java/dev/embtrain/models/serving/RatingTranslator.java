@@ -34,9 +34,9 @@ import java.util.Map;
  */
 public final class RatingTranslator implements ServingTranslator {
 
-    private static final String ERROR = "embtrain.error";
-    private static final String PAIRS = "embtrain.pairs";
-    private static final String SINGLE = "embtrain.single";
+    static final String ERROR = "embtrain.error";
+    static final String PAIRS = "embtrain.pairs";
+    static final String SINGLE = "embtrain.single";
 
     private Map<String, Integer> users;
     private Map<String, Integer> items;
@@ -94,8 +94,17 @@ public final class RatingTranslator implements ServingTranslator {
 
     /** {@inheritDoc} */
     @Override
-    @SuppressWarnings("unchecked")
     public Output processOutput(TranslatorContext ctx, NDList list) {
+        return respond(ctx, list, false);
+    }
+
+    /**
+     * Answers a request whose pairs and error {@code processInput} attached to the context: 400
+     * with {@code {"error": ...}}, or each pair with its {@code rating} (a regression) or its
+     * {@code logit} and {@code probability} (a binary head), one object for a one-pair request.
+     */
+    @SuppressWarnings("unchecked")
+    static Output respond(TranslatorContext ctx, NDList list, boolean binary) {
         Object error = ctx.getAttachment(ERROR);
         if (error != null) {
             Output out = new Output(400, "Bad Request");
@@ -106,13 +115,18 @@ public final class RatingTranslator implements ServingTranslator {
             return out;
         }
         List<String[]> pairs = (List<String[]>) ctx.getAttachment(PAIRS);
-        float[] ratings = list.head().toFloatArray();
+        float[] scores = list.head().toFloatArray();
         JsonArray all = new JsonArray();
         for (int i = 0; i < pairs.size(); i++) {
             JsonObject o = new JsonObject();
             o.addProperty("user", pairs.get(i)[0]);
             o.addProperty("item", pairs.get(i)[1]);
-            o.addProperty("rating", ratings[i]);
+            if (binary) {
+                o.addProperty("logit", scores[i]);
+                o.addProperty("probability", (float) (1 / (1 + Math.exp(-scores[i]))));
+            } else {
+                o.addProperty("rating", scores[i]);
+            }
             all.add(o);
         }
         Output out = new Output();
