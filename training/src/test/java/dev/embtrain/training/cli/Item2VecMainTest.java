@@ -1,5 +1,8 @@
 package dev.embtrain.training.cli;
 
+import static dev.embtrain.training.cli.CliRun.run;
+import dev.embtrain.training.cli.CliRun.Result;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,9 +12,6 @@ import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.export.Npy;
 import dev.embtrain.training.job.Item2VecJob;
 import dev.embtrain.training.job.SavedRun;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,16 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * refusals are one line.
  */
 class Item2VecMainTest {
-
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** 120 items in 12 clusters of 10; 90% of a session's items come from its cluster. */
     static final String SMALL = """

@@ -1,12 +1,13 @@
 package dev.embtrain.training.cli;
 
+import static dev.embtrain.training.cli.CliRun.run;
+import dev.embtrain.training.cli.CliRun.Result;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.training.export.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,16 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line end to end: a small synthetic run, its files, neighbours, and each kind of refusal. */
 class MainTest {
-
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Path config(Path dir, String body) throws Exception {
         return Files.writeString(dir.resolve("c.yaml"), body.replace("DATA", dir.resolve("data").toString()));

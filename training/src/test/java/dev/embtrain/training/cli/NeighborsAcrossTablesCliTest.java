@@ -1,12 +1,12 @@
 package dev.embtrain.training.cli;
 
+import static dev.embtrain.training.cli.CliRun.run;
+import dev.embtrain.training.cli.CliRun.Result;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.training.export.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,16 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code embtrain neighbors --table all}: one search over every table of the query's width. */
 class NeighborsAcrossTablesCliTest {
-
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static final String SMALL = """
             name: small

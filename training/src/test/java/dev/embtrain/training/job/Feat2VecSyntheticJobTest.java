@@ -1,11 +1,13 @@
 package dev.embtrain.training.job;
 
+import static dev.embtrain.training.cli.CliRun.run;
+import dev.embtrain.training.cli.CliRun.Result;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embtrain.training.cli.Main;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.engine.ImplicitTraining;
@@ -78,26 +80,24 @@ class Feat2VecSyntheticJobTest {
                 report.history().toString());
     }
 
-    private static int train(Path config, Path runDir, ByteArrayOutputStream out, ByteArrayOutputStream err) {
-        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-                StandardCharsets.UTF_8)).run(new String[] {"train", config.toString(), "--run-dir", runDir.toString()});
+    private static Result train(Path config, Path runDir) {
+        return run("train", config.toString(), "--run-dir", runDir.toString());
     }
 
     @Test
     void embtrainTrainRefusesModelsThatCannotTrainOnPositivesAlone(@TempDir Path tmp) throws Exception {
         Path config = Files.writeString(tmp.resolve("f.yaml"),
                 "name: f2v\ndataset:\n  type: synthetic-feat2vec\nmodel:\n  type: dot-product-bias\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, train(config, tmp.resolve("run"), new ByteArrayOutputStream(), err));
+        Result r = train(config, tmp.resolve("run"));
+        assertEquals(2, r.status());
         assertEquals("embtrain: model.type: dot-product-bias does not train on synthetic-feat2vec rows; use"
-                + " factorization-machine with objective: implicit (" + config + ":5)\n",
-                err.toString(StandardCharsets.UTF_8));
+                + " factorization-machine with objective: implicit (" + config + ":5)\n", r.err());
         Path binary = Files.writeString(tmp.resolve("b.yaml"), "name: f2v\ndataset:\n  type: synthetic-feat2vec\n"
                 + "model:\n  type: factorization-machine\n  objective: binary\n");
-        err.reset();
-        assertEquals(2, train(binary, tmp.resolve("run"), new ByteArrayOutputStream(), err));
+        r = train(binary, tmp.resolve("run"));
+        assertEquals(2, r.status());
         assertEquals("embtrain: model.objective: binary needs labels, and synthetic-feat2vec rows are positives"
-                + " only; use objective: implicit (" + binary + ":6)\n", err.toString(StandardCharsets.UTF_8));
+                + " only; use objective: implicit (" + binary + ":6)\n", r.err());
         assertFalse(Files.exists(tmp.resolve("run")));
     }
 
@@ -113,9 +113,8 @@ class Feat2VecSyntheticJobTest {
                 .replace("learning_rate: 1.0e-3", "learning_rate: 5.0e-3");
         Path config = Files.writeString(tmp.resolve("f.yaml"), yaml);
         Path run = tmp.resolve("run");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, train(config, run, out, err), err.toString(StandardCharsets.UTF_8));
+        Result trained = train(config, run);
+        assertEquals(0, trained.status(), trained.err());
         for (String table : List.of("item", "id", "y", "attrs")) {
             assertTrue(Files.isRegularFile(run.resolve("embeddings").resolve(table + ".npy")), table);
         }
@@ -127,11 +126,9 @@ class Feat2VecSyntheticJobTest {
         double cosine = Double.parseDouble(resolved.replaceAll("(?s).*cosine_y0_y1: ([0-9.]+).*", "$1"));
         assertTrue(cosine >= 0.9, "cos(y_0, y_1) " + cosine);
 
-        out.reset();
-        assertEquals(0, new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-                StandardCharsets.UTF_8)).run(new String[] {"neighbors", "--run", run.toString(), "--table", "all",
-                        "--query", "y:0", "-k", "1"}), err.toString(StandardCharsets.UTF_8));
-        String printed = out.toString(StandardCharsets.UTF_8);
+        Result neighbors = run("neighbors", "--run", run.toString(), "--table", "all", "--query", "y:0", "-k", "1");
+        assertEquals(0, neighbors.status(), neighbors.err());
+        String printed = neighbors.out();
         assertTrue(printed.contains("y:1"), printed);
         assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "%.4f", cosine)), printed + " vs " + cosine);
     }

@@ -1,15 +1,14 @@
 package dev.embtrain.training.job;
 
+import static dev.embtrain.training.cli.CliRun.run;
+import dev.embtrain.training.cli.CliRun.Result;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embtrain.training.cli.Main;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.metrics.BinaryMetrics;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,16 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * errors a user sees, and small synthetic runs of the factorization machine and wide-and-deep.
  */
 class FeatureModelsTest {
-
-    private record Result(int status, String out, String err) {}
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** A hand-written ml-100k directory: four ratings, two users with demographics, two movies. */
     private static Path tinyMl100k(Path dir) throws Exception {

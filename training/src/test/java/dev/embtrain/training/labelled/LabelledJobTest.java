@@ -1,13 +1,12 @@
 package dev.embtrain.training.labelled;
 
+import static dev.embtrain.training.cli.CliRun.run;
+import dev.embtrain.training.cli.CliRun.Result;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embtrain.training.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,16 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The labelled-embeddings job end to end through the command line: quality, files, score, search, errors. */
 class LabelledJobTest {
-
-    record Result(int status, String out, String err) {}
-
-    static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static Path config(Path dir, String body) throws Exception {
         return Files.writeString(dir.resolve("c.yaml"), body.replace("DATA", dir.resolve("data").toString()));
@@ -72,7 +61,7 @@ class LabelledJobTest {
     @Test
     void logisticRegressionReachesTheBayesAucAndWritesTheRun(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
-        Result r = cli("train", config(tmp, SYNTHETIC).toString(), "--run-dir", run.toString());
+        Result r = run("train", config(tmp, SYNTHETIC).toString(), "--run-dir", run.toString());
         assertEquals(0, r.status(), r.err());
         Map<String, String> res = resolved(run);
         double bayes = Double.parseDouble(res.get("bayes_auc"));
@@ -128,7 +117,7 @@ class LabelledJobTest {
             emb.append("e").append(i).append(",0 0\n");
         }
         Path run = tmp.resolve("run");
-        Result r = cli("train", handConfig(tmp, labels.toString(), emb.toString(), "").toString(), "--run-dir",
+        Result r = run("train", handConfig(tmp, labels.toString(), emb.toString(), "").toString(), "--run-dir",
                 run.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains(": 40 joined (14 positive, 35.0%); 3 labels without embeddings, 5 embeddings"
@@ -145,7 +134,7 @@ class LabelledJobTest {
 
     private static void assertRefused(Path tmp, String labels, String emb, String extra, int status, String message)
             throws Exception {
-        Result r = cli("train", handConfig(tmp, labels, emb, extra).toString(), "--run-dir",
+        Result r = run("train", handConfig(tmp, labels, emb, extra).toString(), "--run-dir",
                 tmp.resolve("run").toString());
         assertEquals(status, r.status(), r.out() + r.err());
         assertEquals("embtrain: " + message.replace("TMP", tmp.toString()) + "\n", r.err());
@@ -190,7 +179,7 @@ class LabelledJobTest {
         Path c = handConfig(tmp, GOOD_LABELS, GOOD_EMB, "");
         Files.writeString(c, Files.readString(c).replace("  type: wide-and-deep\n  layers: []\n",
                 "  type: dot-product-bias\n"));
-        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertEquals("embtrain: model.type: dataset.type labelled-embeddings trains a binary classifier on dense"
                 + " vectors: use wide-and-deep (layers: [] is logistic regression), found dot-product-bias (" + c
@@ -201,7 +190,7 @@ class LabelledJobTest {
     void aRegressionHeadOnLabelledEmbeddingsIsAConfigErrorWithItsLine(@TempDir Path tmp) throws Exception {
         Path c = handConfig(tmp, GOOD_LABELS, GOOD_EMB, "");
         Files.writeString(c, Files.readString(c).replace("  layers: []\n", "  layers: []\n  objective: regression\n"));
-        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertEquals("embtrain: model.objective: dataset.type labelled-embeddings has a 0/1 label: use binary, found"
                 + " regression (" + c + ":9)\n", r.err());
@@ -212,7 +201,7 @@ class LabelledJobTest {
         Path c = handConfig(tmp, GOOD_LABELS, GOOD_EMB, "");
         Files.writeString(c, Files.readString(c).replace("  embeddings:", "  split: {train: 0.8, test: 0.1}\n"
                 + "  embeddings:"));
-        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertEquals("embtrain: dataset.split.test: train + validation + test must be 1, found 0.8 + 0.15 + 0.1 ="
                 + " 1.05 (" + c + ":5)\n", r.err());
@@ -238,7 +227,7 @@ class LabelledJobTest {
         for (String format : List.of("npy", "csv", "parquet")) {
             Path dir = Files.createDirectories(tmp.resolve(format));
             Path run = dir.resolve("run");
-            Result r = cli("train", config(dir, body.replace("FORMAT", format)).toString(), "--run-dir", run.toString());
+            Result r = run("train", config(dir, body.replace("FORMAT", format)).toString(), "--run-dir", run.toString());
             assertEquals(0, r.status(), r.err());
             assertTrue(r.out().contains("/embeddings." + format + ": 600 joined"), r.out());
             Map<String, String> res = resolved(run);
@@ -261,7 +250,7 @@ class LabelledJobTest {
                 search:
                   space: [{key: training.optimizer.learning_rate, type: log-uniform, low: 1.0e-3, high: 1.0e-1}]
                 """);
-        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertEquals("embtrain: search: a search runs for labelled-embeddings datasets only; remove the section (" + c
                 + ":5)\n", r.err());
@@ -273,7 +262,7 @@ class LabelledJobTest {
                 search:
                   space: [{key: training.optimizer.learning_rat, type: log-uniform, low: 1.0e-3, high: 1.0e-1}]
                 """);
-        Result r = cli("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
+        Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("embtrain: search.space: entry 0 does not fit the config:"
                 + " training.optimizer.learning_rat: unknown key (did you mean \"learning_rate\"?)"), r.err());

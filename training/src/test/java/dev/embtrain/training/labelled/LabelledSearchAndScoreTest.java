@@ -1,9 +1,11 @@
 package dev.embtrain.training.labelled;
 
+import dev.embtrain.training.cli.CliRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embtrain.training.labelled.LabelledJobTest.Result;
+import dev.embtrain.training.cli.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -56,9 +58,9 @@ class LabelledSearchAndScoreTest {
     @Test
     void aSeededSearchIsReproduciblePrunesAndKeepsItsBestTrial(@TempDir Path tmp) throws Exception {
         Path c = LabelledJobTest.config(tmp, SEARCH);
-        Result a = LabelledJobTest.cli("train", c.toString(), "--run-dir", tmp.resolve("a").toString());
+        Result a = CliRun.run("train", c.toString(), "--run-dir", tmp.resolve("a").toString());
         assertEquals(0, a.status(), a.err());
-        Result b = LabelledJobTest.cli("train", c.toString(), "--run-dir", tmp.resolve("b").toString());
+        Result b = CliRun.run("train", c.toString(), "--run-dir", tmp.resolve("b").toString());
         assertEquals(0, b.status(), b.err());
         List<String> trials = withoutSeconds(tmp.resolve("a/trials.csv"));
         assertEquals(trials, withoutSeconds(tmp.resolve("b/trials.csv")));
@@ -86,7 +88,7 @@ class LabelledSearchAndScoreTest {
         // best.yaml trains as it is, with the best trial's values and no search.
         String bestYaml = Files.readString(tmp.resolve("a/best.yaml"));
         assertTrue(!bestYaml.contains("search:"), bestYaml);
-        Result again = LabelledJobTest.cli("train", tmp.resolve("a/best.yaml").toString(), "--run-dir",
+        Result again = CliRun.run("train", tmp.resolve("a/best.yaml").toString(), "--run-dir",
                 tmp.resolve("again").toString());
         assertEquals(0, again.status(), again.err());
         assertEquals(res.get("best_valid_auc"), LabelledJobTest.resolved(tmp.resolve("again")).get("best_valid_auc"));
@@ -97,11 +99,11 @@ class LabelledSearchAndScoreTest {
         Path c = LabelledJobTest.config(tmp, SEARCH.substring(0, SEARCH.indexOf("search:"))
                 .replace("ids: 3000", "ids: 2500"));
         Path run = tmp.resolve("run");
-        Result r = LabelledJobTest.cli("train", c.toString(), "--run-dir", run.toString());
+        Result r = CliRun.run("train", c.toString(), "--run-dir", run.toString());
         assertEquals(0, r.status(), r.err());
         Path out = tmp.resolve("scores.csv");
         // A batch size that does not divide the row count: the last chunk is short.
-        Result s = LabelledJobTest.cli("score", "--run", run.toString(), "--embeddings",
+        Result s = CliRun.run("score", "--run", run.toString(), "--embeddings",
                 tmp.resolve("data/embeddings.csv").toString(), "--out", out.toString(), "--batch", "300");
         assertEquals(0, s.status(), s.err());
         assertTrue(s.out().startsWith("scored 2,500 ids in "), s.out());
@@ -131,7 +133,7 @@ class LabelledSearchAndScoreTest {
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList());
         }
-        Result bad = LabelledJobTest.cli("score", "--run", tmp.toString(), "--embeddings", out.toString(), "--out",
+        Result bad = CliRun.run("score", "--run", tmp.toString(), "--embeddings", out.toString(), "--out",
                 tmp.resolve("x.csv").toString());
         assertEquals(2, bad.status());
         assertEquals("embtrain: " + tmp + ": not a labelled-embeddings run directory (no preprocessing.tsv and"
@@ -145,7 +147,7 @@ class LabelledSearchAndScoreTest {
                 .replace("{type: tpe, startup_trials: 4}", "{type: random}")
                 .replace("{type: median, startup_trials: 2, warmup_epochs: 1}",
                         "{type: successive-halving, min_resource: 1, reduction_factor: 3}");
-        Result r = LabelledJobTest.cli("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
+        Result r = CliRun.run("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
                 tmp.resolve("run").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("search   6 trials, random sampler, successive-halving pruner;"), r.out());
@@ -161,12 +163,12 @@ class LabelledSearchAndScoreTest {
                 .replace("{type: median, startup_trials: 2, warmup_epochs: 1}", "{type: none}")
                 .replace("values: [\"[]\", \"[8]\"]", "values: [\"[8]\"]");
         Path run = tmp.resolve("run");
-        Result r = LabelledJobTest.cli("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
+        Result r = CliRun.run("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
                 run.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("the config's own values lie outside the space"), r.out());
         Path out = tmp.resolve("scores.csv");
-        Result s = LabelledJobTest.cli("score", "--run", run.toString(), "--embeddings",
+        Result s = CliRun.run("score", "--run", run.toString(), "--embeddings",
                 tmp.resolve("data/embeddings.csv").toString(), "--out", out.toString());
         assertEquals(0, s.status(), s.err());
         Map<String, Float> scores = new HashMap<>();

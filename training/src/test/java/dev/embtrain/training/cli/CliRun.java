@@ -1,0 +1,34 @@
+package dev.embtrain.training.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs the command line in-process, as the tests of every job do, and keeps what it printed. */
+public final class CliRun {
+
+    private CliRun() {}
+
+    /**
+     * What a command did.
+     *
+     * @param status its exit status
+     * @param out what it printed on standard output
+     * @param err what it printed on standard error
+     */
+    public record Result(int status, String out, String err) {}
+
+    /**
+     * Runs {@code embtrain ARGS}.
+     *
+     * @param args the arguments, command first
+     * @return the status and both outputs
+     */
+    public static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
