@@ -260,19 +260,21 @@ public final class SkipGram {
     }
 
     /**
-     * Cuts skip-gram pairs into one batch for a model scored by negative sampling:
-     * {@code centers} is [B], {@code contexts} is [B, 1 + k] row-major, each row the pair's
-     * context (the positive) then k negatives drawn from {@code noise}, none equal to that
-     * positive. word2vec.c and gensim instead skip a negative that hits the positive (one
-     * negative fewer for that pair); redrawing keeps every row k wide, and draws the negatives
-     * from the noise distribution conditioned on differing from the positive.
+     * Draws each example's negatives for a model scored by negative sampling: row b of the
+     * result ([B, 1 + k] row-major) is {@code positives[b]} then k negatives drawn from
+     * {@code noise}, none equal to that positive. word2vec.c and gensim instead skip a negative
+     * that hits the positive (one negative fewer for that pair); redrawing keeps every row k
+     * wide, and draws the negatives from the noise distribution conditioned on differing from
+     * the positive. Indices are longs, the type of an embedding lookup.
      *
+     * @param positives [B], the positive (skip-gram context or CBOW target) of each example
      * @param negatives k (gensim's {@code negative}, default 5), &gt;= 0
-     * @param noise draws the negatives; may be null only when k = 0
+     * @param noise draws the negatives, in row order; may be null only when k = 0
+     * @return [B, 1 + k] candidates, the positive first
      */
-    public static Batch batch(List<int[]> pairs, int negatives, NoiseSampler noise) {
-        if (pairs == null) {
-            throw new IllegalArgumentException("pairs is null");
+    public static long[] candidates(long[] positives, int negatives, NoiseSampler noise) {
+        if (positives == null) {
+            throw new IllegalArgumentException("positives is null");
         }
         if (negatives < 0) {
             throw new IllegalArgumentException("negatives must be >= 0, found " + negatives);
@@ -281,21 +283,56 @@ public final class SkipGram {
             throw new IllegalArgumentException("noise is null but " + negatives + " negatives were asked for");
         }
         int width = 1 + negatives;
-        long[] centers = new long[pairs.size()];
-        long[] contexts = new long[pairs.size() * width];
-        for (int b = 0; b < pairs.size(); b++) {
-            int[] pair = pairs.get(b);
-            if (pair == null || pair.length != 2) {
-                throw new IllegalArgumentException("pairs[" + b + "] must be {center, context}, found "
-                        + Arrays.toString(pair));
-            }
-            centers[b] = pair[0];
-            contexts[b * width] = pair[1];
+        long[] candidates = new long[positives.length * width];
+        for (int b = 0; b < positives.length; b++) {
+            int positive = Math.toIntExact(positives[b]);
+            candidates[b * width] = positive;
             for (int n = 0; n < negatives; n++) {
-                contexts[b * width + 1 + n] = noise.next(pair[1]);
+                candidates[b * width + 1 + n] = noise.next(positive);
             }
         }
-        return new Batch(centers, contexts, negatives);
+        return candidates;
+    }
+
+    /**
+     * The loss weights of a shared pool of negatives (see {@code EmbeddingBag}'s shared form):
+     * row b, column j gets {@code k / m_b} when {@code pool[j] != positives[b]}, where m_b counts
+     * the pool entries that differ from that positive, and 0 when they are equal. A pool drawn
+     * from the noise distribution then gives each example, in expectation, k negatives from the
+     * noise distribution conditioned on differing from its positive: the per-example
+     * {@link #batch}'s draws, at the cost of one pool per batch. A row whose positive fills the
+     * whole pool gets no negatives.
+     *
+     * @param positives [B], the positive of each example
+     * @param pool [K], the shared negatives
+     * @param negatives k, &gt;= 1
+     * @return [B, K] row-major
+     */
+    public static float[] poolWeights(long[] positives, long[] pool, int negatives) {
+        if (positives == null || pool == null || pool.length == 0) {
+            throw new IllegalArgumentException("positives and a non-empty pool are required");
+        }
+        if (negatives < 1) {
+            throw new IllegalArgumentException("negatives must be >= 1, found " + negatives);
+        }
+        int k = pool.length;
+        float[] weights = new float[positives.length * k];
+        for (int b = 0; b < positives.length; b++) {
+            int hits = 0;
+            for (long item : pool) {
+                if (item == positives[b]) {
+                    hits++;
+                }
+            }
+            if (hits == k) {
+                continue;
+            }
+            float w = (float) negatives / (k - hits);
+            for (int j = 0; j < k; j++) {
+                weights[b * k + j] = pool[j] == positives[b] ? 0f : w;
+            }
+        }
+        return weights;
     }
 
     private static int effectiveWindow(int window, SplittableRandom rng) {
@@ -378,48 +415,6 @@ public final class SkipGram {
         @Override
         public String toString() {
             return "Cbow[target=" + target + ", context=" + Arrays.toString(context) + "]";
-        }
-    }
-
-    /**
-     * A batch of skip-gram examples as a model takes them: {@code centers} [B] and
-     * {@code contexts} [B, 1 + k] row-major, column 0 the positive and columns 1..k its
-     * negatives (labels 1, 0, ..., 0). Indices are longs, the type of an embedding lookup.
-     */
-    public record Batch(long[] centers, long[] contexts, int negatives) {
-        public Batch {
-            if (centers == null || contexts == null) {
-                throw new IllegalArgumentException("centers and contexts must not be null");
-            }
-            if (negatives < 0) {
-                throw new IllegalArgumentException("negatives must be >= 0, found " + negatives);
-            }
-            if ((long) centers.length * (1 + negatives) != contexts.length) {
-                throw new IllegalArgumentException("contexts has " + contexts.length + " entries, expected B * (1 + k) = "
-                        + centers.length + " * " + (1 + negatives));
-            }
-        }
-
-        /** B, the number of pairs. */
-        public int size() {
-            return centers.length;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Batch b && b.negatives == negatives && Arrays.equals(b.centers, centers)
-                    && Arrays.equals(b.contexts, contexts);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * (31 * Arrays.hashCode(centers) + Arrays.hashCode(contexts)) + negatives;
-        }
-
-        @Override
-        public String toString() {
-            return "Batch[centers=" + Arrays.toString(centers) + ", contexts=" + Arrays.toString(contexts)
-                    + ", negatives=" + negatives + "]";
         }
     }
 

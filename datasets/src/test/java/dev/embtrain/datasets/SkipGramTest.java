@@ -263,14 +263,9 @@ class SkipGramTest {
     }
 
     @Test
-    void batchLayoutIsCentersThenPositiveAndNegativesPerRow() {
+    void candidatesArePositiveThenItsNegativesPerRow() {
         long[] counts = {0, 1, 16, 81, 4};
-        List<int[]> pairs = List.of(new int[] {1, 2}, new int[] {3, 4});
-        SkipGram.Batch batch = SkipGram.batch(pairs, 2, new SkipGram.NoiseSampler(counts, 0.75, 17));
-        assertEquals(2, batch.size());
-        assertEquals(2, batch.negatives());
-        assertArrayEquals(new long[] {1, 3}, batch.centers());
-        long[] c = batch.contexts();
+        long[] c = SkipGram.candidates(new long[] {2, 4}, 2, new SkipGram.NoiseSampler(counts, 0.75, 17));
         assertEquals(6, c.length);
         assertEquals(2, c[0]);
         assertEquals(4, c[3]);
@@ -285,16 +280,31 @@ class SkipGramTest {
         int[] first = same.next(2, 2);
         int[] second = same.next(2, 4);
         assertArrayEquals(new long[] {2, first[0], first[1], 4, second[0], second[1]}, c);
-        assertArrayEquals(new long[] {2, 4}, SkipGram.batch(pairs, 0, null).contexts());
+        assertArrayEquals(new long[] {2, 4}, SkipGram.candidates(new long[] {2, 4}, 0, null));
+    }
+
+    @Test
+    void poolWeightsSpreadTheNegativesOverThePoolItemsThatDifferFromThePositive() {
+        long[] pool = {3, 4, 3, 6};
+        // positive 3 is in the pool twice: k = 2 over the 2 others; positive 5 is not: 2 over all 4
+        assertArrayEquals(new float[] {0, 1, 0, 1, 0.5f, 0.5f, 0.5f, 0.5f},
+                SkipGram.poolWeights(new long[] {3, 5}, pool, 2), 0f);
+        // a positive that fills the pool gets no negatives
+        assertArrayEquals(new float[] {0, 0}, SkipGram.poolWeights(new long[] {7}, new long[] {7, 7}, 5), 0f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SkipGram.poolWeights(new long[] {1}, new long[0], 5));
+        assertEquals("positives and a non-empty pool are required", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SkipGram.poolWeights(new long[] {1}, pool, 0));
+        assertEquals("negatives must be >= 1, found 0", e.getMessage());
     }
 
     @Test
     void errorsNameTheValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SkipGram.pairs(SESSION, 0, null));
         assertEquals("window must be >= 1, found 0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SkipGram.batch(List.of(), -1, null));
+        e = assertThrows(IllegalArgumentException.class, () -> SkipGram.candidates(new long[0], -1, null));
         assertEquals("negatives must be >= 0, found -1", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SkipGram.batch(List.of(), 2, null));
+        e = assertThrows(IllegalArgumentException.class, () -> SkipGram.candidates(new long[0], 2, null));
         assertEquals("noise is null but 2 negatives were asked for", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> SkipGram.subsample(new int[] {1, 4}, new double[] {0, 1}, new SplittableRandom(1)));

@@ -25,7 +25,16 @@ import java.util.List;
  * unknown, never a real item). Skip-gram input {@code NDList{int64 [B] centers, int64 [B, C]
  * candidates}}; CBOW input {@code NDList{int64 [B, W] context bags, int64 [B, C] candidates}},
  * the bag pooled by mean or sum over its non-zero entries. Output {@code float32 [B, C]}: the
- * score of each candidate, a logit for negative sampling's loss. Parameters {@code input}
+ * score of each candidate, a logit for negative sampling's loss.
+ *
+ * <p>Shared negatives (the batched negative sampling of PyTorch-BigGraph, Lerer et al. 2019):
+ * input {@code NDList{centers or bags, int64 [B] positives, int64 [K] pool}}, output
+ * {@code NDList{float32 [B] positive scores, float32 [B, K] every example against every pooled
+ * negative}}. The pool is scored with one matrix product instead of a [B, C, D] gather, so a
+ * step costs B·K·D multiply-adds in BLAS and the output table's gradient touches B + K rows
+ * instead of B·C.
+ *
+ * <p>Parameters {@code input}
  * [V, D], initialised uniform in ±0.5/D as word2vec does, and {@code output} [V, D], zeros.
  */
 public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTables {
@@ -92,13 +101,23 @@ public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTab
                 context = context.div(count);
             }
         }
-        NDArray out = Layers.lookup(candidates, store.getValue(output, device, training)); // [B, C, D]
+        NDArray outTable = store.getValue(output, device, training);
+        if (inputs.size() == 3) {
+            // Shared negatives: one dot per positive, one [B, D] x [D, K] product for the pool.
+            NDArray positive = Layers.lookup(candidates, outTable).mul(context).sum(new int[] {1}); // [B]
+            NDArray pool = Layers.lookup(inputs.get(2), outTable); // [K, D]
+            return new NDList(positive, context.matMul(pool.transpose())); // [B], [B, K]
+        }
+        NDArray out = Layers.lookup(candidates, outTable); // [B, C, D]
         return new NDList(out.mul(context.expandDims(1)).sum(new int[] {2})); // [B, C]
     }
 
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (inputShapes.length == 3) {
+            return new Shape[] {inputShapes[1], new Shape(inputShapes[1].get(0), inputShapes[2].get(0))};
+        }
         return new Shape[] {inputShapes[1]};
     }
 

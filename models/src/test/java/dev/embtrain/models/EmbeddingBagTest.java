@@ -58,6 +58,24 @@ class EmbeddingBagTest {
     }
 
     @Test
+    void sharedPoolScoresEveryExampleAgainstEveryPooledItem() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            EmbeddingBag b = initialised(manager, EmbeddingBag.Mode.SKIP_GRAM, EmbeddingBag.Pooling.MEAN, new Shape(2));
+            NDArray centers = manager.create(new long[] {1, 2});
+            NDArray positives = manager.create(new long[] {2, 1});
+            NDArray pool = manager.create(new long[] {1, 2, 0});
+            NDList out = b.forward(new ParameterStore(manager, false), new NDList(centers, positives, pool), false);
+            // in[1]=(1,2) . out[2]=(-1,2) = 3; in[2]=(3,-1) . out[1]=(0.5,1) = 0.5
+            assertArrayEquals(new float[] {3, 0.5f}, out.get(0).toFloatArray(), 1e-6f);
+            // in[1] . out[1], out[2], out[0] = 2.5, 3, 0; in[2] . the same = 0.5, -5, 0
+            assertArrayEquals(new float[] {2.5f, 3, 0, 0.5f, -5, 0}, out.get(1).toFloatArray(), 1e-6f);
+            assertEquals(new Shape(2, 3), out.get(1).getShape());
+            Shape[] shapes = b.getOutputShapes(new Shape[] {new Shape(2), new Shape(2), new Shape(3)});
+            assertArrayEquals(new Shape[] {new Shape(2), new Shape(2, 3)}, shapes);
+        }
+    }
+
+    @Test
     void cbowPoolsTheNonPaddedContext() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray bags = manager.create(new long[] {1, 2, 2, 0}, new Shape(2, 2)); // second bag padded

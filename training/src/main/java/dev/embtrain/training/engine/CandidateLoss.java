@@ -19,6 +19,10 @@ import dev.embtrain.training.config.EmbeddingBagConfig;
  *   <li>sampled softmax: {@code -log softmax(s)_0}, the positive's cross-entropy among its
  *       candidates, averaged over the batch.
  * </ul>
+ * With a shared pool ({@code EmbeddingBag}'s three-input form) the predictions are {@code [B]}
+ * positive scores and {@code [B, K]} pool scores, and the labels hold one weight per pool score:
+ * negative sampling's loss becomes {@code softplus(-s_pos) + sum_j w_j softplus(s_j)}, whose
+ * expectation over the pool equals the per-example loss's when the weights are {@code k / K}.
  * The signs are an NDArray, never a Java {@code Number} (see DJL-NOTES: the engine frees a
  * scalar's buffer before backward reads it).
  */
@@ -39,6 +43,17 @@ public final class CandidateLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        if (predictions.size() == 2) {
+            if (kind != EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING) {
+                throw new IllegalArgumentException("shared negatives are scored by negative sampling only");
+            }
+            // softplus(-s_pos) + sum_j w_bj softplus(s_bj): the weights [B, K] (labels.head())
+            // spread the k negatives over the pool and zero a pooled item equal to the positive.
+            NDArray positive = predictions.get(0); // [B]
+            NDArray pooled = predictions.get(1); // [B, K]
+            return Activation.softPlus(positive.neg()).add(
+                    Activation.softPlus(pooled).mul(labels.head()).sum(new int[] {1})).mean();
+        }
         NDArray scores = predictions.head(); // [B, C]
         if (kind == EmbeddingBagConfig.Loss.SAMPLED_SOFTMAX) {
             return scores.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();

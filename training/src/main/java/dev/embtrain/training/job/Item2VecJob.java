@@ -270,13 +270,20 @@ public final class Item2VecJob {
                     BufferedWriter metrics = Files.newBufferedWriter(dir.resolve(RunFiles.METRICS),
                             StandardCharsets.UTF_8)) {
                 int width = 1 + m.negative();
-                trainer.initialize(m.mode() == EmbeddingBag.Mode.CBOW ? new Shape(batchSize, 2L * m.window())
-                        : new Shape(batchSize), new Shape(batchSize, width));
+                Shape firstShape = m.mode() == EmbeddingBag.Mode.CBOW ? new Shape(batchSize, 2L * m.window())
+                        : new Shape(batchSize);
+                if (m.sharedNegatives() > 0) {
+                    trainer.initialize(firstShape, new Shape(batchSize), new Shape(m.sharedNegatives()));
+                } else {
+                    trainer.initialize(firstShape, new Shape(batchSize, width));
+                }
                 long parameters = block.getParameters().values().stream()
                         .mapToLong(p -> p.getArray().getShape().size()).sum();
-                report.line(String.format("model    embedding-bag %s, vector_size %d, window %d, negative %d, %,d"
+                report.line(String.format("model    embedding-bag %s, vector_size %d, window %d, negative %d%s, %,d"
                                 + " parameters; device %s%s", ConfigBinder.yamlName(m.mode()), m.vectorSize(),
-                        m.window(), m.negative(), parameters, device,
+                        m.window(), m.negative(), m.sharedNegatives() > 0
+                                ? " (from a pool of " + m.sharedNegatives() + " shared by each batch)" : "",
+                        parameters, device,
                         devices.length > 1 ? " (item2vec trains on one device)" : ""));
                 report.line(String.format("examples %,d %s in epoch 1, %,d batches of %,d", first.size(),
                         m.mode() == EmbeddingBag.Mode.CBOW ? "CBOW examples" : "skip-gram pairs", batchesPerEpoch,
@@ -299,11 +306,19 @@ public final class Item2VecJob {
                             Prepared batch = producer.next();
                             examples += batch.rows();
                             try (NDManager scope = epochManager.newSubManager()) {
-                                NDList input = new NDList(scope.create(batch.inputs(), batch.inputShape()),
-                                        scope.create(batch.candidates(), new Shape(batch.rows(), width)));
+                                NDList input = new NDList(scope.create(batch.inputs(), batch.inputShape()));
+                                NDList labels = new NDList();
+                                if (batch.pool() == null) {
+                                    input.add(scope.create(batch.candidates(), new Shape(batch.rows(), width)));
+                                } else {
+                                    input.add(scope.create(batch.candidates()));
+                                    input.add(scope.create(batch.pool()));
+                                    labels.add(scope.create(batch.weights(),
+                                            new Shape(batch.rows(), batch.pool().length)));
+                                }
                                 try (GradientCollector collector = trainer.newGradientCollector()) {
                                     NDList scores = trainer.forward(input);
-                                    NDArray loss = trainer.getLoss().evaluate(new NDList(), scores);
+                                    NDArray loss = trainer.getLoss().evaluate(labels, scores);
                                     collector.backward(loss);
                                     lossTotal.addi(loss.stopGradient());
                                 }
@@ -522,12 +537,14 @@ public final class Item2VecJob {
     }
 
     /**
-     * One epoch's examples, shuffled: skip-gram pairs {@code {center, context}} or CBOW examples.
+     * One epoch's examples, shuffled: skip-gram pairs as two parallel arrays (no object per
+     * pair: an epoch holds millions) or CBOW examples.
      *
-     * @param pairs the skip-gram pairs, or null
+     * @param centers the skip-gram pairs' centres, or null
+     * @param contexts the skip-gram pairs' contexts, or null
      * @param cbow the CBOW examples, or null
      */
-    record Examples(List<int[]> pairs, List<SkipGram.Cbow> cbow) {
+    record Examples(int[] centers, int[] contexts, List<SkipGram.Cbow> cbow) {
         static Examples draw(int[][] sessions, EmbeddingBagConfig m, double[] keep, SplittableRandom rng) {
             boolean subsample = m.sample() > 0;
             if (m.mode() == EmbeddingBag.Mode.CBOW) {
@@ -536,44 +553,91 @@ public final class Item2VecJob {
                     all.addAll(SkipGram.cbow(subsample ? SkipGram.subsample(session, keep, rng) : session, m.window(), rng));
                 }
                 Collections.shuffle(all, new Random(rng.nextLong()));
-                return new Examples(null, all);
+                return new Examples(null, null, all);
             }
-            List<int[]> all = new ArrayList<>();
+            IntList centers = new IntList();
+            IntList contexts = new IntList();
             for (int[] session : sessions) {
-                all.addAll(SkipGram.pairs(subsample ? SkipGram.subsample(session, keep, rng) : session, m.window(), rng));
+                for (int[] pair : SkipGram.pairs(subsample ? SkipGram.subsample(session, keep, rng) : session,
+                        m.window(), rng)) {
+                    centers.add(pair[0]);
+                    contexts.add(pair[1]);
+                }
             }
-            Collections.shuffle(all, new Random(rng.nextLong()));
-            return new Examples(all, null);
+            int[] c = centers.toArray();
+            int[] x = contexts.toArray();
+            // Collections.shuffle's swaps, on both arrays at once.
+            Random random = new Random(rng.nextLong());
+            for (int i = c.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = c[i];
+                c[i] = c[j];
+                c[j] = t;
+                t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+            }
+            return new Examples(c, x, null);
         }
 
         int size() {
-            return pairs != null ? pairs.size() : cbow.size();
+            return centers != null ? centers.length : cbow.size();
         }
 
-        Prepared batch(int from, int to, int negatives, SkipGram.NoiseSampler noise) {
-            if (pairs != null) {
-                SkipGram.Batch b = SkipGram.batch(pairs.subList(from, to), negatives, noise);
-                return new Prepared(b.centers(), new Shape(b.size()), b.contexts(), b.size());
-            }
+        Prepared batch(int from, int to, int negatives, int shared, SkipGram.NoiseSampler noise) {
             int rows = to - from;
-            int width = 1;
-            for (int i = from; i < to; i++) {
-                width = Math.max(width, cbow.get(i).context().length);
-            }
-            long[] bags = new long[rows * width];
-            long[] candidates = new long[rows * (1 + negatives)];
-            for (int r = 0; r < rows; r++) {
-                SkipGram.Cbow e = cbow.get(from + r);
-                for (int j = 0; j < e.context().length; j++) {
-                    bags[r * width + j] = e.context()[j];
+            long[] candidates = new long[rows]; // the positives
+            long[] inputs;
+            Shape inputShape;
+            if (centers != null) {
+                inputs = new long[rows];
+                inputShape = new Shape(rows);
+                for (int r = 0; r < rows; r++) {
+                    inputs[r] = centers[from + r];
+                    candidates[r] = contexts[from + r];
                 }
-                candidates[r * (1 + negatives)] = e.target();
-                int[] drawn = noise.next(negatives, e.target());
-                for (int n = 0; n < negatives; n++) {
-                    candidates[r * (1 + negatives) + 1 + n] = drawn[n];
+            } else {
+                int width = 1;
+                for (int i = from; i < to; i++) {
+                    width = Math.max(width, cbow.get(i).context().length);
+                }
+                inputs = new long[rows * width];
+                inputShape = new Shape(rows, width);
+                for (int r = 0; r < rows; r++) {
+                    SkipGram.Cbow e = cbow.get(from + r);
+                    for (int j = 0; j < e.context().length; j++) {
+                        inputs[r * width + j] = e.context()[j];
+                    }
+                    candidates[r] = e.target();
                 }
             }
-            return new Prepared(bags, new Shape(rows, width), candidates, rows);
+            if (shared > 0) {
+                long[] pool = new long[shared];
+                for (int j = 0; j < shared; j++) {
+                    pool[j] = noise.next();
+                }
+                return new Prepared(inputs, inputShape, candidates, pool, SkipGram.poolWeights(candidates, pool,
+                        negatives), rows);
+            }
+            return new Prepared(inputs, inputShape, SkipGram.candidates(candidates, negatives, noise), null, null,
+                    rows);
+        }
+    }
+
+    /** A growable int array. */
+    private static final class IntList {
+        private int[] values = new int[1 << 16];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, values.length * 2);
+            }
+            values[size++] = value;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
         }
     }
 
@@ -582,10 +646,12 @@ public final class Item2VecJob {
      *
      * @param inputs skip-gram centres [B] or CBOW bags [B, W], row-major
      * @param inputShape their shape
-     * @param candidates [B, 1 + k], the positive first
+     * @param candidates [B, 1 + k], the positive first; with a shared pool, the positives [B]
+     * @param pool the shared negatives [K], or null
+     * @param weights the pool's loss weights [B, K] row-major ({@link SkipGram#poolWeights}), or null
      * @param rows B
      */
-    record Prepared(long[] inputs, Shape inputShape, long[] candidates, int rows) {}
+    record Prepared(long[] inputs, Shape inputShape, long[] candidates, long[] pool, float[] weights, int rows) {}
 
     /**
      * Draws each epoch's examples and cuts them into batches on its own thread, a bounded queue
@@ -611,7 +677,8 @@ public final class Item2VecJob {
                         int n = examples.size();
                         queue.put((n + batchSize - 1) / batchSize);
                         for (int from = 0; from < n; from += batchSize) {
-                            queue.put(examples.batch(from, Math.min(n, from + batchSize), m.negative(), noise));
+                            queue.put(examples.batch(from, Math.min(n, from + batchSize), m.negative(), m.sharedNegatives(),
+                                    noise));
                         }
                     }
                     queue.put(END);

@@ -201,4 +201,21 @@ class Item2VecMainTest {
             assertTrue(saved.evaluateNextItem().test().recall() > outcome.popularity().recall() + 0.2);
         }
     }
+
+    @Test
+    void aSharedNegativePoolLearnsTheClustersAsWellInSkipGramAndCbow(@TempDir Path tmp) throws Exception {
+        for (String mode : List.of("skip-gram", "cbow")) {
+            Path config = Files.writeString(tmp.resolve(mode + ".yaml"), SMALL.replace("  negative: 4",
+                    "  negative: 4\n  mode: " + mode + "\n  shared_negatives: 32"));
+            List<String> lines = new ArrayList<>();
+            Item2VecJob.Outcome shared = new Item2VecJob(ConfigLoader.load(config, List.of()), tmp.resolve(mode),
+                    false, new Item2VecJob.Progress() {}, lines::add).run();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("negative 4 (from a pool of 32 shared by each batch)")),
+                    String.join("\n", lines));
+            // within a few pairs of the per-example draws' test recall, far above popularity
+            assertTrue(shared.test().recall() > outcome.test().recall() - 0.05,
+                    mode + ": " + shared.test() + " vs per-example " + outcome.test());
+            assertTrue(shared.test().recall() > outcome.popularity().recall() + 0.4, mode + ": " + shared.test());
+        }
+    }
 }

@@ -36,7 +36,7 @@ class Item2VecConfigTest {
         assertEquals(new EvaluationConfig(1000, 1000, 42), d.evaluation());
         EmbeddingBagConfig m = assertInstanceOf(EmbeddingBagConfig.class, c.model());
         assertEquals(new EmbeddingBagConfig(EmbeddingBag.Mode.SKIP_GRAM, EmbeddingBag.Pooling.MEAN, 64, 5, 5, 0.75, 0.0,
-                EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING), m);
+                EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING, 0), m);
     }
 
     @Test
@@ -45,14 +45,14 @@ class Item2VecConfigTest {
                 "dataset.drop_cancellations=true", "dataset.drop_non_positive_quantity=true", "dataset.min_rows=2",
                 "dataset.min_count=5", "dataset.evaluation={validation: 10, test: 20, seed: 3}", "model.mode=cbow",
                 "model.pooling=sum", "model.vector_size=8", "model.window=2", "model.negative=15",
-                "model.ns_exponent=-0.5", "model.sample=1e-3", "model.loss=sampled-softmax",
+                "model.ns_exponent=-0.5", "model.sample=1e-3", "model.loss=sampled-softmax", "model.shared_negatives=0",
                 "training.schedule.type=linear")).config();
         OnlineRetailConfig d = (OnlineRetailConfig) c.dataset();
         assertEquals(new OnlineRetail.Options(OnlineRetail.SessionBy.INVOICE, true, true, 2), d.options());
         assertEquals(5, d.minCount());
         assertEquals(new EvaluationConfig(10, 20, 3), d.evaluation());
         assertEquals(new EmbeddingBagConfig(EmbeddingBag.Mode.CBOW, EmbeddingBag.Pooling.SUM, 8, 2, 15, -0.5, 1e-3,
-                EmbeddingBagConfig.Loss.SAMPLED_SOFTMAX), c.model());
+                EmbeddingBagConfig.Loss.SAMPLED_SOFTMAX, 0), c.model());
         assertEquals(ScheduleConfig.ScheduleType.LINEAR, c.training().schedule().type());
     }
 
@@ -82,6 +82,13 @@ class Item2VecConfigTest {
         assertEquals("model.sample: must be in [0, 1), found 1.0 (x.yaml:7)", error(RETAIL + "  sample: 1.0\n"));
         assertEquals("model.negative: must be > 0, found 0 (x.yaml:7)", error(RETAIL + "  negative: 0\n"));
         assertEquals("model.mode: expected one of [skip-gram, cbow], found \"sg\" (x.yaml:7)", error(RETAIL + "  mode: sg\n"));
+        assertEquals("model.shared_negatives: must be >= 0 (0 = a draw per example), found -1 (x.yaml:7)",
+                error(RETAIL + "  shared_negatives: -1\n"));
+        assertEquals("model.shared_negatives: a shared pool is scored by negative sampling only; set loss:"
+                + " negative-sampling or shared_negatives: 0 (x.yaml:8)",
+                error(RETAIL + "  loss: sampled-softmax\n  shared_negatives: 64\n"));
+        assertEquals(64, ((EmbeddingBagConfig) ConfigLoader.load(RETAIL, "x.yaml", List.of("model.shared_negatives=64"))
+                .config().model()).sharedNegatives());
         assertEquals("dataset.by: expected one of [customer, invoice], found \"day\" (--set dataset.by=day)",
                 error(RETAIL, "dataset.by=day"));
         assertEquals("dataset.evaluation.test: must be > 0, found 0 (--set dataset.evaluation.test=0)",

@@ -63,4 +63,23 @@ class CandidateLossTest {
             assertArrayEquals(expected, scores.getGradient().toFloatArray(), 1e-6f);
         }
     }
+
+    @Test
+    void aSharedPoolWeighsEachPooledScoreAndEqualsThePerExampleLossAtUnitWeights() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray positive = m.create(new float[] {1f, -0.5f});
+            NDArray pooled = m.create(new float[] {-2f, 0.5f, 3f, 0f}, new Shape(2, 2));
+            NDArray weights = m.create(new float[] {1f, 0.5f, 0f, 2f}, new Shape(2, 2));
+            CandidateLoss loss = new CandidateLoss(EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING);
+            double row1 = softplus(-1) + softplus(-2) + 0.5 * softplus(0.5);
+            double row2 = softplus(0.5) + 2 * softplus(0);
+            assertEquals((row1 + row2) / 2,
+                    loss.evaluate(new NDList(weights), new NDList(positive, pooled)).getFloat(), 1e-6);
+            // weights of 1: the per-example loss on [positive, pooled...] rows
+            NDArray ones = m.ones(new Shape(2, 2));
+            NDArray rows = m.create(new float[] {1f, -2f, 0.5f, -0.5f, 3f, 0f}, new Shape(2, 3));
+            assertEquals(loss.evaluate(new NDList(), new NDList(rows)).getFloat(),
+                    loss.evaluate(new NDList(ones), new NDList(positive, pooled)).getFloat(), 1e-6);
+        }
+    }
 }
