@@ -315,6 +315,28 @@ public final class SyntheticLabelledEmbeddings {
      * @param i 0-based row
      * @return {@code u} and the 1-based row, 7 digits
      */
+    /**
+     * The generator's true probability for each of some rows, sigmoid(s·(w·x) + b) recomputed
+     * from their vectors, so the Bayes-optimal score can be evaluated on any subset of rows (a
+     * test split) rather than only on the population or on every row.
+     *
+     * @param spec the spec the rows were generated with
+     * @param vectors the rows' vectors, as read back from the files
+     * @return one probability per vector
+     */
+    public static double[] trueProbabilities(Spec spec, float[][] vectors) {
+        Generator g = new Generator(spec);
+        double[] p = new double[vectors.length];
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i].length != spec.width()) {
+                throw new IllegalArgumentException("vector " + i + " has width " + vectors[i].length + ", the spec "
+                        + spec.width());
+            }
+            p[i] = sigmoid(spec.strength() * g.projection(vectors[i]) + spec.bias());
+        }
+        return p;
+    }
+
     static String id(int i) {
         return String.format(Locale.ROOT, "u%07d", i + 1);
     }
@@ -344,15 +366,22 @@ public final class SyntheticLabelledEmbeddings {
             }
         }
 
+        /** z = w·x, accumulated as {@link #next} does, so it reproduces the generated value exactly. */
+        double projection(float[] x) {
+            double z = 0;
+            for (int k = 0; k < x.length; k++) {
+                z += w[k] * x[k];
+            }
+            return z;
+        }
+
         /** Draws row i, recording its true probability and label. */
         float[] next(int i, double[] trueP, int[] y) {
             float[] x = new float[spec.width()];
-            double z = 0;
             for (int k = 0; k < x.length; k++) {
                 x[k] = (float) gaussian(vectors);
-                z += w[k] * x[k];
             }
-            double p = sigmoid(spec.strength() * z + spec.bias());
+            double p = sigmoid(spec.strength() * projection(x) + spec.bias());
             trueP[i] = p;
             y[i] = labels.nextDouble() < p ? 1 : 0;
             return x;

@@ -137,4 +137,26 @@ class SyntheticLabelledEmbeddingsTest {
                 EmbeddingsFile.Format.NPY);
         assertEquals(r.bayesAuc(), r.sampleBayesAuc(), 0.012);
     }
+
+    /**
+     * The true probabilities recomputed from the vectors read back are the generator's own: their
+     * AUC over every row is the recorded sample value to the last digit, and a row's probability
+     * is what its logit says.
+     */
+    @Test
+    void trueProbabilitiesFromTheVectorsReadBackReproduceTheGenerator() throws IOException {
+        SyntheticLabelledEmbeddings.Spec spec = new SyntheticLabelledEmbeddings.Spec(2_000, 8, 2, -1, 5);
+        SyntheticLabelledEmbeddings.Result r = SyntheticLabelledEmbeddings.write(spec, dir.resolve("t"),
+                EmbeddingsFile.Format.NPY);
+        LabelledEmbeddings.Joined j = LabelledEmbeddings.read(r.labels(), r.embeddingsFile());
+        double[] p = SyntheticLabelledEmbeddings.trueProbabilities(spec, j.vectors());
+        int[] y = j.labels();
+        assertEquals(r.sampleBayesAuc(), SyntheticLabelledEmbeddings.auc(p, y), 0.0);
+        for (double v : p) {
+            assertTrue(v > 0 && v < 1, "probability " + v);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SyntheticLabelledEmbeddings.trueProbabilities(spec, new float[][] {new float[3]}));
+        assertEquals("vector 0 has width 3, the spec 8", e.getMessage());
+    }
 }

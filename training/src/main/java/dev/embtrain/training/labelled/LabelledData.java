@@ -20,9 +20,10 @@ import java.util.Locale;
  * @param embeddings the embeddings file
  * @param synthetic the generator's result, or null for real data
  * @param bias the generator's intercept, NaN for real data
+ * @param spec the generator's spec, or null for real data
  */
 public record LabelledData(LabelledEmbeddings.Joined joined, Path labels, EmbeddingsFile embeddings,
-        SyntheticLabelledEmbeddings.Result synthetic, double bias) {
+        SyntheticLabelledEmbeddings.Result synthetic, double bias, SyntheticLabelledEmbeddings.Spec spec) {
 
     /**
      * Reads the data a config names.
@@ -36,15 +37,16 @@ public record LabelledData(LabelledEmbeddings.Joined joined, Path labels, Embedd
         LabelledDataset dataset = (LabelledDataset) loaded.config().dataset();
         if (dataset instanceof SyntheticLabelledEmbeddingsConfig s) {
             double bias = biasFor(s.strength(), s.prevalence());
+            SyntheticLabelledEmbeddings.Spec spec = new SyntheticLabelledEmbeddings.Spec(s.ids(), s.width(),
+                    s.strength(), bias, s.generatorSeed());
             SyntheticLabelledEmbeddings.Result r;
             try {
-                r = SyntheticLabelledEmbeddings.write(new SyntheticLabelledEmbeddings.Spec(s.ids(), s.width(),
-                        s.strength(), bias, s.generatorSeed()), s.path(), format(s.format()));
+                r = SyntheticLabelledEmbeddings.write(spec, s.path(), format(s.format()));
             } catch (IllegalArgumentException e) {
                 throw loaded.error("dataset.path", e.getMessage());
             }
             EmbeddingsFile file = r.embeddingsFile();
-            return new LabelledData(LabelledEmbeddings.read(r.labels(), file), r.labels(), file, r, bias);
+            return new LabelledData(LabelledEmbeddings.read(r.labels(), file), r.labels(), file, r, bias, spec);
         }
         LabelledEmbeddingsConfig c = (LabelledEmbeddingsConfig) dataset;
         EmbeddingsFile file = new EmbeddingsFile(c.embeddings(), c.column(), c.ids().isBlank() ? null : Path.of(c.ids()));
@@ -61,7 +63,30 @@ public record LabelledData(LabelledEmbeddings.Joined joined, Path labels, Embedd
                         + " .parquet, .npy): rename the file or use format: auto");
             }
         }
-        return new LabelledData(LabelledEmbeddings.read(c.labels(), file), c.labels(), file, null, Double.NaN);
+        return new LabelledData(LabelledEmbeddings.read(c.labels(), file), c.labels(), file, null, Double.NaN,
+                null);
+    }
+
+    /**
+     * The AUC of the generator's true probabilities on some rows: what the Bayes-optimal
+     * classifier scores on exactly those rows and labels, the fair yardstick for a model scored on
+     * them (the population value differs from it by the rows' sampling noise).
+     *
+     * @param rows indices into the joined rows
+     * @return the AUC, or NaN for real data or rows of one class
+     */
+    public double bayesAucOn(int[] rows) {
+        if (spec == null) {
+            return Double.NaN;
+        }
+        float[][] vectors = new float[rows.length][];
+        int[] y = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            vectors[i] = joined.vectors()[rows[i]];
+            y[i] = joined.labels()[rows[i]];
+        }
+        double[] p = SyntheticLabelledEmbeddings.trueProbabilities(spec, vectors);
+        return dev.embtrain.training.metrics.BinaryMetrics.auc(p, y);
     }
 
     private static EmbeddingsFile.Format format(LabelledEmbeddingsConfig.Format f) {

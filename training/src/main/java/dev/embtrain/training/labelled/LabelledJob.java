@@ -227,13 +227,24 @@ public final class LabelledJob {
                         + RunFiles.CONFIG + "; train it with embtrain train " + BEST + "\n" + ConfigBinder.dump(best),
                         StandardCharsets.UTF_8);
             }
-            kept.pre().save(dir.resolve(Preprocessing.FILE));
-            Map<String, Double> test = test(kept, data, parts, modelDir, dir, devices[0]);
+            Trained scored = kept;
+            if (ds.split().refit()) {
+                scored = refit(kept, data, parts, devices, metric, modelDir);
+            }
+            scored.pre().save(dir.resolve(Preprocessing.FILE));
+            Map<String, Double> test = test(scored, data, parts, modelDir, dir, devices[0]);
             StringBuilder line = new StringBuilder("test     ");
             test.forEach((k, v) -> line.append(line.length() == 9 ? "" : ", ")
                     .append(String.format(Locale.ROOT, "%s %.4f", k.substring(5), v)));
             line.append(String.format(Locale.ROOT, " (threshold %s, %,d rows)", ds.threshold(), parts.test().length));
             report.line(line.toString());
+            double testBayes = data.bayesAucOn(parts.test());
+            if (!Double.isNaN(testBayes)) {
+                double auc = test.get("test_auc");
+                report.line(String.format(Locale.ROOT, "bayes    the Bayes-optimal AUC on the test rows is %.4f (population"
+                        + " %.4f); test_auc minus it: %+.4f (%+.4f against the population)", testBayes,
+                        data.synthetic().bayesAuc(), auc - testBayes, auc - data.synthetic().bayesAuc()));
+            }
             writeConfig(dir, kept, data, parts, test, bestTrial, trials, devices);
             if (config.export().plots()) {
                 plot(dir.resolve("plots").resolve("metrics.png"), config.name(), kept.fit());
@@ -263,20 +274,31 @@ public final class LabelledJob {
      */
     private Trained train(RunConfig config, LabelledData data, StratifiedSplit.Parts parts, Device[] devices,
             EarlyStoppingConfig.Metric metric, Path modelDir, Fit.Listener progress, boolean say) throws IOException {
+        return train(config, data, parts.train(), parts.valid(), devices, metric, modelDir, progress, say, 0);
+    }
+
+    /**
+     * Trains on some rows. With {@code stopAfter} > 0 it runs exactly that many epochs of the
+     * configured schedule (the rate follows the same curve as a full run, cut there) and keeps
+     * the last epoch's parameters: the refit, whose validation rows are among its training rows.
+     */
+    private Trained train(RunConfig config, LabelledData data, int[] trainRows, int[] validRows, Device[] devices,
+            EarlyStoppingConfig.Metric metric, Path modelDir, Fit.Listener progress, boolean say, int stopAfter)
+            throws IOException {
         LabelledDataset ds = (LabelledDataset) config.dataset();
         LabelledEmbeddings.Joined j = data.joined();
-        Preprocessing pre = Preprocessing.fit(j.vectors(), j.labels(), parts.train(), ds.selectKBest(),
+        Preprocessing pre = Preprocessing.fit(j.vectors(), j.labels(), trainRows, ds.selectKBest(),
                 ds.standardize());
         TrainingConfig training = config.training();
         Engine.getInstance().setRandomSeed((int) config.seed());
         Block block = LabelledModel.build((WideAndDeepConfig) config.model(), pre.width());
-        int batches = (parts.train().length + training.batchSize() - 1) / training.batchSize();
+        int batches = (trainRows.length + training.batchSize() - 1) / training.batchSize();
         int totalSteps = batches * training.epochs();
         Tracker lr = dev.embtrain.training.optim.Optimizers.learningRate(training, totalSteps);
         Optimizer optimizer = dev.embtrain.training.optim.Optimizers.optimizer(training, lr, totalSteps);
         Loss loss = new SigmoidBceLoss();
         if (ds.classWeight() == ClassWeight.BALANCED) {
-            float[] w = WeightedSigmoidBceLoss.balanced(labels(j.labels(), parts.train()));
+            float[] w = WeightedSigmoidBceLoss.balanced(labels(j.labels(), trainRows));
             loss = new WeightedSigmoidBceLoss(w[0], w[1]);
         }
         DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss).optOptimizer(optimizer)
@@ -284,8 +306,8 @@ public final class LabelledJob {
         try (Model model = Model.newInstance(RunFiles.MODEL_NAME, devices[0])) {
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(trainingConfig);
-                    Batches train = batches(trainer, devices[0], j, pre, parts.train());
-                    Batches valid = batches(trainer, devices[0], j, pre, parts.valid())) {
+                    Batches train = batches(trainer, devices[0], j, pre, trainRows);
+                    Batches valid = batches(trainer, devices[0], j, pre, validRows)) {
                 trainer.initialize(LabelledModel.inputShapes(training.batchSize(), pre.width()));
                 if (say) {
                     long parameters = block.getParameters().values().stream()
@@ -296,14 +318,36 @@ public final class LabelledJob {
                             ((WideAndDeepConfig) config.model()).layers(), parameters,
                             ds.classWeight() == ClassWeight.BALANCED ? "class-weighted BCE" : "BCE", devices[0]));
                 }
-                Fit.Options options = new Fit.Options(Task.BINARY, training.epochs(), training.batchSize(),
-                        config.seed(), metric, training.earlyStopping().patience(), training.earlyStopping().minDelta(),
-                        lr, optimizer);
+                Fit.Options options = new Fit.Options(Task.BINARY, stopAfter > 0 ? stopAfter : training.epochs(),
+                        training.batchSize(), config.seed(), metric, stopAfter > 0 ? 0 : training.earlyStopping()
+                        .patience(), training.earlyStopping().minDelta(), lr, optimizer);
                 Fit.Result result = Fit.fit(trainer, train, valid, options, epoch -> RunFiles.saveBest(model, modelDir, epoch),
                         progress);
+                if (stopAfter > 0) {
+                    RunFiles.saveBest(model, modelDir, stopAfter);
+                }
                 return new Trained(result, pre, config);
             }
         }
+    }
+
+    /**
+     * Trains the chosen config again, from scratch, on training + validation rows for the chosen
+     * number of epochs, into {@code modelDir}.
+     */
+    private Trained refit(Trained chosen, LabelledData data, StratifiedSplit.Parts parts, Device[] devices,
+            EarlyStoppingConfig.Metric metric, Path modelDir) throws IOException {
+        int epochs = chosen.fit().bestEpoch();
+        int[] rows = new int[parts.train().length + parts.valid().length];
+        System.arraycopy(parts.train(), 0, rows, 0, parts.train().length);
+        System.arraycopy(parts.valid(), 0, rows, parts.train().length, parts.valid().length);
+        clear(modelDir);
+        Trained t = train(chosen.config(), data, rows, parts.valid(), devices, metric, modelDir, listener, false,
+                epochs);
+        report.line(String.format(Locale.ROOT, "refit    the chosen config again on %,d training + validation rows for"
+                + " its %d epoch%s; train_loss %.4f", rows.length, epochs, epochs == 1 ? "" : "s",
+                t.fit().history().get(epochs - 1).trainLoss()));
+        return t;
     }
 
     private static int[] labels(int[] all, int[] rows) {
@@ -427,9 +471,16 @@ public final class LabelledJob {
         r.put("train_positives", sum(labels(j.labels(), parts.train())));
         r.put("valid_positives", sum(labels(j.labels(), parts.valid())));
         r.put("test_positives", sum(labels(j.labels(), parts.test())));
+        if (((LabelledDataset) kept.config().dataset()).split().refit()) {
+            Map<String, Object> refit = new LinkedHashMap<>();
+            refit.put("rows", parts.train().length + parts.valid().length);
+            refit.put("epochs", kept.fit().bestEpoch());
+            r.put("refit", refit);
+        }
         if (data.synthetic() != null) {
             r.put("bayes_auc", data.synthetic().bayesAuc());
             r.put("sample_bayes_auc", data.synthetic().sampleBayesAuc());
+            r.put("test_bayes_auc", data.bayesAucOn(parts.test()));
             r.put("generator_bias", data.bias());
         }
         Fit.Result fit = kept.fit();

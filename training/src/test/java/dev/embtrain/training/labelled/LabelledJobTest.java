@@ -242,6 +242,66 @@ class LabelledJobTest {
     }
 
     @Test
+    void refitTrainsTheChosenEpochsAgainOnTrainingAndValidationRows(@TempDir Path tmp) throws Exception {
+        String body = """
+                name: refit
+                dataset:
+                  type: synthetic-labelled-embeddings
+                  path: DATA
+                  ids: 2000
+                  width: 4
+                  split: {seed: 3, refit: true}
+                model:
+                  type: wide-and-deep
+                  layers: []
+                training: {epochs: 4, batch_size: 64, early_stopping: {patience: 0}}
+                export: {plots: false}
+                """;
+        Path run = tmp.resolve("run");
+        Result r = run("train", config(tmp, body).toString(), "--run-dir", run.toString());
+        assertEquals(0, r.status(), r.err());
+        Map<String, String> res = resolved(run);
+        int trainAndValid = Integer.parseInt(res.get("train_rows")) + Integer.parseInt(res.get("valid_rows"));
+        int bestEpoch = Integer.parseInt(res.get("best_epoch"));
+        assertEquals(Integer.toString(trainAndValid), res.get("rows"));
+        assertEquals(Integer.toString(bestEpoch), res.get("epochs"));
+        assertTrue(r.out().contains(String.format("refit    the chosen config again on %,d training + validation rows"
+                + " for its %d epoch", trainAndValid, bestEpoch)), r.out());
+        // The standardisation is fitted on exactly the training + validation rows: all but the test rows.
+        java.util.Set<String> test = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(run.resolve("test_predictions.csv")).subList(1, Integer.parseInt(
+                res.get("test_rows")) + 1)) {
+            test.add(line.substring(0, line.indexOf(',')));
+        }
+        Path data = tmp.resolve("data");
+        dev.embtrain.datasets.LabelledEmbeddings.Joined j = dev.embtrain.datasets.LabelledEmbeddings.read(
+                data.resolve("labels.csv"), new dev.embtrain.datasets.EmbeddingsFile(data.resolve("embeddings.npy"),
+                        "bottleneck", data.resolve("ids.csv")));
+        double[] mean = new double[4];
+        int n = 0;
+        for (int i = 0; i < j.size(); i++) {
+            if (!test.contains(j.ids()[i])) {
+                n++;
+                for (int k = 0; k < 4; k++) {
+                    mean[k] += j.vectors()[i][k];
+                }
+            }
+        }
+        assertEquals(trainAndValid, n);
+        List<String> pre = Files.readAllLines(run.resolve("preprocessing.tsv"));
+        for (int k = 0; k < 4; k++) {
+            String[] row = pre.get(2 + k).split("\t");
+            assertEquals(Integer.toString(k), row[0]);
+            assertEquals(mean[k] / n, Double.parseDouble(row[1]), 1e-6, "column " + k);
+        }
+        // The generator's own probabilities on the same test rows are the yardstick printed beside the model.
+        double bayesOnTest = Double.parseDouble(res.get("test_bayes_auc"));
+        assertTrue(bayesOnTest > 0.5 && bayesOnTest < 1, res.toString());
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "the Bayes-optimal AUC on the test rows is %.4f",
+                bayesOnTest)), r.out());
+    }
+
+    @Test
     void aSearchOnARatingsRunIsAConfigError(@TempDir Path tmp) throws Exception {
         Path c = config(tmp, """
                 name: t
