@@ -156,4 +156,28 @@ class ScheduledAdamTest {
             assertArrayEquals(result[1], result[0], 1e-6f);
         }
     }
+
+    /** Moments below 1e-30 are flushed to zero every 64th update, before they can turn subnormal. */
+    @Test
+    void tinyMomentsAreFlushedOnEverySixtyFourthUpdate() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ScheduledAdam adam = ScheduledAdam.builder().setLearningRateTracker(Tracker.fixed(0.01f)).build();
+            NDArray w = manager.create(new float[] {0.5f, 0.5f});
+            // One gradient, then zeros (the loop zeroes the gradient after each update):
+            // v[1] = 0.01 · 1e-34 = 1e-36 (below the threshold); m[1] = 0.1 · 1e-17 = 1e-18 (above).
+            NDArray g = manager.create(new float[] {1f, 1e-17f});
+            for (int t = 1; t <= 63; t++) {
+                adam.update("w", w, g);
+            }
+            float[] v = adam.moment("w", true);
+            org.junit.jupiter.api.Assertions.assertTrue(v[1] > 0 && v[1] < 1e-36f, "before the flush: " + v[1]);
+            adam.update("w", w, g);
+            v = adam.moment("w", true);
+            float[] m = adam.moment("w", false);
+            org.junit.jupiter.api.Assertions.assertEquals(0f, v[1], "flushed on update 64");
+            org.junit.jupiter.api.Assertions.assertTrue(v[0] > 1e-3f, "a normal moment stays: " + v[0]);
+            // 1e-18 · 0.9^63 = 1.3e-21, far above the threshold: kept
+            org.junit.jupiter.api.Assertions.assertEquals(1e-18 * Math.pow(0.9, 63), m[1], 1e-24);
+        }
+    }
 }
