@@ -300,7 +300,7 @@ public final class SkipGram {
      * the pool entries that differ from that positive, and 0 when they are equal. A pool drawn
      * from the noise distribution then gives each example, in expectation, k negatives from the
      * noise distribution conditioned on differing from its positive: the per-example
-     * {@link #batch}'s draws, at the cost of one pool per batch. A row whose positive fills the
+     * {@link #candidates}' draws, at the cost of one pool per batch. A row whose positive fills the
      * whole pool gets no negatives.
      *
      * @param positives [B], the positive of each example

@@ -310,12 +310,6 @@ public final class SyntheticLabelledEmbeddings {
     }
 
     /**
-     * The id of row i.
-     *
-     * @param i 0-based row
-     * @return {@code u} and the 1-based row, 7 digits
-     */
-    /**
      * The generator's true probability for each of some rows, sigmoid(s·(w·x) + b) recomputed
      * from their vectors, so the Bayes-optimal score can be evaluated on any subset of rows (a
      * test split) rather than only on the population or on every row.
@@ -337,6 +331,12 @@ public final class SyntheticLabelledEmbeddings {
         return p;
     }
 
+    /**
+     * The id of row i.
+     *
+     * @param i 0-based row
+     * @return {@code u} and the 1-based row, 7 digits
+     */
     static String id(int i) {
         return String.format(Locale.ROOT, "u%07d", i + 1);
     }

@@ -22,7 +22,9 @@ import dev.embtrain.training.config.EmbeddingBagConfig;
  * With a shared pool ({@code EmbeddingBag}'s three-input form) the predictions are {@code [B]}
  * positive scores and {@code [B, K]} pool scores, and the labels hold one weight per pool score:
  * negative sampling's loss becomes {@code softplus(-s_pos) + sum_j w_j softplus(s_j)}, whose
- * expectation over the pool equals the per-example loss's when the weights are {@code k / K}.
+ * expectation over the pool equals the per-example loss's with the weights of
+ * {@code SkipGram.poolWeights} ({@code k / K}, or {@code k / (K - hits)} beside a pooled copy of
+ * the positive, which gets 0).
  * The signs are an NDArray, never a Java {@code Number} (see DJL-NOTES: the engine frees a
  * scalar's buffer before backward reads it).
  */
