@@ -1,5 +1,6 @@
 package dev.embtrain.datasets;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -25,6 +26,18 @@ public final class StratifiedSplit {
      * @param test rows for the final report
      */
     public record Parts(int[] train, int[] valid, int[] test) {
+        /**
+         * Returns the training rows followed by the validation rows: what a model is refitted on
+         * once validation has chosen it.
+         *
+         * @return a new array
+         */
+        public int[] trainAndValid() {
+            int[] rows = Arrays.copyOf(train, train.length + valid.length);
+            System.arraycopy(valid, 0, rows, train.length, valid.length);
+            return rows;
+        }
+
         @Override
         public String toString() {
             return "Parts[train=" + train.length + ", valid=" + valid.length + ", test=" + test.length + "]";

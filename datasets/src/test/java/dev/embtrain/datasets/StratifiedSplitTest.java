@@ -81,4 +81,10 @@ class StratifiedSplitTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> StratifiedSplit.split(new int[] {0, 0, 0, 0, 1, 1}, 0.3, 0.3, 1)).getMessage());
     }
+
+    @Test
+    void trainAndValidIsTheTrainingRowsThenTheValidationRows() {
+        StratifiedSplit.Parts p = new StratifiedSplit.Parts(new int[] {0, 3, 5}, new int[] {1, 4}, new int[] {2});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 3, 5, 1, 4}, p.trainAndValid());
+    }
 }

@@ -95,9 +95,7 @@ public final class LabelledPeer {
         // When the run refits on training + validation rows, the peer's pick gets the same.
         double refitTest = Double.NaN;
         if (ds.split().refit()) {
-            int[] rows = new int[parts.train().length + parts.valid().length];
-            System.arraycopy(parts.train(), 0, rows, 0, parts.train().length);
-            System.arraycopy(parts.valid(), 0, rows, parts.train().length, parts.valid().length);
+            int[] rows = parts.trainAndValid();
             Preprocessing all = Preprocessing.fit(j.vectors(), j.labels(), rows, 0, true);
             MutableDataset<Label> both = new MutableDataset<>(
                     new SimpleDataSourceProvenance("embtrain train+valid", factory), factory);

@@ -245,7 +245,7 @@ public final class LabelledJob {
                         + " %.4f); test_auc minus it: %+.4f (%+.4f against the population)", testBayes,
                         data.synthetic().bayesAuc(), auc - testBayes, auc - data.synthetic().bayesAuc()));
             }
-            writeConfig(dir, kept, data, parts, test, bestTrial, trials, devices);
+            writeConfig(dir, kept, data, parts, test, testBayes, bestTrial, trials, devices);
             if (config.export().plots()) {
                 plot(dir.resolve("plots").resolve("metrics.png"), config.name(), kept.fit());
             }
@@ -321,8 +321,9 @@ public final class LabelledJob {
                 Fit.Options options = new Fit.Options(Task.BINARY, stopAfter > 0 ? stopAfter : training.epochs(),
                         training.batchSize(), config.seed(), metric, stopAfter > 0 ? 0 : training.earlyStopping()
                         .patience(), training.earlyStopping().minDelta(), lr, optimizer);
-                Fit.Result result = Fit.fit(trainer, train, valid, options, epoch -> RunFiles.saveBest(model, modelDir, epoch),
-                        progress);
+                // A refit keeps its last epoch, so it writes the parameters once, at the end.
+                Fit.Result result = Fit.fit(trainer, train, valid, options,
+                        stopAfter > 0 ? epoch -> { } : epoch -> RunFiles.saveBest(model, modelDir, epoch), progress);
                 if (stopAfter > 0) {
                     RunFiles.saveBest(model, modelDir, stopAfter);
                 }
@@ -338,9 +339,7 @@ public final class LabelledJob {
     private Trained refit(Trained chosen, LabelledData data, StratifiedSplit.Parts parts, Device[] devices,
             EarlyStoppingConfig.Metric metric, Path modelDir) throws IOException {
         int epochs = chosen.fit().bestEpoch();
-        int[] rows = new int[parts.train().length + parts.valid().length];
-        System.arraycopy(parts.train(), 0, rows, 0, parts.train().length);
-        System.arraycopy(parts.valid(), 0, rows, parts.train().length, parts.valid().length);
+        int[] rows = parts.trainAndValid();
         clear(modelDir);
         Trained t = train(chosen.config(), data, rows, parts.valid(), devices, metric, modelDir, listener, false,
                 epochs);
@@ -450,7 +449,8 @@ public final class LabelledJob {
     }
 
     private void writeConfig(Path dir, Trained kept, LabelledData data, StratifiedSplit.Parts parts,
-            Map<String, Double> test, FrozenTrial bestTrial, List<FrozenTrial> trials, Device[] devices)
+            Map<String, Double> test, double testBayes, FrozenTrial bestTrial, List<FrozenTrial> trials,
+            Device[] devices)
             throws IOException {
         Map<String, Object> tree = yamlTree(loaded.config());
         LabelledEmbeddings.Joined j = data.joined();
@@ -480,7 +480,7 @@ public final class LabelledJob {
         if (data.synthetic() != null) {
             r.put("bayes_auc", data.synthetic().bayesAuc());
             r.put("sample_bayes_auc", data.synthetic().sampleBayesAuc());
-            r.put("test_bayes_auc", data.bayesAucOn(parts.test()));
+            r.put("test_bayes_auc", testBayes);
             r.put("generator_bias", data.bias());
         }
         Fit.Result fit = kept.fit();
