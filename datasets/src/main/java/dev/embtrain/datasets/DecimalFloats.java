@@ -12,7 +12,7 @@ package dev.embtrain.datasets;
  * between two floats, the one case where rounding twice can differ from rounding once; that
  * case, and everything outside the fast path, goes to {@link Float#parseFloat}.
  */
-final class DecimalFloats {
+public final class DecimalFloats {
     private static final double[] POWERS = new double[23];
 
     static {
@@ -32,7 +32,7 @@ final class DecimalFloats {
      * @throws NumberFormatException when it is not a decimal number ({@code 1.5}, {@code -2e-3},
      *     {@code .5}); {@code NaN} and {@code Infinity} are returned as such
      */
-    static float parse(String s, int start, int end) {
+    public static float parse(String s, int start, int end) {
         int i = start;
         if (i == end) {
             throw new NumberFormatException("empty");

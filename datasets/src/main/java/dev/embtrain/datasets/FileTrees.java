@@ -10,13 +10,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Cleans up the temporary directories that atomic writes leave behind when they fail. */
-final class FileTrees {
+public final class FileTrees {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private FileTrees() {}
 
     /** Deletes {@code path} and everything under it; nothing when it does not exist. Links are not followed. */
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -32,7 +32,7 @@ final class FileTrees {
      * Files.createTempDirectory would make it owner-only (0700), and since the directory is
      * renamed into place as the final data set, others could then not read the data.
      */
-    static Path createUniqueDirectory(Path parent, String prefix) throws IOException {
+    public static Path createUniqueDirectory(Path parent, String prefix) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path candidate = parent.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36));
             try {
@@ -46,7 +46,7 @@ final class FileTrees {
     }
 
     /** Creates a new empty file {@code parent/<prefix><random><suffix>} with the default permissions. */
-    static Path createUniqueFile(Path parent, String prefix, String suffix) throws IOException {
+    public static Path createUniqueFile(Path parent, String prefix, String suffix) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path candidate = parent.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix);
             try {

@@ -19,12 +19,12 @@ import java.nio.file.Path;
  * Streams the lines of a delimited text file and splits them without regular expressions,
  * because the readers go through 25 million lines for ml-25m.
  */
-final class Lines {
+public final class Lines {
     private Lines() {}
 
     /** Receives one non-blank line with its 1-based number. */
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void line(String line, long number) throws IOException;
     }
 
@@ -35,7 +35,7 @@ final class Lines {
      *
      * @return the number of the last non-blank line (0 for an empty file)
      */
-    static long forEach(Path file, Charset charset, Handler handler) throws IOException {
+    public static long forEach(Path file, Charset charset, Handler handler) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return forEach(file, in, charset, handler);
         }
@@ -47,7 +47,7 @@ final class Lines {
      *
      * @return the number of the last non-blank line (0 for an empty file)
      */
-    static long forEach(Path file, InputStream stream, Charset charset, Handler handler) throws IOException {
+    public static long forEach(Path file, InputStream stream, Charset charset, Handler handler) throws IOException {
         var decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -83,7 +83,7 @@ final class Lines {
      * @return the fields
      * @throws DataFormatException naming file and line when the line is not one CSV record
      */
-    static List<String> parseCsvLine(Path file, long number, String line, CSVFormat csv) {
+    public static List<String> parseCsvLine(Path file, long number, String line, CSVFormat csv) {
         try (CSVParser parser = CSVParser.parse(line, csv)) {
             List<CSVRecord> records = parser.getRecords();
             if (records.size() != 1) {
@@ -102,7 +102,7 @@ final class Lines {
      *
      * @return the number of fields in the line, which may exceed {@code out.length}
      */
-    static int split(String line, String separator, String[] out) {
+    public static int split(String line, String separator, String[] out) {
         int count = 0;
         int start = 0;
         int step = separator.length();
@@ -128,7 +128,7 @@ final class Lines {
      *
      * @return the number of fields in the line, which may exceed the arrays' length
      */
-    static int bounds(String line, String separator, int[] starts, int[] ends) {
+    public static int bounds(String line, String separator, int[] starts, int[] ends) {
         int count = 0;
         int start = 0;
         int step = separator.length();

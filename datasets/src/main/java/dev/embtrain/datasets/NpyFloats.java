@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Here rather than in training's {@code Npy} because datasets does not depend on training, and
  * this reader never holds more than one chunk.
  */
-final class NpyFloats {
+public final class NpyFloats {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(\\w+)");
@@ -145,7 +145,7 @@ final class NpyFloats {
      * Writes the header of a float32 (rows, cols) array, padded so the data starts at a multiple
      * of 64 bytes, as NumPy does.
      */
-    static void writeHeader(OutputStream out, long rows, int cols) throws IOException {
+    public static void writeHeader(OutputStream out, long rows, int cols) throws IOException {
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
         int unpadded = 10 + dict.length() + 1;
         int padded = (unpadded + 63) / 64 * 64;
@@ -158,7 +158,7 @@ final class NpyFloats {
     }
 
     /** Writes one float32 row. */
-    static void writeRow(OutputStream out, float[] row, ByteBuffer scratch) throws IOException {
+    public static void writeRow(OutputStream out, float[] row, ByteBuffer scratch) throws IOException {
         scratch.clear();
         for (float f : row) {
             scratch.putFloat(f);

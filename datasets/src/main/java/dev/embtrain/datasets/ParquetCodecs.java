@@ -21,8 +21,9 @@ import org.xerial.snappy.Snappy;
  * hadoop-client-runtime (XML parser and all) on the classpath. The libraries that do the work
  * (snappy-java, zstd-jni, aircompressor) already come with parquet-hadoop; gzip is the JDK's.
  */
-final class ParquetCodecs implements CompressionCodecFactory {
-    static final ParquetCodecs INSTANCE = new ParquetCodecs();
+public final class ParquetCodecs implements CompressionCodecFactory {
+    /** The one factory, stateless, that the Parquet readers and writers here share. */
+    public static final ParquetCodecs INSTANCE = new ParquetCodecs();
 
     private ParquetCodecs() {}
 

@@ -29,7 +29,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * Parquet-MR's column readers: one row group at a time, values decoded straight into float
  * arrays, with no record objects per row.
  */
-final class ParquetEmbeddings {
+public final class ParquetEmbeddings {
     private ParquetEmbeddings() {}
 
     /** Opens a local file without Hadoop's file systems. */
@@ -225,7 +225,7 @@ final class ParquetEmbeddings {
     }
 
     /** Supplies the rows to write; each method is called once per row, in row order. */
-    interface RowSource {
+    public interface RowSource {
         /** Returns the id of row i. */
         String id(long i);
 
@@ -238,7 +238,7 @@ final class ParquetEmbeddings {
      * of float in the three-level LIST layout, in row groups of at most 32 MB (Parquet-MR's
      * default is 128 MB) because a reader holds a whole row group in memory.
      */
-    static void write(Path file, String column, long rows, RowSource source, CompressionCodecName codec)
+    public static void write(Path file, String column, long rows, RowSource source, CompressionCodecName codec)
             throws IOException {
         MessageType schema = MessageTypeParser.parseMessageType("message embeddings { required binary rid (STRING);"
                 + " optional group " + column + " (LIST) { repeated group list { optional float element; } } }");

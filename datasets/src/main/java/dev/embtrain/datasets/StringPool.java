@@ -5,14 +5,14 @@ package dev.embtrain.datasets;
  * copying it first: ml-25m repeats 162,541 user ids over 25 million lines, and a substring
  * per line plus a HashMap lookup was most of the reading time.
  */
-final class StringPool {
+public final class StringPool {
     private String[] table = new String[1 << 12];
     private int size;
     /** The last string returned: files sorted by user (ml-1m, ml-25m) repeat it line after line. */
     private String last = "";
 
     /** The pooled String equal to {@code line.substring(start, end)}, adding it when new. */
-    String intern(String line, int start, int end) {
+    public String intern(String line, int start, int end) {
         int length = end - start;
         if (last.length() == length && last.regionMatches(0, line, start, length)) {
             return last;
@@ -43,7 +43,7 @@ final class StringPool {
     }
 
     /** The pooled String equal to {@code value}. */
-    String intern(String value) {
+    public String intern(String value) {
         return intern(value, 0, value.length());
     }
 
