@@ -1,7 +1,7 @@
 package dev.embtrain.benchmarks;
 
-import dev.embtrain.datasets.LabelledEmbeddings;
-import dev.embtrain.datasets.StratifiedSplit;
+import dev.embtrain.datasets.labelled.LabelledEmbeddings;
+import dev.embtrain.datasets.split.StratifiedSplit;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.LabelledDataset;
 import dev.embtrain.training.labelled.LabelledData;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The bucket of a hashed feature cross, computed exactly as {@code dev.embtrain.datasets.HashedCross}
+ * The bucket of a hashed feature cross, computed exactly as {@code dev.embtrain.datasets.features.HashedCross}
  * does at training time (values joined with U+001F, UTF-8, 64-bit FNV-1a, MurmurHash3's fmix64,
  * {@code 1 + floorMod(hash, buckets)}). A copy, because a served model directory holds the models
  * jar alone; a test holds the two equal.

@@ -24,7 +24,7 @@ import java.util.Properties;
  * Serves a model over side features (factorization machine, wide-and-deep): the request names
  * a user and an item, as for {@link RatingTranslator}; the translator fills in their side
  * features from the tables exported into the model directory and encodes the row exactly as
- * training did ({@code dev.embtrain.datasets.FeatureSchema}): vocabulary indices (0 = unknown),
+ * training did ({@code dev.embtrain.datasets.features.FeatureSchema}): vocabulary indices (0 = unknown),
  * hashed crosses (one bucket per bag element, 0 = padding), mean-normalised multi-hot bags.
  *
  * <p>Files it reads: {@code vocab/schema.tsv} (the column layout), {@code vocab/<field>.txt},

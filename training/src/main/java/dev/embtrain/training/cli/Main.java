@@ -1,6 +1,6 @@
 package dev.embtrain.training.cli;
 
-import dev.embtrain.datasets.DataFormatException;
+import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.training.config.ConfigException;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.engine.EpochMetrics;

@@ -1,6 +1,6 @@
 package dev.embtrain.training.config;
 
-import dev.embtrain.datasets.ItemKey;
+import dev.embtrain.datasets.movielens.ItemKey;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.embtrain.training.config;
 
-import dev.embtrain.datasets.OnlineRetail;
+import dev.embtrain.datasets.retail.OnlineRetail;
 import java.nio.file.Path;
 
 /**

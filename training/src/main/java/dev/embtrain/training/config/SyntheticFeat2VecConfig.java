@@ -1,6 +1,6 @@
 package dev.embtrain.training.config;
 
-import dev.embtrain.datasets.SyntheticFeat2Vec;
+import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
 
 /**
  * feat2vec's toy data set, generated: rows of an item, an id, three real-valued attributes and

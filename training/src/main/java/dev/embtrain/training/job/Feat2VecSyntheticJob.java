@@ -1,8 +1,8 @@
 package dev.embtrain.training.job;
 
-import dev.embtrain.datasets.Split;
-import dev.embtrain.datasets.Splits;
-import dev.embtrain.datasets.SyntheticFeat2Vec;
+import dev.embtrain.datasets.split.Split;
+import dev.embtrain.datasets.split.Splits;
+import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.engine.ImplicitTraining;

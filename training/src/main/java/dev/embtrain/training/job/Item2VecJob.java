@@ -13,7 +13,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.embtrain.datasets.SkipGram;
+import dev.embtrain.datasets.sampling.SkipGram;
 import dev.embtrain.models.EmbeddingBag;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.training.config.ConfigBinder;

@@ -1,7 +1,7 @@
 package dev.embtrain.training.job;
 
 import ai.djl.nn.Block;
-import dev.embtrain.datasets.FeatureSchema;
+import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.models.CategoricalField;
 import dev.embtrain.models.DeepCollaborative;
 import dev.embtrain.models.DenseGroup;

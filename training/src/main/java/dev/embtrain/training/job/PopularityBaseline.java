@@ -1,6 +1,6 @@
 package dev.embtrain.training.job;
 
-import dev.embtrain.datasets.FeatureSchema;
+import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.training.metrics.BinaryMetrics;
 
 /**

@@ -33,10 +33,10 @@ public final class RunFiles {
      * @param schema the schema
      * @throws java.io.IOException when it cannot be written
      */
-    public static void writeSchema(java.nio.file.Path dir, dev.embtrain.datasets.FeatureSchema schema)
+    public static void writeSchema(java.nio.file.Path dir, dev.embtrain.datasets.features.FeatureSchema schema)
             throws java.io.IOException {
         StringBuilder sb = new StringBuilder();
-        for (dev.embtrain.datasets.FeatureSchema.Column c : schema.columns()) {
+        for (dev.embtrain.datasets.features.FeatureSchema.Column c : schema.columns()) {
             sb.append(c.name()).append('\t').append(c.kind().name().toLowerCase(java.util.Locale.ROOT)).append('\t')
                     .append(c.size()).append('\t').append(c.start()).append('\t').append(c.width()).append('\n');
         }
@@ -50,10 +50,10 @@ public final class RunFiles {
      * @return the groups, empty for a run written before schemas were saved (ids alone)
      * @throws java.io.IOException when the file cannot be read
      */
-    public static java.util.List<dev.embtrain.datasets.FeatureSchema.Column> readSchema(java.nio.file.Path dir)
+    public static java.util.List<dev.embtrain.datasets.features.FeatureSchema.Column> readSchema(java.nio.file.Path dir)
             throws java.io.IOException {
         java.nio.file.Path file = dir.resolve(SCHEMA);
-        java.util.List<dev.embtrain.datasets.FeatureSchema.Column> out = new java.util.ArrayList<>();
+        java.util.List<dev.embtrain.datasets.features.FeatureSchema.Column> out = new java.util.ArrayList<>();
         if (!java.nio.file.Files.isRegularFile(file)) {
             return out;
         }
@@ -62,11 +62,11 @@ public final class RunFiles {
             number++;
             String[] f = line.split("\t");
             try {
-                out.add(new dev.embtrain.datasets.FeatureSchema.Column(f[0],
-                        dev.embtrain.datasets.FeatureSchema.Kind.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)),
+                out.add(new dev.embtrain.datasets.features.FeatureSchema.Column(f[0],
+                        dev.embtrain.datasets.features.FeatureSchema.Kind.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)),
                         Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])));
             } catch (RuntimeException e) {
-                throw new dev.embtrain.datasets.DataFormatException(file, number,
+                throw new dev.embtrain.datasets.io.DataFormatException(file, number,
                         "expected name, kind, size, start, width separated by tabs, found \"" + line + "\"");
             }
         }
@@ -81,7 +81,7 @@ public final class RunFiles {
      */
     public static java.util.List<String> bucketLabels(int size) {
         java.util.List<String> labels = new java.util.ArrayList<>(size);
-        labels.add(dev.embtrain.datasets.Vocabulary.UNKNOWN);
+        labels.add(dev.embtrain.datasets.features.Vocabulary.UNKNOWN);
         for (int b = 1; b < size; b++) {
             labels.add("bucket " + b);
         }

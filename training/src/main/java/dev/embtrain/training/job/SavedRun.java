@@ -3,9 +3,9 @@ package dev.embtrain.training.job;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
-import dev.embtrain.datasets.FeatureSchema;
-import dev.embtrain.datasets.FeatureSpec;
-import dev.embtrain.datasets.Vocabulary;
+import dev.embtrain.datasets.features.FeatureSchema;
+import dev.embtrain.datasets.features.FeatureSpec;
+import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
@@ -371,7 +371,7 @@ public final class SavedRun implements AutoCloseable {
             // The same tables and the same encoder a served request goes through.
             FeatureSchema.Encoded e;
             try {
-                e = schema.encode(dev.embtrain.datasets.SideTables.read(features).pairs(users, items),
+                e = schema.encode(dev.embtrain.datasets.movielens.SideTables.read(features).pairs(users, items),
                         java.util.stream.IntStream.range(0, users.size()).toArray());
             } catch (IOException ex) {
                 throw new java.io.UncheckedIOException(ex);

@@ -116,23 +116,23 @@ public final class ServingExport {
     private static void copyFeatures(Path runDir, Path dir, dev.embtrain.training.config.ConfigLoader.Loaded loaded)
             throws IOException {
         Files.copy(runDir.resolve(RunFiles.SCHEMA), dir.resolve(RunFiles.SCHEMA));
-        dev.embtrain.datasets.FeatureSchema schema = SavedRun.schema(runDir, loaded);
+        dev.embtrain.datasets.features.FeatureSchema schema = SavedRun.schema(runDir, loaded);
         for (String field : schema.spec().fields()) {
             Files.copy(runDir.resolve(RunFiles.vocabulary(field)), dir.resolve(RunFiles.vocabulary(field)));
         }
         Path features = Files.createDirectories(dir.resolve(RunFiles.FEATURES_DIR));
-        for (String table : List.of(dev.embtrain.datasets.SideTables.USERS, dev.embtrain.datasets.SideTables.ITEMS)) {
+        for (String table : List.of(dev.embtrain.datasets.movielens.SideTables.USERS, dev.embtrain.datasets.movielens.SideTables.ITEMS)) {
             Files.copy(runDir.resolve(RunFiles.FEATURES_DIR).resolve(table), features.resolve(table));
         }
         StringBuilder crosses = new StringBuilder();
-        for (dev.embtrain.datasets.HashedCross c : schema.spec().crosses()) {
+        for (dev.embtrain.datasets.features.HashedCross c : schema.spec().crosses()) {
             crosses.append(c.name()).append('\t').append(c.buckets()).append('\t')
                     .append(String.join(",", c.fields())).append('\n');
         }
         Files.writeString(features.resolve("crosses.tsv"), crosses.toString(), StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> featureProperties(RunConfig config, dev.embtrain.datasets.FeatureSchema schema) {
+    private static Map<String, String> featureProperties(RunConfig config, dev.embtrain.datasets.features.FeatureSchema schema) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("engine", "PyTorch");
         p.put("option.modelName", RunFiles.MODEL_NAME);

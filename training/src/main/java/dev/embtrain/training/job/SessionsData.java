@@ -1,9 +1,9 @@
 package dev.embtrain.training.job;
 
-import dev.embtrain.datasets.OnlineRetail;
-import dev.embtrain.datasets.SkipGram;
-import dev.embtrain.datasets.SyntheticSessions;
-import dev.embtrain.datasets.Vocabulary;
+import dev.embtrain.datasets.features.Vocabulary;
+import dev.embtrain.datasets.retail.OnlineRetail;
+import dev.embtrain.datasets.sampling.SkipGram;
+import dev.embtrain.datasets.synthetic.SyntheticSessions;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EvaluationConfig;
 import dev.embtrain.training.config.OnlineRetailConfig;

@@ -1,8 +1,8 @@
 package dev.embtrain.training.labelled;
 
-import dev.embtrain.datasets.EmbeddingsFile;
-import dev.embtrain.datasets.LabelledEmbeddings;
-import dev.embtrain.datasets.SyntheticLabelledEmbeddings;
+import dev.embtrain.datasets.labelled.EmbeddingsFile;
+import dev.embtrain.datasets.labelled.LabelledEmbeddings;
+import dev.embtrain.datasets.synthetic.SyntheticLabelledEmbeddings;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.LabelledDataset;
 import dev.embtrain.training.config.LabelledEmbeddingsConfig;
@@ -31,7 +31,7 @@ public record LabelledData(LabelledEmbeddings.Joined joined, Path labels, Embedd
      * @param loaded the config
      * @return the joined data
      * @throws IOException when a file cannot be read
-     * @throws dev.embtrain.datasets.DataFormatException naming file and row of bad data
+     * @throws dev.embtrain.datasets.io.DataFormatException naming file and row of bad data
      */
     public static LabelledData read(ConfigLoader.Loaded loaded) throws IOException {
         LabelledDataset dataset = (LabelledDataset) loaded.config().dataset();

@@ -2,8 +2,8 @@ package dev.embtrain.training.labelled;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import dev.embtrain.datasets.EmbeddingsFile;
-import dev.embtrain.datasets.SyntheticLabelledEmbeddings;
+import dev.embtrain.datasets.labelled.EmbeddingsFile;
+import dev.embtrain.datasets.synthetic.SyntheticLabelledEmbeddings;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.config.RunConfig;

@@ -1,6 +1,6 @@
 package dev.embtrain.training.labelled;
 
-import dev.embtrain.datasets.SelectKBest;
+import dev.embtrain.datasets.labelled.SelectKBest;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

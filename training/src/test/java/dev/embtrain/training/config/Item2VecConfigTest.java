@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.embtrain.datasets.OnlineRetail;
+import dev.embtrain.datasets.retail.OnlineRetail;
 import dev.embtrain.models.EmbeddingBag;
 import java.nio.file.Path;
 import java.util.List;

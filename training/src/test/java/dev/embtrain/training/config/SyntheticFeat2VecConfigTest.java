@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.embtrain.datasets.SyntheticFeat2Vec;
+import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.embtrain.datasets.SyntheticFeat2Vec;
-import dev.embtrain.datasets.SyntheticFeat2Vec.Outcome;
-import dev.embtrain.datasets.Vocabulary;
+import dev.embtrain.datasets.features.Vocabulary;
+import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
+import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec.Outcome;
 import dev.embtrain.training.engine.ImplicitTraining.Loss;
 import dev.embtrain.training.engine.ImplicitTraining.Options;
 import dev.embtrain.training.engine.ImplicitTraining.Rows;

@@ -162,7 +162,7 @@ class FeatureModelsTest {
             int[] rows = java.util.Arrays.copyOf(data.split().train(), 50);
             List<String> users = java.util.Arrays.stream(rows).mapToObj(i -> data.table().users()[i]).toList();
             List<String> items = java.util.Arrays.stream(rows).mapToObj(i -> data.table().items()[i]).toList();
-            dev.embtrain.datasets.FeatureSchema.Encoded direct = data.schema().encode(data.features(), rows);
+            dev.embtrain.datasets.features.FeatureSchema.Encoded direct = data.schema().encode(data.features(), rows);
             org.junit.jupiter.api.Assertions.assertArrayEquals(saved.predictRows(direct.ids(), direct.dense(), 50),
                     saved.predict(users, items), 1e-6f);
             assertEquals("bucket 500", saved.labels("user_x_genres_wide").get(500));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embtrain.datasets.OnlineRetail;
+import dev.embtrain.datasets.retail.OnlineRetail;
 import dev.embtrain.training.config.EvaluationConfig;
 import java.util.ArrayList;
 import java.util.HashSet;

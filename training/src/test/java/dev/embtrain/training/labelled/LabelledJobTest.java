@@ -274,8 +274,8 @@ class LabelledJobTest {
             test.add(line.substring(0, line.indexOf(',')));
         }
         Path data = tmp.resolve("data");
-        dev.embtrain.datasets.LabelledEmbeddings.Joined j = dev.embtrain.datasets.LabelledEmbeddings.read(
-                data.resolve("labels.csv"), new dev.embtrain.datasets.EmbeddingsFile(data.resolve("embeddings.npy"),
+        dev.embtrain.datasets.labelled.LabelledEmbeddings.Joined j = dev.embtrain.datasets.labelled.LabelledEmbeddings.read(
+                data.resolve("labels.csv"), new dev.embtrain.datasets.labelled.EmbeddingsFile(data.resolve("embeddings.npy"),
                         "bottleneck", data.resolve("ids.csv")));
         double[] mean = new double[4];
         int n = 0;
