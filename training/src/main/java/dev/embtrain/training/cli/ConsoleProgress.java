@@ -1,34 +1,39 @@
 package dev.embtrain.training.cli;
 
-import dev.embtrain.training.engine.EpochMetrics;
-import dev.embtrain.training.engine.Fit;
+import dev.embtrain.training.engine.EpochRecord;
+import dev.embtrain.training.engine.Listener;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * Prints a table row per epoch to stdout and, on a terminal, a progress bar per epoch to stderr
- * (redrawn in place, at most ten times a second, and erased when the epoch ends).
+ * (redrawn in place, at most ten times a second, and erased when the epoch ends). The columns
+ * are the epoch's own metrics, so every kind of run prints the same way.
  */
-final class ConsoleProgress implements Fit.Listener {
+final class ConsoleProgress implements Listener {
 
     private static final int WIDTH = 30;
 
     private final PrintStream out;
     private final PrintStream err;
     private final boolean bar;
-    private final int epochs;
+    private int epochs;
     private long lastDraw;
     private boolean headerPrinted;
 
-    ConsoleProgress(PrintStream out, PrintStream err, boolean bar, int epochs) {
+    ConsoleProgress(PrintStream out, PrintStream err, boolean bar) {
         this.out = out;
         this.err = err;
         this.bar = bar;
+    }
+
+    @Override
+    public void onTrainingBegin(int epochs) {
         this.epochs = epochs;
     }
 
     @Override
-    public void onBatch(int epoch, int batch, int batches) {
+    public void onTrainingBatch(int epoch, int batch, int batches) {
         if (!bar) {
             return;
         }
@@ -43,35 +48,15 @@ final class ConsoleProgress implements Fit.Listener {
         err.flush();
     }
 
-    /**
-     * Clears the bar and prints an epoch's row, after {@code header} the first time: for jobs
-     * whose epochs are not {@link EpochMetrics} (item2vec).
-     *
-     * @param header the column names
-     * @param row the epoch's row
-     */
-    void epochRow(String header, String row) {
-        if (bar) {
-            err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
-            err.flush();
-        }
-        if (!headerPrinted) {
-            out.println(header);
-            headerPrinted = true;
-        }
-        out.println(row);
-        out.flush();
-    }
-
     @Override
-    public void onEpoch(EpochMetrics m, boolean best) {
+    public Decision onEpoch(EpochRecord m) {
         if (bar) {
             err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
             err.flush();
         }
         if (!headerPrinted) {
             StringBuilder header = new StringBuilder("epoch  train_loss");
-            for (String name : m.task().metrics()) {
+            for (String name : m.valid().keySet()) {
                 header.append("  ").append(String.format(Locale.ROOT, "%" + Math.max(9, name.length()) + "s", name));
             }
             out.println(header.append("   seconds  samples/s"));
@@ -81,7 +66,8 @@ final class ConsoleProgress implements Fit.Listener {
         m.valid().forEach((name, v) -> row.append("  ")
                 .append(String.format(Locale.ROOT, "%" + Math.max(9, name.length()) + ".4f", v)));
         out.println(row.append(String.format(Locale.ROOT, "  %8.2f  %9.0f%s", m.seconds(), m.samplesPerSecond(),
-                best ? "  *" : "")));
+                m.improved() ? "  *" : "")));
         out.flush();
+        return Decision.CONTINUE;
     }
 }

@@ -1,9 +1,6 @@
 package dev.embtrain.training.cli;
 
-import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.labelled.LabelledJob;
-import dev.embtrain.training.labelled.LabelledScorer;
-import dev.embtrain.training.search.Study;
+import dev.embtrain.training.job.LabelledScorer;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,31 +12,11 @@ import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** The labelled-embeddings side of the command line: {@code train} of such a config, and {@code score}. */
+/** {@code embtrain score}: a labelled-embeddings run's classifier over an embeddings file. */
 final class LabelledCommands {
     private static final int DEFAULT_BATCH = 4096;
 
     private LabelledCommands() {}
-
-    static int train(PrintStream out, ConfigLoader.Loaded loaded, Path runDir, boolean overwrite,
-            ConsoleProgress progress) throws Exception {
-        LabelledJob job = new LabelledJob(loaded, runDir, overwrite,
-                loaded.config().search() == null ? progress : new dev.embtrain.training.engine.Fit.Listener() {
-                }, out::println);
-        LabelledJob.Outcome o = job.run();
-        if (o.bestTrial() != null) {
-            out.println("best trial " + Study.progressLine(o.bestTrial()));
-        }
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "best epoch %d of %d: ", o.fit().bestEpoch(),
-                o.fit().history().size()));
-        int n = 0;
-        for (Map.Entry<String, Double> m : o.fit().best().valid().entrySet()) {
-            line.append(n++ == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", m.getKey(), m.getValue()));
-        }
-        out.println(line);
-        out.println("run      " + o.runDir());
-        return 0;
-    }
 
     static int score(PrintStream out, String[] args) throws Exception {
         Options options = new Options()
@@ -77,6 +54,11 @@ final class LabelledCommands {
             throw new Main.UsageException("score: --batch must be > 0, found " + batch);
         }
         Path run = Path.of(cl.getOptionValue("run"));
+        if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG))) {
+            try (dev.embtrain.training.job.SavedRun saved = dev.embtrain.training.job.SavedRun.open(run)) {
+                Main.require(saved, dev.embtrain.training.job.Command.SCORE, "; score takes a labelled-embeddings run");
+            }
+        }
         Path outFile = Path.of(cl.getOptionValue("out"));
         LabelledScorer.Result r = LabelledScorer.score(run, Path.of(cl.getOptionValue("embeddings")),
                 cl.hasOption("ids") ? Path.of(cl.getOptionValue("ids")) : null, outFile, batch);

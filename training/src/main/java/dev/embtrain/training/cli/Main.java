@@ -3,12 +3,14 @@ package dev.embtrain.training.cli;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.training.config.ConfigException;
 import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.engine.EpochMetrics;
+import dev.embtrain.training.engine.EpochRecord;
+import dev.embtrain.training.engine.FitResult;
 import dev.embtrain.training.export.Neighbors;
-import dev.embtrain.training.job.Feat2VecJob;
-import dev.embtrain.training.job.Item2VecJob;
+import dev.embtrain.training.job.Command;
+import dev.embtrain.training.job.RunKind;
+import dev.embtrain.training.job.RunKinds;
 import dev.embtrain.training.job.SavedRun;
-import dev.embtrain.training.job.TrainJob;
+import dev.embtrain.training.job.Training;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -201,61 +203,54 @@ public final class Main {
                 sets == null ? List.of() : List.of(sets));
         Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
         ConsoleProgress progress = new ConsoleProgress(out, err,
-                loaded.config().training().progress() && System.console() != null, loaded.config().training().epochs());
-        if (dev.embtrain.training.labelled.LabelledJob.handles(loaded.config())) {
-            return LabelledCommands.train(out, loaded, runDir, cl.hasOption("overwrite"), progress);
+                loaded.config().training().progress() && System.console() != null);
+        Training.Outcome o = new Training(loaded, runDir, cl.hasOption("overwrite"), List.of(progress), out::println)
+                .run();
+        if (o.bestTrial() != null) {
+            out.println(String.format(Locale.ROOT, "best trial %d: %s %.4f %s", o.bestTrial().number(),
+                    o.monitor().name(), o.monitor().higherIsBetter() ? o.bestTrial().value() : -o.bestTrial().value(),
+                    o.bestTrial().params()));
         }
-        if (loaded.config().search() != null) {
-            throw loaded.error("search", "a search runs for labelled-embeddings datasets only; remove the section");
-        }
-        if (Feat2VecJob.handles(loaded.config())) {
-            Feat2VecJob.Outcome f2v = new Feat2VecJob(loaded, runDir, cl.hasOption("overwrite"), out).run();
-            out.println("run      " + f2v.runDir());
-            return 0;
-        }
-        if (Item2VecJob.handles(loaded.config())) {
-            return trainItem2Vec(loaded, runDir, cl.hasOption("overwrite"), progress);
-        }
-        TrainJob job = new TrainJob(loaded, runDir, cl.hasOption("overwrite"), progress, out::println);
-        TrainJob.Outcome outcome = job.run();
-        EpochMetrics best = outcome.fit().best();
-        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "best epoch %d of %d: ", best.epoch(),
-                outcome.fit().history().size()));
-        int n = 0;
-        for (Map.Entry<String, Double> m : best.valid().entrySet()) {
-            summary.append(n++ == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.4f", m.getKey(), m.getValue()));
-        }
-        (outcome.data().binary() ? java.util.OptionalDouble.empty() : outcome.data().noiseFloor()).ifPresent(f -> summary.append(String.format(Locale.ROOT,
-                "%nnoise floor %.4f: valid_mse is %.3fx the best any model can do", f, best.validMse() / f)));
-        if (outcome.fit().stoppedEarly()) {
-            summary.append(String.format("%nstopped early: no improvement for %d epochs",
+        out.println(bestEpochLine(o.fit()));
+        if (o.fit().stoppedEarly()) {
+            out.println(String.format("stopped early: no improvement for %d epochs",
                     loaded.config().training().earlyStopping().patience()));
         }
-        out.println(summary);
-        out.println("run      " + outcome.runDir());
+        o.summary().forEach(out::println);
+        out.println("run      " + o.runDir());
         return 0;
     }
 
-    private int trainItem2Vec(ConfigLoader.Loaded loaded, Path runDir, boolean overwrite, ConsoleProgress progress)
-            throws java.io.IOException {
-        Item2VecJob.Progress lines = new Item2VecJob.Progress() {
-            @Override
-            public void onBatch(int epoch, int batch, int batches) {
-                progress.onBatch(epoch, batch, batches);
-            }
+    /** {@code best epoch 3 of 5: valid_mse 0.8123, ...}: the kept epoch's validation metrics. */
+    static String bestEpochLine(FitResult fit) {
+        EpochRecord best = fit.best();
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "best epoch %d of %d", best.epoch(),
+                fit.history().size()));
+        int n = 0;
+        for (Map.Entry<String, Double> m : best.valid().entrySet()) {
+            summary.append(n++ == 0 ? ": " : ", ").append(String.format(Locale.ROOT, "%s %.4f", m.getKey(),
+                    m.getValue()));
+        }
+        if (best.valid().isEmpty()) {
+            summary.append(String.format(Locale.ROOT, ": train_loss %.4f", best.trainLoss()));
+        }
+        return summary.toString();
+    }
 
-            @Override
-            public void onEpoch(Item2VecJob.Epoch e, boolean best) {
-                progress.epochRow("epoch  train_loss  valid_recall@10  valid_mrr@10   seconds    pairs/s",
-                        String.format(Locale.ROOT, "%5d  %10.4f  %15.4f  %12.4f  %8.2f  %9.0f%s", e.epoch(),
-                                e.trainLoss(), e.validRecall(), e.validMrr(), e.seconds(), e.examplesPerSecond(),
-                                best ? "  *" : ""));
-            }
-        };
-        Item2VecJob.Outcome outcome = new Item2VecJob(loaded, runDir, overwrite, lines, out::println).run();
-        Item2VecJob.summary(outcome, loaded.config().training().earlyStopping().patience()).forEach(out::println);
-        out.println("run      " + outcome.runDir());
-        return 0;
+    /**
+     * Refuses a command that a run's kind does not support: a usage error naming the commands it has.
+     *
+     * @param run the run
+     * @param command the command
+     * @param why what does support it, appended to the message, or empty
+     */
+    static void require(SavedRun run, Command command, String why) {
+        RunKind kind = run.kind();
+        if (!kind.commands().contains(command)) {
+            throw new UsageException(command.cli() + ": " + run.dir() + " is a " + kind.name() + " run, which supports "
+                    + kind.commands().stream().map(Command::cli).collect(java.util.stream.Collectors.joining(", "))
+                    + why);
+        }
     }
 
     private int neighbors(String[] args) throws Exception {
@@ -289,33 +284,36 @@ public final class Main {
             throw new UsageException("neighbors: -k must be > 0, found " + k);
         }
         String table = cl.getOptionValue("table", "item");
-        List<Neighbors.Table> exported = Feat2VecJob.savedTables(Path.of(cl.getOptionValue("run")));
-        if (exported != null) {
-            return neighborsIn(exported, table, cl.getOptionValue("query"), k);
-        }
-        if (table.equals(ALL_TABLES)) {
-            return neighborsAcrossTables(Path.of(cl.getOptionValue("run")), cl.getOptionValue("query"), k);
-        }
         try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")))) {
-            float[][] vectors;
-            List<String> labels;
-            int query;
+            require(run, Command.NEIGHBORS, "");
+            List<Neighbors.Table> tables;
             try {
-                vectors = run.table(table);
-                labels = run.labels(table);
-                query = run.findRow(table, cl.getOptionValue("query"));
+                tables = run.tables();
             } catch (IllegalArgumentException e) {
                 throw new UsageException("neighbors: " + e.getMessage());
             }
-            if (vectors[0].length < 2) {
+            if (table.equals(ALL_TABLES)) {
+                // Cosine between one-number rows is only their sign: such tables take no part.
+                return printAcrossTables(tables.stream().filter(t -> t.vectors().length > 0
+                        && t.vectors()[0].length >= 2).toList(), cl.getOptionValue("query"), k);
+            }
+            List<String> names = tables.stream().map(Neighbors.Table::name).toList();
+            Neighbors.Table t = tables.stream().filter(x -> x.name().equals(table)).findFirst().orElseThrow(() ->
+                    new UsageException("neighbors: no table \"" + table + "\" in this run; its tables are " + names));
+            int query;
+            try {
+                query = run.findRow(t, cl.getOptionValue("query"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("neighbors: " + e.getMessage());
+            }
+            if (t.vectors()[0].length < 2) {
                 // Cosine between 1-D rows is only their sign: every row would tie with half the table.
                 throw new UsageException("neighbors: table " + table + " holds one number per row, so cosine"
                         + " similarity means nothing; sort embeddings/" + table + ".tsv instead, or pick one of "
-                        + run.tableNames());
+                        + names);
             }
-            // Row 0 is the unknown slot: never trained on, never an answer.
-            List<Neighbors.Neighbor> found = Neighbors.nearest(vectors, labels, query, k, Set.of(0));
-            out.println("nearest to \"" + labels.get(query) + "\" in table " + table + " (cosine similarity):");
+            List<Neighbors.Neighbor> found = Neighbors.nearest(t.vectors(), t.labels(), query, k, t.exclude());
+            out.println("nearest to \"" + t.labels().get(query) + "\" in table " + table + " (cosine similarity):");
             for (Neighbors.Neighbor n : found) {
                 out.println(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.label()));
             }
@@ -325,23 +323,6 @@ public final class Main {
 
     /** The --table value that searches every table as wide as the query's (feat2vec's kNN over all values). */
     static final String ALL_TABLES = "all";
-
-    /** Neighbours among tables read from a run's exports (feat2vec runs keep no rebuildable model). */
-    private int neighborsIn(List<Neighbors.Table> tables, String table, String query, int k) {
-        if (table.equals(ALL_TABLES)) {
-            return printAcrossTables(tables, query, k);
-        }
-        Neighbors.Table t = tables.stream().filter(x -> x.name().equals(table)).findFirst().orElseThrow(() ->
-                new UsageException("neighbors: no table \"" + table + "\"; the run has "
-                        + tables.stream().map(Neighbors.Table::name).toList()));
-        return printAcrossTables(List.of(t), table + ":" + query, k);
-    }
-
-    private int neighborsAcrossTables(Path dir, String query, int k) throws Exception {
-        try (SavedRun run = SavedRun.open(dir)) {
-            return printAcrossTables(run.searchTables(), query, k);
-        }
-    }
 
     private int printAcrossTables(List<Neighbors.Table> all, String query, int k) {
         int[] at;
@@ -384,19 +365,13 @@ public final class Main {
         CommandLine cl = new DefaultParser().parse(options, args);
         String[] sets = cl.getOptionValues("set");
         try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")), sets == null ? List.of() : List.of(sets))) {
-            if (run.isItem2Vec()) {
-                SavedRun.NextItemEvaluation r = run.evaluateNextItem();
-                out.println(String.format(Locale.ROOT, "valid_recall_at_10 %.6f, valid_mrr_at_10 %.6f on %,d validation"
-                        + " pairs", r.valid().recall(), r.valid().mrr(), r.validPairs()));
-                out.println(String.format(Locale.ROOT, "test_recall_at_10 %.6f, test_mrr_at_10 %.6f on %,d test pairs",
-                        r.test().recall(), r.test().mrr(), r.testPairs()));
-                return 0;
-            }
+            require(run, Command.EVALUATE, "");
             SavedRun.Evaluation r = run.evaluate();
             StringBuilder line = new StringBuilder();
             r.metrics().forEach((k, v) -> line.append(line.length() == 0 ? "" : ", ")
                     .append(String.format(Locale.ROOT, "%s %.6f", k, v)));
-            out.println(line + String.format(Locale.ROOT, " on %,d validation ratings", (long) r.rows()));
+            out.println(line.length() == 0 ? "this run has no validation rows to score" : line + " on the validation split");
+            r.more().forEach(out::println);
         }
         return 0;
     }
@@ -418,17 +393,15 @@ public final class Main {
         }
         CommandLine cl = new DefaultParser().parse(options, args);
         Path run = Path.of(cl.getOptionValue("run"));
-        if (!java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG))) {
-            throw new UsageException("export: " + run + " is not a run directory (no config.yaml)");
+        RunKind kind;
+        try (SavedRun saved = SavedRun.open(run)) {
+            require(saved, Command.EXPORT, "; DJL Serving export is for the kinds "
+                    + RunKinds.ALL.stream().filter(k -> k.commands().contains(Command.EXPORT)).map(RunKind::name)
+                            .toList());
+            kind = saved.kind();
         }
-        if (Item2VecJob.handles(ConfigLoader.load(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG), List.of())
-                .config())) {
-            throw new UsageException("export: " + run + " is an item2vec run: DJL Serving export is for rating models;"
-                    + " its tables are in " + run.resolve(dev.embtrain.training.job.RunFiles.EMBEDDINGS_DIR)
-                    + " (.npy and Projector TSV)");
-        }
-        Path written = dev.embtrain.training.job.ServingExport.write(run, Path.of(cl.getOptionValue("serving")),
-                cl.hasOption("overwrite"));
+        Path written = Path.of(cl.getOptionValue("serving"));
+        kind.exportServing(run, written, cl.hasOption("overwrite"));
         out.println("wrote " + written + " (serving.properties, parameters, vocabularies, models jar)");
         return 0;
     }
@@ -453,33 +426,31 @@ public final class Main {
         List<ConfigLoader.Loaded> configs = new java.util.ArrayList<>();
         for (String file : cl.getArgList()) {
             ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(file), overrides);
-            if (Item2VecJob.handles(loaded.config())) {
-                throw new UsageException("benchmark: " + file + " is an item2vec run, which benchmark does not time;"
-                        + " embtrain train prints its seconds per epoch and test Recall@10");
-            }
+            Training.check(loaded);
             configs.add(loaded);
         }
         out.println(String.format(Locale.ROOT, "threads %s, %d cores, java %s",
                 System.getProperty("ai.djl.pytorch.num_threads", "default"), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version")));
         List<String> rows = new java.util.ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "%-34s %6s %6s %9s %12s %10s %-16s %10s %10s", "config", "batch", "epochs",
-                "epoch1_s", "later_epoch_s", "samples/s", "metric", "final", "best"));
+        rows.add(String.format(Locale.ROOT, "%-34s %-9s %6s %6s %9s %12s %10s %-18s %10s %10s", "config", "kind",
+                "batch", "epochs", "epoch1_s", "later_epoch_s", "samples/s", "metric", "final", "best"));
         Path scratch = java.nio.file.Files.createTempDirectory("embtrain-benchmark");
         try {
             for (ConfigLoader.Loaded loaded : configs) {
                 Path runDir = scratch.resolve(loaded.config().name());
-                TrainJob.Outcome o = new TrainJob(loaded, runDir, false, new dev.embtrain.training.engine.Fit.Listener() {
-                }, line -> line.lines().filter(l -> l.startsWith("baseline")).forEach(l -> out.println(
-                        loaded.config().name() + ": " + l))).run();
-                List<EpochMetrics> h = o.fit().history();
-                double later = h.size() < 2 ? h.get(0).seconds()
-                        : h.subList(1, h.size()).stream().mapToDouble(EpochMetrics::seconds).average().orElse(0);
-                double samples = o.data().train().rows() / later;
-                String metric = h.get(0).task().metrics().get(0);
-                String row = String.format(Locale.ROOT, "%-34s %6d %6d %9.2f %12.2f %10.0f %-16s %10.4f %10.4f",
-                        loaded.config().name(), loaded.config().training().batchSize(), h.size(), h.get(0).seconds(),
-                        later, samples, metric, h.get(h.size() - 1).main(), o.fit().best().main());
+                Training.Outcome o = new Training(loaded, runDir, false, List.of(), line -> line.lines()
+                        .filter(l -> l.startsWith("baseline")).forEach(l -> out.println(loaded.config().name() + ": "
+                                + l))).run();
+                List<EpochRecord> h = o.fit().history();
+                List<EpochRecord> later = h.size() < 2 ? h : h.subList(1, h.size());
+                double laterSeconds = later.stream().mapToDouble(EpochRecord::seconds).average().orElse(0);
+                double samples = later.stream().mapToLong(EpochRecord::samples).average().orElse(0) / laterSeconds;
+                String metric = o.monitor().name();
+                String row = String.format(Locale.ROOT, "%-34s %-9s %6d %6d %9.2f %12.2f %10.0f %-18s %10.4f %10.4f",
+                        loaded.config().name(), o.kind().name(), loaded.config().training().batchSize(), h.size(),
+                        h.get(0).seconds(), laterSeconds, samples, metric, o.fit().last().value(metric),
+                        o.fit().best().value(metric));
                 rows.add(row);
                 out.println(row);
             }

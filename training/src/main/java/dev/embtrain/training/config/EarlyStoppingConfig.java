@@ -10,7 +10,7 @@ package dev.embtrain.training.config;
 @Doc("Which validation metric picks the kept epoch, and when training stops early.")
 public record EarlyStoppingConfig(
         @Doc("Monitored metric; the best epoch's parameters are kept. auto: valid_mse for ratings, valid_auc for"
-                        + " binary labels, valid_recall_at_10 for item2vec.")
+                        + " binary labels, valid_recall_at_10 for item2vec, valid_loss for implicit feedback (feat2vec).")
                 @Default("auto") Metric metric,
         @Doc("Stop after this many epochs without improvement; 0 never stops early.") @Default("0") int patience,
         @Doc("The smallest change in the better direction that counts as an improvement.") @Default("0.0")
@@ -44,6 +44,8 @@ public record EarlyStoppingConfig(
         VALID_RECALL_AT_10(true),
         /** Validation MRR@10 (next-item ranking). */
         VALID_MRR_AT_10(true),
+        /** Validation loss of implicit feedback (feat2vec): positives against negatives drawn for them. */
+        VALID_LOSS(false),
         /** Mean training loss. */
         TRAIN_LOSS(false);
 

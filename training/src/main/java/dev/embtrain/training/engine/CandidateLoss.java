@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
-import dev.embtrain.training.config.EmbeddingBagConfig;
 
 /**
  * The loss of item2vec over candidate scores {@code float32 [B, C]}, column 0 the positive and
@@ -30,23 +29,23 @@ import dev.embtrain.training.config.EmbeddingBagConfig;
  */
 public final class CandidateLoss extends Loss {
 
-    private final EmbeddingBagConfig.Loss kind;
+    private final boolean sampledSoftmax;
 
     /**
      * Creates the loss.
      *
-     * @param kind which loss
+     * @param sampledSoftmax softmax cross-entropy over the candidates; false: negative sampling
      */
-    public CandidateLoss(EmbeddingBagConfig.Loss kind) {
-        super(kind == EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING ? "negative_sampling" : "sampled_softmax");
-        this.kind = kind;
+    public CandidateLoss(boolean sampledSoftmax) {
+        super(sampledSoftmax ? "sampled_softmax" : "negative_sampling");
+        this.sampledSoftmax = sampledSoftmax;
     }
 
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         if (predictions.size() == 2) {
-            if (kind != EmbeddingBagConfig.Loss.NEGATIVE_SAMPLING) {
+            if (sampledSoftmax) {
                 throw new IllegalArgumentException("shared negatives are scored by negative sampling only");
             }
             // softplus(-s_pos) + sum_j w_bj softplus(s_bj): the weights [B, K] (labels.head())
@@ -57,7 +56,7 @@ public final class CandidateLoss extends Loss {
                     Activation.softPlus(pooled).mul(labels.head()).sum(new int[] {1})).mean();
         }
         NDArray scores = predictions.head(); // [B, C]
-        if (kind == EmbeddingBagConfig.Loss.SAMPLED_SOFTMAX) {
+        if (sampledSoftmax) {
             return scores.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();
         }
         int candidates = (int) scores.getShape().get(1);

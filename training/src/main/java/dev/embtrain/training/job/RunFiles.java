@@ -17,6 +17,10 @@ public final class RunFiles {
     public static final String VOCAB_DIR = "vocab";
     /** Exported tables. */
     public static final String EMBEDDINGS_DIR = "embeddings";
+    /** Where {@code export.serving: true} writes the DJL Serving directory inside the run. */
+    public static final String SERVING_DIR = "serving";
+    /** Where {@code export.plots: true} draws, inside the run. */
+    public static final String PLOTS_DIR = "plots";
 
     /** The side features of every known user and item ({@code user.tsv}, {@code item.tsv}), for serving. */
     public static final String FEATURES_DIR = "features";

@@ -1,8 +1,12 @@
 package dev.embtrain.training.job;
 
+import dev.embtrain.training.export.Tables;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.FeatureSpec;
 import dev.embtrain.datasets.features.Vocabulary;
@@ -11,10 +15,7 @@ import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EmbeddingBagConfig;
 import dev.embtrain.training.config.RunConfig;
-import dev.embtrain.training.engine.Task;
 import dev.embtrain.training.export.Neighbors;
-import dev.embtrain.training.metrics.BinaryMetrics;
-import dev.embtrain.training.metrics.NextItem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,34 +28,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A finished run read back from its directory: the resolved config, the vocabularies and the
- * model with the best epoch's parameters, rebuilt through the same factory that trained it.
+ * A finished run of any kind read back from its directory: the resolved config, the kind of
+ * run ({@code resolved.kind}), the vocabularies and, for kinds whose tables live in the model
+ * (ratings, sessions), the model with the best epoch's parameters, rebuilt through the same
+ * factory that trained it. The one reader that every command uses.
  */
 public final class SavedRun implements AutoCloseable {
 
     private final Path dir;
     private final ConfigLoader.Loaded loaded;
+    private final RunKind kind;
     private final Map<String, Vocabulary> vocabularies;
     private final FeatureSchema schema;
     private final Model model;
+    private final List<String> overrides;
 
-    private SavedRun(Path dir, ConfigLoader.Loaded loaded, Map<String, Vocabulary> vocabularies, FeatureSchema schema,
-            Model model) {
+    private SavedRun(Path dir, ConfigLoader.Loaded loaded, RunKind kind, Map<String, Vocabulary> vocabularies,
+            FeatureSchema schema, Model model, List<String> overrides) {
         this.dir = dir;
         this.loaded = loaded;
+        this.kind = kind;
         this.vocabularies = vocabularies;
         this.schema = schema;
         this.model = model;
+        this.overrides = List.copyOf(overrides);
     }
 
     /**
-     * The validation metrics of a saved model.
+     * The validation metrics of a saved model, computed by the objective that trained it.
      *
-     * @param task regression or binary
-     * @param metrics the task's metrics by name
-     * @param rows validation rows scored
+     * @param metrics the kind's validation metrics by name
+     * @param more the kind's further lines (test scores)
      */
-    public record Evaluation(Task task, Map<String, Double> metrics, int rows) {}
+    public record Evaluation(Map<String, Double> metrics, List<String> more) {}
 
     /**
      * Opens a run directory.
@@ -83,31 +89,41 @@ public final class SavedRun implements AutoCloseable {
                     Files.isDirectory(dir) ? "not a run directory (no " + RunFiles.CONFIG + ")" : "no such run directory");
         }
         ConfigLoader.Loaded loaded = ConfigLoader.load(configFile, overrides);
-        RunConfig config = loaded.config();
-        // An item2vec run has one vocabulary and no feature schema.
-        boolean item2vec = Item2VecJob.handles(config);
-        FeatureSchema schema = item2vec ? null : schema(dir, loaded);
+        RunKind kind = RunKinds.saved(loaded, Provenance.resolved(dir));
+        RunConfig config = trainedConfig(dir, loaded, overrides).config();
         Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
-        Block block;
-        if (item2vec) {
+        FeatureSchema schema = null;
+        Block block = null;
+        if (kind instanceof SessionsKind) {
             Vocabulary items = Vocabulary.load(dir.resolve(RunFiles.vocabulary("item")));
             vocabularies.put("item", items);
-            block = Item2VecJob.block((EmbeddingBagConfig) config.model(), items.size());
-        } else {
+            block = SessionsKind.block((EmbeddingBagConfig) config.model(), items.size());
+        } else if (kind instanceof RatingsKind) {
+            schema = schema(dir, loaded);
             for (String field : schema.spec().fields()) {
                 vocabularies.put(field, schema.vocabulary(field));
             }
             block = ModelFactory.build(config.model(), schema);
         }
-        Model model = Model.newInstance(RunFiles.MODEL_NAME);
-        model.setBlock(block);
-        try {
-            model.load(dir.resolve(RunFiles.MODEL_DIR), RunFiles.MODEL_NAME);
-        } catch (MalformedModelException | IOException e) {
-            model.close();
-            throw new IOException(dir.resolve(RunFiles.MODEL_DIR) + ": cannot load the parameters: " + e.getMessage(), e);
+        Model model = null;
+        if (block != null) {
+            model = Model.newInstance(RunFiles.MODEL_NAME);
+            model.setBlock(block);
+            try {
+                model.load(dir.resolve(RunFiles.MODEL_DIR), RunFiles.MODEL_NAME);
+            } catch (MalformedModelException | IOException e) {
+                model.close();
+                throw new IOException(dir.resolve(RunFiles.MODEL_DIR) + ": cannot load the parameters: " + e.getMessage(),
+                        e);
+            }
         }
-        return new SavedRun(dir, loaded, vocabularies, schema, model);
+        return new SavedRun(dir, loaded, kind, vocabularies, schema, model, overrides);
+    }
+
+    /** The config the kept model was trained with: a search's best trial's ({@link Training#BEST}), else the run's. */
+    private static ConfigLoader.Loaded trainedConfig(Path dir, ConfigLoader.Loaded loaded, List<String> overrides) {
+        Path best = dir.resolve(Training.BEST);
+        return Files.isRegularFile(best) ? ConfigLoader.load(best, overrides) : loaded;
     }
 
     /**
@@ -147,126 +163,120 @@ public final class SavedRun implements AutoCloseable {
     }
 
     /**
-     * Re-reads the run's dataset, splits it as in training, and scores the validation rows with
-     * the saved model; the vocabularies rebuilt from the data must equal the saved ones.
+     * Returns the kind of run.
      *
-     * @return the task's validation metrics
+     * @return the kind
+     */
+    public RunKind kind() {
+        return kind;
+    }
+
+    /**
+     * Returns the run directory.
+     *
+     * @return the directory
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Returns the vocabularies the run's model was trained with, by field.
+     *
+     * @return the vocabularies (empty for kinds whose model is not rebuilt)
+     */
+    public Map<String, Vocabulary> vocabularies() {
+        return vocabularies;
+    }
+
+    /**
+     * Re-reads the run's dataset, prepares it as in training, checks that it still gives what
+     * the model was trained with, and scores the validation rows with the saved parameters
+     * through the objective that trained them: the numbers are the best epoch's row of
+     * {@code metrics.csv} again (the refit's in-sample rows, for a refit run).
+     *
+     * @return the validation metrics and the kind's further lines
      * @throws IOException when the data cannot be read
-     * @throws IllegalStateException when the data no longer gives the vocabularies the model knows
+     * @throws IllegalStateException when the data no longer gives what the model knows
      */
     public Evaluation evaluate() throws IOException {
-        if (isItem2Vec()) {
-            throw new IllegalStateException("this is an item2vec run: it predicts no ratings (use evaluateNextItem)");
-        }
-        RatingsData data = RatingsData.load(loaded);
-        for (Map.Entry<String, Vocabulary> v : vocabularies.entrySet()) {
-            if (!data.schema().vocabulary(v.getKey()).equals(v.getValue())) {
-                throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
-                        + " gives another " + v.getKey() + " vocabulary than the run was trained with; it changed"
-                        + " since training");
+        ConfigLoader.Loaded trained = trainedConfig(dir, loaded, overrides);
+        Prepared prepared = kind.prepare(trained, line -> { });
+        prepared.checkSaved(this);
+        RunConfig config = trained.config();
+        try (Model m = Model.newInstance(RunFiles.MODEL_NAME)) {
+            Engine.getInstance().setRandomSeed((int) config.seed());
+            Prepared.Trainable t = prepared.build(config, m, prepared.refits(config));
+            try {
+                try {
+                    m.load(dir.resolve(RunFiles.MODEL_DIR), RunFiles.MODEL_NAME);
+                } catch (MalformedModelException e) {
+                    throw new IOException(dir.resolve(RunFiles.MODEL_DIR) + ": cannot load the parameters: "
+                            + e.getMessage(), e);
+                }
+                // No initialize(): the trainer only scores with the loaded parameters.
+                try (Trainer trainer = m.newTrainer(new DefaultTrainingConfig(t.objective().loss()))) {
+                    return new Evaluation(t.objective().validate(trainer), prepared.evaluateMore(m, t));
+                }
+            } finally {
+                t.objective().close();
             }
         }
-        FeatureSchema.Encoded valid = data.valid();
-        float[] predictions = predict(valid.ids(), valid.dense(), valid.rows());
-        Task task = ModelFactory.task(config().model());
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (task == Task.REGRESSION) {
-            double sse = 0;
-            double sae = 0;
-            for (int i = 0; i < predictions.length; i++) {
-                double d = predictions[i] - valid.labels()[i];
-                sse += d * d;
-                sae += Math.abs(d);
-            }
-            metrics.put("valid_mse", sse / predictions.length);
-            metrics.put("valid_rmse", Math.sqrt(sse / predictions.length));
-            metrics.put("valid_mae", sae / predictions.length);
-        } else {
-            double[] logits = new double[predictions.length];
-            double[] p = new double[predictions.length];
-            int[] y = new int[predictions.length];
-            for (int i = 0; i < predictions.length; i++) {
-                logits[i] = predictions[i];
-                p[i] = BinaryMetrics.sigmoid(predictions[i]);
-                y[i] = valid.labels()[i] >= 0.5f ? 1 : 0;
-            }
-            metrics.put("valid_auc", BinaryMetrics.auc(logits, y));
-            metrics.put("valid_log_loss", BinaryMetrics.logLossFromLogits(logits, y));
-            metrics.put("valid_accuracy", BinaryMetrics.accuracy(p, y, 0.5));
-        }
-        return new Evaluation(task, metrics, predictions.length);
     }
 
     /**
      * Returns the feature schema the run was trained with.
      *
-     * @return the schema
+     * @return the schema, null for kinds without one
      */
     public FeatureSchema schema() {
         return schema;
     }
 
     /**
-     * Returns whether this is an item2vec run ({@code model.type: embedding-bag}).
+     * Returns the tables {@code neighbors} searches, as the kind reads them.
      *
-     * @return whether it is
+     * @return the tables, in the model's order
+     * @throws IOException when a file cannot be read
      */
-    public boolean isItem2Vec() {
-        return Item2VecJob.handles(loaded.config());
+    public List<Neighbors.Table> tables() throws IOException {
+        return kind.tables(this);
     }
 
     /**
-     * Next-item scores of a saved item2vec run.
+     * Returns the model's embedding tables, each labelled as {@link #labels} labels it; a table
+     * indexed by a vocabulary has its unknown row 0 excluded.
      *
-     * @param valid validation Recall@10 and MRR@10
-     * @param test test Recall@10 and MRR@10
-     * @param validPairs validation pairs
-     * @param testPairs test pairs
+     * @return the tables, in the model's order
+     * @throws IOException when a labels file cannot be read
      */
-    public record NextItemEvaluation(NextItem.Scores valid, NextItem.Scores test, int validPairs, int testPairs) {}
-
-    /**
-     * Re-reads an item2vec run's sessions, draws the validation and test pairs as in training,
-     * checks that the data still gives the saved vocabulary, and scores both sets with the saved
-     * item table (the best epoch's): the validation numbers are the best epoch's row of
-     * {@code metrics.csv} again.
-     *
-     * @return the scores
-     * @throws IOException when the data cannot be read
-     * @throws IllegalStateException when this is not an item2vec run, or the data changed
-     */
-    public NextItemEvaluation evaluateNextItem() throws IOException {
-        if (!isItem2Vec()) {
-            throw new IllegalStateException("this run predicts ratings; next-item scores need an item2vec run");
+    List<Neighbors.Table> modelTables() throws IOException {
+        List<Neighbors.Table> result = new ArrayList<>();
+        for (EmbeddingTable t : embeddingTables()) {
+            float[][] vectors = Tables.toMatrix(t.parameter().getArray());
+            Set<Integer> exclude = vocabularies.containsKey(t.vocabulary()) ? Set.of(0) : Set.of();
+            result.add(new Neighbors.Table(t.name(), vectors, labels(t), exclude));
         }
-        SessionsData data = SessionsData.load(loaded);
-        if (!data.vocabulary().equals(vocabularies.get("item"))) {
-            throw new IllegalStateException("the data at " + loaded.locations().getOrDefault("dataset.path", "")
-                    + " gives another item vocabulary than the run was trained with; it changed since training");
-        }
-        float[][] items = table("item");
-        return new NextItemEvaluation(
-                NextItem.embedding(items, data.valid().queries(), data.valid().targets()),
-                NextItem.embedding(items, data.test().queries(), data.test().targets()),
-                data.valid().size(), data.test().size());
+        return result;
     }
 
     /**
      * Finds a table's row by its label (a title, a description; exact, else ignoring case) or,
      * failing that, by its vocabulary id (a user id, a StockCode).
      *
-     * @param name the table
+     * @param table the table
      * @param query the label or id
      * @return the row index
-     * @throws IOException when the labels cannot be read
      * @throws IllegalArgumentException naming close labels when nothing matches
      */
-    public int findRow(String name, String query) throws IOException {
-        List<String> labels = labels(name);
+    public int findRow(Neighbors.Table table, String query) {
         try {
-            return Neighbors.findLabel(labels, query, name);
+            return Neighbors.findLabel(table.labels(), query, table.name());
         } catch (IllegalArgumentException e) {
-            int byId = vocabularies.get(find(name).vocabulary()).index(query);
+            EmbeddingTable t = embeddingTables().stream().filter(x -> x.name().equals(table.name())).findFirst()
+                    .orElse(null);
+            Vocabulary v = t == null ? null : vocabularies.get(t.vocabulary());
+            int byId = v == null ? 0 : v.index(query);
             if (byId > 0) {
                 return byId;
             }
@@ -275,12 +285,13 @@ public final class SavedRun implements AutoCloseable {
     }
 
     /**
-     * Returns the names of the model's tables.
+     * Returns the names of the run's tables.
      *
-     * @return the names
+     * @return the names, in the model's order
+     * @throws IOException when a file cannot be read
      */
-    public List<String> tableNames() {
-        return tables().stream().map(EmbeddingTable::name).toList();
+    public List<String> tableNames() throws IOException {
+        return tables().stream().map(Neighbors.Table::name).toList();
     }
 
     /**
@@ -288,10 +299,11 @@ public final class SavedRun implements AutoCloseable {
      *
      * @param name the table
      * @return its rows, indexed like its vocabulary
+     * @throws IOException when a file cannot be read
      * @throws IllegalArgumentException naming the tables there are
      */
-    public float[][] table(String name) {
-        return Tables.toMatrix(find(name).parameter().getArray());
+    public float[][] table(String name) throws IOException {
+        return find(name).vectors();
     }
 
     /**
@@ -299,10 +311,21 @@ public final class SavedRun implements AutoCloseable {
      *
      * @param name the table
      * @return the labels
-     * @throws IOException when the labels file cannot be read
+     * @throws IOException when a file cannot be read
      */
     public List<String> labels(String name) throws IOException {
-        String field = find(name).vocabulary();
+        return find(name).labels();
+    }
+
+    private Neighbors.Table find(String name) throws IOException {
+        List<Neighbors.Table> all = tables();
+        return all.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no table \"" + name + "\" in this run; its tables are "
+                        + all.stream().map(Neighbors.Table::name).toList()));
+    }
+
+    private List<String> labels(EmbeddingTable t) throws IOException {
+        String field = t.vocabulary();
         Path labels = dir.resolve(RunFiles.labels(field));
         if (Files.isRegularFile(labels)) {
             return Files.readAllLines(labels, StandardCharsets.UTF_8);
@@ -317,35 +340,8 @@ public final class SavedRun implements AutoCloseable {
         return schema.vocabulary(field).tokens();
     }
 
-    /**
-     * Returns the tables a search across tables can use: those with more than one column
-     * (cosine between one-number rows is only their sign), labelled as {@link #labels} labels
-     * them; a table indexed by a vocabulary has its unknown row 0 excluded.
-     *
-     * @return the tables, in the model's order
-     * @throws IOException when a labels file cannot be read
-     */
-    public List<Neighbors.Table> searchTables() throws IOException {
-        List<Neighbors.Table> result = new ArrayList<>();
-        for (EmbeddingTable t : tables()) {
-            float[][] vectors = table(t.name());
-            if (vectors.length == 0 || vectors[0].length < 2) {
-                continue;
-            }
-            Set<Integer> exclude = vocabularies.containsKey(t.vocabulary()) ? Set.of(0) : Set.of();
-            result.add(new Neighbors.Table(t.name(), vectors, labels(t.name()), exclude));
-        }
-        return result;
-    }
-
-    private EmbeddingTable find(String name) {
-        return tables().stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "no table \"" + name + "\" in this run; its tables are " + tableNames()));
-    }
-
-    private List<EmbeddingTable> tables() {
-        if (model.getBlock() instanceof HasEmbeddingTables t) {
+    private List<EmbeddingTable> embeddingTables() {
+        if (model != null && model.getBlock() instanceof HasEmbeddingTables t) {
             return t.embeddingTables();
         }
         return List.of();
@@ -425,6 +421,8 @@ public final class SavedRun implements AutoCloseable {
     /** {@inheritDoc} */
     @Override
     public void close() {
-        model.close();
+        if (model != null) {
+            model.close();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.embtrain.training.labelled;
 
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,6 +13,8 @@ import ai.djl.training.ParameterStore;
 import dev.embtrain.models.WideAndDeep;
 import dev.embtrain.training.config.WideAndDeepConfig;
 import dev.embtrain.training.metrics.BinaryMetrics;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -86,5 +90,27 @@ public final class LabelledModel {
      */
     public static float probability(float logit) {
         return (float) BinaryMetrics.sigmoid(logit);
+    }
+
+    /**
+     * Loads a saved classifier for scoring.
+     *
+     * @param config the model section
+     * @param width the preprocessed width
+     * @param modelDir the parameters' directory
+     * @param device where to score
+     * @return the model; close it
+     * @throws IOException when the parameters cannot be read
+     */
+    public static Model load(WideAndDeepConfig config, int width, Path modelDir, Device device) throws IOException {
+        Model model = Model.newInstance("model", device);
+        model.setBlock(LabelledModel.build(config, width));
+        try {
+            model.load(modelDir, "model");
+        } catch (MalformedModelException e) {
+            model.close();
+            throw new IOException("cannot read the parameters in " + modelDir + ": " + e.getMessage(), e);
+        }
+        return model;
     }
 }

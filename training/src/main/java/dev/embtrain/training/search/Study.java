@@ -30,6 +30,7 @@ public final class Study {
     private final SplittableRandom random;
     private final List<FrozenTrial> finished = new ArrayList<>();
     private final java.util.ArrayDeque<Map<String, Object>> queue = new java.util.ArrayDeque<>();
+    private final boolean maximize;
 
     /** Trains one trial: reports per-epoch values through {@link Trial#report} and returns the final value. */
     @FunctionalInterface
@@ -53,6 +54,22 @@ public final class Study {
      * @param seed the seed of the sampler's random stream
      */
     public Study(SearchSpace space, Sampler sampler, Pruner pruner, long seed) {
+        this(space, sampler, pruner, seed, true);
+    }
+
+    /**
+     * Creates a study of a metric in either direction. The objective and the pruner always see
+     * values where higher is better (a metric to minimise arrives negated, as Optuna does
+     * internally); {@link #writeCsv} and {@link #progressLine} print the metric as it is.
+     *
+     * @param space the hyperparameters
+     * @param sampler how to propose them
+     * @param pruner when to stop a weak trial ({@link Pruner#none()} for never)
+     * @param seed the seed of the sampler's random stream
+     * @param maximize false when the objective returns the metric negated (lower is better)
+     */
+    public Study(SearchSpace space, Sampler sampler, Pruner pruner, long seed, boolean maximize) {
+        this.maximize = maximize;
         this.space = Objects.requireNonNull(space, "space");
         this.sampler = Objects.requireNonNull(sampler, "sampler");
         this.pruner = Objects.requireNonNull(pruner, "pruner");
@@ -187,7 +204,7 @@ public final class Study {
             out.write(header.append('\n').toString());
             for (FrozenTrial t : finished) {
                 StringBuilder row = new StringBuilder();
-                row.append(t.number()).append(',').append(t.state()).append(',').append(t.value()).append(',')
+                row.append(t.number()).append(',').append(t.state()).append(',').append(metric(t)).append(',')
                         .append(t.epochs()).append(',').append(String.format(Locale.ROOT, "%.3f", t.seconds()));
                 for (String key : space.params().keySet()) {
                     row.append(',').append(quote(String.valueOf(t.params().get(key))));
@@ -211,8 +228,18 @@ public final class Study {
      * @param t the trial
      * @return e.g. {@code trial 3 PRUNED value 0.7012 after 2 epochs (1.5 s) {lr=0.01}}
      */
-    public static String progressLine(FrozenTrial t) {
+    public String progressLine(FrozenTrial t) {
         return String.format(Locale.ROOT, "trial %d %s value %.4f after %d epoch%s (%.1f s) %s", t.number(),
-                t.state(), t.value(), t.epochs(), t.epochs() == 1 ? "" : "s", t.seconds(), t.params());
+                t.state(), metric(t), t.epochs(), t.epochs() == 1 ? "" : "s", t.seconds(), t.params());
+    }
+
+    /**
+     * Returns a trial's value as the metric reads, undoing the negation of a metric to minimise.
+     *
+     * @param t the trial
+     * @return the metric's value
+     */
+    public double metric(FrozenTrial t) {
+        return maximize ? t.value() : -t.value();
     }
 }

@@ -10,13 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.export.Npy;
-import dev.embtrain.training.job.Item2VecJob;
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.job.Provenance;
+import dev.embtrain.training.job.Training;
 import dev.embtrain.training.job.SavedRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,30 +60,41 @@ class Item2VecMainTest {
     @TempDir
     static Path dir;
     static Path runDir;
-    static Item2VecJob.Outcome outcome;
+    static Training.Outcome outcome;
+    static Map<String, Object> resolved;
+
+    /** Trains a config through the engine, as embtrain train does. */
+    static Training.Outcome train(Path config, Path runDir, List<String> lines) throws Exception {
+        return new Training(ConfigLoader.load(config, List.of()), runDir, false, List.of(), lines::add).run();
+    }
+
+    /** A number of a run's resolved section. */
+    static double num(Map<String, Object> resolved, String key) {
+        return ((Number) resolved.get(key)).doubleValue();
+    }
 
     @BeforeAll
     static void train() throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"), SMALL);
         runDir = dir.resolve("run");
-        List<String> lines = new ArrayList<>();
-        outcome = new Item2VecJob(ConfigLoader.load(config, List.of()), runDir, false, new Item2VecJob.Progress() {
-        }, lines::add).run();
+        outcome = train(config, runDir, new ArrayList<>());
+        resolved = Provenance.resolved(runDir);
     }
 
     @Test
     void learnsTheClustersFarBeyondPopularity() {
-        assertTrue(outcome.test().recall() > outcome.popularity().recall() + 0.4,
-                outcome.test() + " vs popularity " + outcome.popularity());
-        assertTrue(outcome.test().mrr() > outcome.popularity().mrr() + 0.2,
-                outcome.test() + " vs popularity " + outcome.popularity());
+        assertTrue(num(resolved, "test_recall_at_10") > num(resolved, "popularity_test_recall_at_10") + 0.4,
+                resolved.toString());
+        assertTrue(num(resolved, "test_mrr_at_10") > num(resolved, "popularity_test_mrr_at_10") + 0.2,
+                resolved.toString());
     }
 
     @Test
     void theKeptEpochIsTheBestAndReloadsToItsStoredScore() throws Exception {
         List<String> rows = Files.readAllLines(runDir.resolve("metrics.csv"));
-        assertEquals(Item2VecJob.CSV_HEADER, rows.get(0));
-        assertEquals(outcome.history().size() + 1, rows.size());
+        assertEquals("epoch,train_loss,valid_recall_at_10,valid_mrr_at_10,seconds,samples_per_second,learning_rate",
+                rows.get(0));
+        assertEquals(outcome.fit().history().size() + 1, rows.size());
         double best = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
         for (int e = 1; e < rows.size(); e++) {
@@ -90,24 +104,25 @@ class Item2VecMainTest {
                 bestEpoch = e;
             }
         }
-        assertEquals(bestEpoch, outcome.bestEpoch());
+        assertEquals(bestEpoch, outcome.fit().bestEpoch());
         // The run must have gone on past its best epoch for this test to show anything.
-        int last = outcome.history().size();
+        int last = outcome.fit().history().size();
         assertTrue(bestEpoch < last, "best epoch " + bestEpoch + " is the last; change the settings");
         double lastRecall = Double.parseDouble(rows.get(last).split(",")[2]);
         double bestMrr = Double.parseDouble(rows.get(bestEpoch).split(",")[3]);
+        String test = String.format(Locale.ROOT, "test_recall_at_10 %.6f, test_mrr_at_10 %.6f on 200 test pairs",
+                num(resolved, "test_recall_at_10"), num(resolved, "test_mrr_at_10"));
         try (SavedRun saved = SavedRun.open(runDir)) {
-            SavedRun.NextItemEvaluation again = saved.evaluateNextItem();
-            assertEquals(best, again.valid().recall());
-            assertEquals(bestMrr, again.valid().mrr());
-            assertNotEquals(lastRecall, again.valid().recall());
-            assertEquals(outcome.test(), again.test());
+            SavedRun.Evaluation again = saved.evaluate();
+            assertEquals(best, again.metrics().get("valid_recall_at_10"));
+            assertEquals(bestMrr, again.metrics().get("valid_mrr_at_10"));
+            assertNotEquals(lastRecall, again.metrics().get("valid_recall_at_10"));
+            assertEquals(List.of(test), again.more());
         }
         Result r = run("evaluate", "--run", runDir.toString());
         assertEquals(0, r.status(), r.err());
-        assertEquals(String.format(Locale.ROOT, "valid_recall_at_10 %.6f, valid_mrr_at_10 %.6f on 200 validation pairs%n"
-                        + "test_recall_at_10 %.6f, test_mrr_at_10 %.6f on 200 test pairs%n", best, bestMrr,
-                outcome.test().recall(), outcome.test().mrr()), r.out());
+        assertEquals(String.format(Locale.ROOT, "valid_recall_at_10 %.6f, valid_mrr_at_10 %.6f on the validation split%n"
+                        + "%s%n", best, bestMrr, test), r.out());
     }
 
     @Test
@@ -116,7 +131,8 @@ class Item2VecMainTest {
         try (SavedRun saved = SavedRun.open(runDir)) {
             for (String table : List.of("item", "item_output")) {
                 float[][] npy = Npy.readFloat32Matrix(emb.resolve(table + ".npy"));
-                float[][] params = saved.table(table);
+                float[][] params = saved.tables().stream().filter(t -> t.name().equals(table)).findFirst()
+                        .map(Neighbors.Table::vectors).orElseThrow();
                 assertEquals(121, npy.length);
                 assertEquals(16, npy[0].length);
                 for (int i = 0; i < npy.length; i++) {
@@ -136,8 +152,9 @@ class Item2VecMainTest {
             }
         }
         String config = Files.readString(runDir.resolve("config.yaml"));
-        assertTrue(config.contains("  test_recall_at_10: " + outcome.test().recall() + "\n"), config);
-        assertTrue(config.contains("  best_epoch: " + outcome.bestEpoch() + "\n"), config);
+        assertTrue(config.contains("  test_recall_at_10: " + resolved.get("test_recall_at_10") + "\n"), config);
+        assertTrue(config.contains("  best_epoch: " + outcome.fit().bestEpoch() + "\n"), config);
+        assertTrue(config.contains("  kind: sessions\n"), config);
         assertTrue(Files.isRegularFile(runDir.resolve("plots/metrics.png")));
         assertTrue(Files.isRegularFile(runDir.resolve("vocab/item.labels.txt")));
     }
@@ -166,8 +183,9 @@ class Item2VecMainTest {
                 "  progress: false\n  early_stopping: {metric: valid_mse}"));
         Result r = run("train", bad.toString(), "--run-dir", dir.resolve("bad-run").toString());
         assertEquals(2, r.status());
-        assertEquals("embtrain: training.early_stopping.metric: valid_mse is not measured by item2vec; expected one of"
-                + " auto, valid_recall_at_10, valid_mrr_at_10, train_loss (" + bad + ":23)\n", r.err());
+        assertEquals("embtrain: training.early_stopping.metric: valid_mse is not measured by sessions runs of"
+                + " embedding-bag; expected one of auto, valid_recall_at_10, valid_mrr_at_10, train_loss (" + bad
+                + ":23)\n", r.err());
         r = run("train", bad.toString(), "--set", "training.early_stopping.metric=auto", "--set",
                 "dataset.evaluation.validation=700", "--run-dir", dir.resolve("bad-run").toString());
         assertEquals(2, r.status());
@@ -182,12 +200,8 @@ class Item2VecMainTest {
         assertTrue(!Files.exists(dir.resolve("bad-run")));
         r = run("export", "--run", runDir.toString(), "--serving", dir.resolve("serving").toString());
         assertEquals(2, r.status());
-        assertEquals("embtrain: export: " + runDir + " is an item2vec run: DJL Serving export is for rating models;"
-                + " its tables are in " + runDir.resolve("embeddings") + " (.npy and Projector TSV)\n", r.err());
-        r = run("benchmark", dir.resolve("c.yaml").toString());
-        assertEquals(2, r.status());
-        assertEquals("embtrain: benchmark: " + dir.resolve("c.yaml") + " is an item2vec run, which benchmark does not"
-                + " time; embtrain train prints its seconds per epoch and test Recall@10\n", r.err());
+        assertEquals("embtrain: export: " + runDir + " is a sessions run, which supports train, evaluate, neighbors,"
+                + " benchmark; DJL Serving export is for the kinds [ratings]\n", r.err());
     }
 
     @Test
@@ -197,9 +211,8 @@ class Item2VecMainTest {
         Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("embedding-bag cbow"), r.out());
-        try (SavedRun saved = SavedRun.open(tmp.resolve("run"))) {
-            assertTrue(saved.evaluateNextItem().test().recall() > outcome.popularity().recall() + 0.2);
-        }
+        assertTrue(num(Provenance.resolved(tmp.resolve("run")), "test_recall_at_10")
+                > num(resolved, "popularity_test_recall_at_10") + 0.2);
     }
 
     @Test
@@ -208,14 +221,14 @@ class Item2VecMainTest {
             Path config = Files.writeString(tmp.resolve(mode + ".yaml"), SMALL.replace("  negative: 4",
                     "  negative: 4\n  mode: " + mode + "\n  shared_negatives: 32"));
             List<String> lines = new ArrayList<>();
-            Item2VecJob.Outcome shared = new Item2VecJob(ConfigLoader.load(config, List.of()), tmp.resolve(mode),
-                    false, new Item2VecJob.Progress() {}, lines::add).run();
+            train(config, tmp.resolve(mode), lines);
             assertTrue(lines.stream().anyMatch(l -> l.contains("negative 4 (from a pool of 32 shared by each batch)")),
                     String.join("\n", lines));
+            double shared = num(Provenance.resolved(tmp.resolve(mode)), "test_recall_at_10");
             // within a few pairs of the per-example draws' test recall, far above popularity
-            assertTrue(shared.test().recall() > outcome.test().recall() - 0.05,
-                    mode + ": " + shared.test() + " vs per-example " + outcome.test());
-            assertTrue(shared.test().recall() > outcome.popularity().recall() + 0.4, mode + ": " + shared.test());
+            assertTrue(shared > num(resolved, "test_recall_at_10") - 0.05, mode + ": " + shared + " vs per-example "
+                    + resolved.get("test_recall_at_10"));
+            assertTrue(shared > num(resolved, "popularity_test_recall_at_10") + 0.4, mode + ": " + shared);
         }
     }
 }

@@ -53,7 +53,7 @@ class ModelFactoryTest {
 
     private static float[] forward(Block block, FeatureSchema schema) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Shape[] shapes = TrainJob.inputShapes(schema, 4);
+            Shape[] shapes = RatingsKind.inputShapes(schema, 4);
             block.initialize(manager, DataType.FLOAT32, shapes);
             NDList input = new NDList(manager.create(encoded.ids(), shapes[0]), manager.create(encoded.dense(), shapes[1]));
             NDArray out = block.forward(new ParameterStore(manager, false), input, false).head();

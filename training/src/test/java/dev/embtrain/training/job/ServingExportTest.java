@@ -67,7 +67,7 @@ class ServingExportTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {"train", config.toString(),
                     "--run-dir", run.toString()});
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        Path serving = run.resolve(TrainJob.SERVING_DIR);
+        Path serving = run.resolve(RunFiles.SERVING_DIR);
         for (String f : List.of("serving.properties", "embtrain-models.jar", "libs/embtrain-models.jar",
                 "vocab/user.txt", "vocab/item.txt")) {
             assertTrue(Files.isRegularFile(serving.resolve(f)), f);

@@ -302,18 +302,18 @@ class LabelledJobTest {
     }
 
     @Test
-    void aSearchOnARatingsRunIsAConfigError(@TempDir Path tmp) throws Exception {
+    void aSearchOnARatingsRunMayNotVaryADatasetKey(@TempDir Path tmp) throws Exception {
         Path c = config(tmp, """
                 name: t
                 dataset: {type: synthetic-movielens, path: DATA}
                 model: {type: dot-product-bias}
                 search:
-                  space: [{key: training.optimizer.learning_rate, type: log-uniform, low: 1.0e-3, high: 1.0e-1}]
+                  space: [{key: dataset.noise, type: uniform, low: 0.1, high: 0.9}]
                 """);
         Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
-        assertEquals("embtrain: search: a search runs for labelled-embeddings datasets only; remove the section (" + c
-                + ":5)\n", r.err());
+        assertEquals("embtrain: search.space: dataset.noise cannot be searched: the search tunes how the model is"
+                + " trained; no dataset key of ratings runs may vary (search.space[0].key) (" + c + ":5)\n", r.err());
     }
 
     @Test

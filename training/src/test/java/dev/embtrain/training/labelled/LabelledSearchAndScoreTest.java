@@ -150,7 +150,7 @@ class LabelledSearchAndScoreTest {
         Result r = CliRun.run("train", LabelledJobTest.config(tmp, body).toString(), "--run-dir",
                 tmp.resolve("run").toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("search   6 trials, random sampler, successive-halving pruner;"), r.out());
+        assertTrue(r.out().contains("search   6 trials, random sampler, successive-halving pruner on valid_auc;"), r.out());
         List<String> trials = Files.readAllLines(tmp.resolve("run/trials.csv"));
         assertEquals(7, trials.size());
         assertTrue(trials.stream().anyMatch(l -> l.contains(",PRUNED,")), String.join("\n", trials));
@@ -184,7 +184,7 @@ class LabelledSearchAndScoreTest {
         dev.embtrain.training.config.WideAndDeepConfig logistic = new dev.embtrain.training.config.WideAndDeepConfig(
                 dev.embtrain.training.config.WideAndDeepConfig.Objective.BINARY, List.of(), 0, false,
                 dev.embtrain.models.EmbeddingSizeRule.FASTAI, List.of(), List.of(0.0, 1.0), 0.01);
-        try (ai.djl.Model wrong = LabelledJob.load(logistic, 8, run.resolve("model"), ai.djl.Device.cpu())) {
+        try (ai.djl.Model wrong = LabelledModel.load(logistic, 8, run.resolve("model"), ai.djl.Device.cpu())) {
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> LabelledModel.logits(wrong, new float[3 * 8], 3, 8));
             assertEquals("the model returned 24 scores for 3 rows: its parameters do not match the model section it"

@@ -1,5 +1,7 @@
 package dev.embtrain.training.labelled;
 
+import dev.embtrain.training.job.LabelledScorer;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

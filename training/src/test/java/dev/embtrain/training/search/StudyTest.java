@@ -71,7 +71,7 @@ class StudyTest {
         Path csv = dir.resolve("trials.csv");
         Study study = new Study(space(), new RandomSampler(), new MedianPruner(2, 1), 3);
         List<String> lines = new ArrayList<>();
-        FrozenTrial best = study.optimize(6, StudyTest::objective, csv, t -> lines.add(Study.progressLine(t)));
+        FrozenTrial best = study.optimize(6, StudyTest::objective, csv, t -> lines.add(study.progressLine(t)));
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertEquals("number,state,value,epochs,seconds,training.optimizer.learning_rate,model.dropout,model.layers,"
                 + "training.epochs", rows.get(0));

@@ -8,13 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.SyntheticFeat2VecConfig;
-import dev.embtrain.training.engine.ImplicitTraining;
 import dev.embtrain.training.export.Neighbors;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,61 +17,68 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class Feat2VecSyntheticJobTest {
+/** feat2vec runs through {@code embtrain train}: what they print, the run they write, their refusals. */
+class ImplicitKindTest {
+
+    private static final String SMALL = """
+            name: f2v
+            seed: 3
+            dataset:
+              type: synthetic-feat2vec
+              rows: 2000
+              split: {validation: 0.1}
+            model:
+              type: factorization-machine
+              objective: implicit
+              factors: 8
+              negatives: 5
+              field_exponent: 0.25
+              value_exponent: 0.25
+              value_bias: 10.0
+              loss: nce
+              init_std: 0.05
+            training:
+              epochs: 3
+              batch_size: 250
+              optimizer: {type: adam, learning_rate: 5.0e-3, weight_decay: 0.0, betas: [0.9, 0.999], eps: 1.0e-8}
+              schedule: {type: constant}
+              progress: false
+            """;
 
     @Test
-    void printsTheEpochsTheNeighboursAndTheFiguresItReturns() {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        ImplicitTraining.Options options = new ImplicitTraining.Options(8, 5, 0.25, 0.25, 10,
-                ImplicitTraining.Loss.NCE, 2, 250, 5e-3f, 0f, 0.05f, 3);
-        Feat2VecSyntheticJob.Report report = Feat2VecSyntheticJob.run(2_000, 1, options, 3,
-                new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        List<String> lines = buffer.toString(StandardCharsets.UTF_8).lines().toList();
+    void printsTheEpochsTheNeighboursAndTheFiguresItKeeps(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Result r = train(Files.writeString(tmp.resolve("f.yaml"), SMALL), run);
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
         assertEquals("data     synthetic-feat2vec: 2,000 rows, fields [item, id, y], dense group attrs"
                 + " [attr1, attr2, attr3]", lines.get(0));
-        assertEquals(2, report.history().size());
-        assertEquals(report.history().get(1).describe(), lines.get(3));
-        for (String query : Feat2VecSyntheticJob.QUERIES) {
+        assertEquals("split    1,800 training, 200 validation rows", lines.get(1));
+        for (String query : ImplicitKind.QUERIES) {
             int at = lines.indexOf("nearest to " + query + ":");
             assertTrue(at > 0, query);
-            for (int i = 1; i <= 3; i++) {
+            for (int i = 1; i <= 5; i++) {
                 assertTrue(lines.get(at + i).matches(" *-?[0-9]\\.[0-9]{4}  [a-z0-9]+:.+"), lines.get(at + i));
             }
         }
+        String resolved = Files.readString(run.resolve("config.yaml"));
         int y = lines.indexOf("nearest to y:0:");
-        assertEquals(report.nearestToY0(), lines.get(y + 1).substring(10));
-        assertEquals(String.format(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share their value"
-                + " mod 10: %.3f (chance 0.082)", report.cosineY0Y1(), report.sameIdClassPrecision()),
-                lines.get(lines.size() - 1));
-    }
-
-    @Test
-    void aDatasetSectionHoldsOutItsValidationRowsAndScoresThemEachEpoch() {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        SyntheticFeat2VecConfig dataset = (SyntheticFeat2VecConfig) ConfigLoader.load("""
-                name: f2v
-                dataset:
-                  type: synthetic-feat2vec
-                  rows: 2000
-                  split: {validation: 0.1}
-                model:
-                  type: dot-product-bias
-                """, "f.yaml", List.of()).config().dataset();
-        ImplicitTraining.Options options = new ImplicitTraining.Options(8, 5, 0.25, 0.25, 10,
-                ImplicitTraining.Loss.NCE, 3, 250, 5e-3f, 0f, 0.05f, 3);
-        Feat2VecSyntheticJob.Report report = Feat2VecSyntheticJob.run(dataset, options, 3,
-                new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        List<String> lines = buffer.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals("split    1,800 training, 200 validation rows", lines.get(1));
-        for (ImplicitTraining.Epoch e : report.history()) {
-            assertTrue(Double.isFinite(e.validLoss()) && e.validLoss() > 0, e.toString());
-            assertTrue(lines.contains(e.describe()), e.describe());
-            assertTrue(e.describe().contains(String.format(Locale.ROOT, "  valid_loss %.4f  ", e.validLoss())),
-                    e.describe());
+        assertTrue(resolved.contains("nearest_to_y0: " + lines.get(y + 1).substring(10)), resolved);
+        double cosine = Double.parseDouble(resolved.replaceAll("(?s).*cosine_y0_y1: ([-0-9.E]+).*", "$1"));
+        double precision = Double.parseDouble(resolved.replaceAll("(?s).*same_id_class_precision_at_4: ([0-9.E-]+).*",
+                "$1"));
+        assertTrue(lines.contains(String.format(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share"
+                + " their value mod 10: %.3f (chance 0.082)", cosine, precision)), r.out());
+        // Training on 1,800 rows moves the held-out loss down too, epoch after epoch.
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals("epoch,train_loss,valid_loss,seconds,samples_per_second,learning_rate", metrics.get(0));
+        double previous = Double.POSITIVE_INFINITY;
+        for (String row : metrics.subList(1, metrics.size())) {
+            double valid = Double.parseDouble(row.split(",")[2]);
+            assertTrue(valid > 0 && valid < previous, metrics.toString());
+            previous = valid;
         }
-        // Training on 1,800 rows moves the held-out loss down too.
-        assertTrue(report.history().get(2).validLoss() < report.history().get(0).validLoss(),
-                report.history().toString());
+        assertTrue(resolved.contains("kind: implicit"), resolved);
     }
 
     private static Result train(Path config, Path runDir) {
@@ -119,7 +120,7 @@ class Feat2VecSyntheticJobTest {
             assertTrue(Files.isRegularFile(run.resolve("embeddings").resolve(table + ".npy")), table);
         }
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
-        assertEquals("epoch,train_loss,valid_loss,seconds", metrics.get(0));
+        assertEquals("epoch,train_loss,valid_loss,seconds,samples_per_second,learning_rate", metrics.get(0));
         assertEquals(6, metrics.size());
         String resolved = Files.readString(run.resolve("config.yaml"));
         assertTrue(resolved.contains("nearest_to_y0: y:1"), resolved);
@@ -140,6 +141,6 @@ class Feat2VecSyntheticJobTest {
         Neighbors.Table ids = new Neighbors.Table("id",
                 new float[][] {{0, 0}, {1, 0}, {1, 0.1f}, {0, 1}, {0.1f, 1}, {-1, 0}},
                 List.of("<unk>", "0", "10", "1", "11", "2"), Set.of(0));
-        assertEquals(0.2, Feat2VecSyntheticJob.sameIdClassPrecision(ids), 1e-12);
+        assertEquals(0.2, ImplicitKind.sameIdClassPrecision(ids), 1e-12);
     }
 }

@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.export;
 
 import ai.djl.ndarray.NDArray;
 
@@ -26,5 +26,20 @@ public final class Tables {
             System.arraycopy(flat, r * cols, out[r], 0, cols);
         }
         return out;
+    }
+
+    /**
+     * Returns every table's shape, for a run's resolved config.
+     *
+     * @param model a block with embedding tables
+     * @return name to {@code [rows, columns]}, in the model's order
+     */
+    public static java.util.Map<String, java.util.List<Long>> shapes(dev.embtrain.models.HasEmbeddingTables model) {
+        java.util.Map<String, java.util.List<Long>> shapes = new java.util.LinkedHashMap<>();
+        for (dev.embtrain.models.EmbeddingTable t : model.embeddingTables()) {
+            shapes.put(t.name(), java.util.Arrays.stream(t.parameter().getArray().getShape().getShape()).boxed()
+                    .toList());
+        }
+        return shapes;
     }
 }

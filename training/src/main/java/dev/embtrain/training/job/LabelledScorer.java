@@ -1,4 +1,4 @@
-package dev.embtrain.training.labelled;
+package dev.embtrain.training.job;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -9,7 +9,8 @@ import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.config.WideAndDeepConfig;
 import dev.embtrain.training.export.AtomicFiles;
-import dev.embtrain.training.job.RunFiles;
+import dev.embtrain.training.labelled.LabelledModel;
+import dev.embtrain.training.labelled.Preprocessing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ public final class LabelledScorer {
         }
         // After a search the kept model is the best trial's, whose model section may differ from
         // the run's: best.yaml holds it.
-        Path best = run.resolve(LabelledJob.BEST);
+        Path best = run.resolve(Training.BEST);
         RunConfig config = ConfigLoader.load(Files.isRegularFile(best) ? best : run.resolve(RunFiles.CONFIG),
                 java.util.List.of()).config();
         String column = config.dataset() instanceof LabelledEmbeddingsConfig c ? c.column()
@@ -73,7 +74,7 @@ public final class LabelledScorer {
         long start = System.nanoTime();
         long[] rows = {0};
         int width = pre.width();
-        try (Model model = LabelledJob.load((WideAndDeepConfig) config.model(), width, run.resolve(RunFiles.MODEL_DIR),
+        try (Model model = LabelledModel.load((WideAndDeepConfig) config.model(), width, run.resolve(RunFiles.MODEL_DIR),
                 Device.cpu())) {
             AtomicFiles.write(out, stream -> {
                 OutputStream o = stream;
@@ -100,7 +101,7 @@ public final class LabelledScorer {
     }
 
     /** Quotes a rid as RFC 4180 does where it holds a comma, a quote or a line break. */
-    static String csvField(String s) {
+    public static String csvField(String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s;
         }

@@ -1,4 +1,4 @@
-package dev.embtrain.training.engine;
+package dev.embtrain.training.objectives;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,20 +10,58 @@ import ai.djl.ndarray.NDManager;
 import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
 import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec.Outcome;
-import dev.embtrain.training.engine.ImplicitTraining.Loss;
-import dev.embtrain.training.engine.ImplicitTraining.Options;
-import dev.embtrain.training.engine.ImplicitTraining.Rows;
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.tracker.Tracker;
+import dev.embtrain.models.FactorizationMachine;
+import dev.embtrain.training.engine.EpochRecord;
+import dev.embtrain.training.engine.FitOptions;
+import dev.embtrain.training.engine.FitResult;
+import dev.embtrain.training.engine.ImplicitLoss;
+import dev.embtrain.training.engine.Learner;
+import dev.embtrain.training.engine.Monitor;
+import dev.embtrain.training.objectives.Implicit.Options;
+import dev.embtrain.training.objectives.Implicit.Rows;
+import dev.embtrain.training.optim.ScheduledAdam;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.export.Neighbors.TableNeighbor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** feat2vec's implicit training of a factorization machine on its synthetic data set. */
-class ImplicitTrainingTest {
+/** feat2vec's implicit objective, trained by the one loop on its synthetic data set. */
+class ImplicitTest {
+
+    /** A trained machine: its history and its tables. */
+    private record Trained(FitResult fit, List<Neighbors.Table> tables) {}
+
+    /**
+     * Trains with the loop and TensorFlow's Adam (β2 0.999, ε 1e-8), as feat2vec's notebook.
+     */
+    private static Trained train(Rows rows, Options options, int epochs, float learningRate, float weightDecay,
+            long seed) {
+        Implicit objective = new Implicit(rows, null, options, seed);
+        Engine.getInstance().setRandomSeed((int) seed);
+        FactorizationMachine block = Implicit.block(rows, options.factors(), 0.05f);
+        ScheduledAdam adam = ScheduledAdam.builder().setLearningRateTracker(Tracker.fixed(learningRate))
+                .optBeta2(0.999f).optEpsilon(1e-8f).optWeightDecays(weightDecay).build();
+        try (Model model = Model.newInstance("feat2vec", Device.cpu())) {
+            model.setBlock(block);
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(objective.loss()).optOptimizer(adam)
+                    .optDevices(new Device[] {Device.cpu()}))) {
+                trainer.initialize(objective.inputShapes());
+                FitResult fit = Learner.fit(trainer, objective, new FitOptions(epochs,
+                        new Monitor(Monitor.TRAIN_LOSS, false), 0, Tracker.fixed(learningRate), adam), List.of());
+                return new Trained(fit, Implicit.tables(block, rows));
+            }
+        }
+    }
 
     /** Small enough for a unit test: 5,000 rows, 16 factors, 5 epochs of 20 steps. */
-    private static Options small(Loss loss, long seed) {
-        return new Options(16, 5, 0.25, 0.25, 10, loss, 5, 250, 5e-3f, 0f, 0.05f, seed);
+    private static Options small(boolean nce) {
+        return new Options(16, 5, 0.25, 0.25, 10, nce, 250);
     }
 
     private static double cosine(float[] a, float[] b) {
@@ -41,58 +79,52 @@ class ImplicitTrainingTest {
     @Test
     void theOutcomesEmbeddingsEndUpTogetherAsInTheNotebook() {
         Rows rows = Rows.of(SyntheticFeat2Vec.generate(5_000, Outcome.BINARY, 1));
-        try (ImplicitTraining t = ImplicitTraining.train(rows, small(Loss.NCE, 42))) {
-            List<ImplicitTraining.Epoch> h = t.history();
-            assertEquals(5, h.size());
-            // 2.11 to 1.07 when measured; each epoch below the one before.
-            for (int e = 1; e < h.size(); e++) {
-                assertTrue(h.get(e).loss() < h.get(e - 1).loss(), h.toString());
-            }
-            assertTrue(h.get(4).loss() < 0.6 * h.get(0).loss(), h.toString());
-            List<Neighbors.Table> tables = t.tables();
-            assertEquals(List.of("item", "id", "y", "attrs"), tables.stream().map(Neighbors.Table::name).toList());
-            Neighbors.Table y = tables.get(2);
-            double c = cosine(y.vectors()[1], y.vectors()[2]);
-            assertTrue(c >= 0.9, "cosine(y_0, y_1) = " + c);
-            int[] y0 = Neighbors.findQualifiedLabel(tables, "y:0");
-            TableNeighbor nearest = Neighbors.nearestAcross(tables, "y", y0[1], 1).get(0);
-            assertEquals("y:1", nearest.qualifiedLabel());
-            assertEquals(c, nearest.cosine(), 1e-6);
+        Trained t = train(rows, small(true), 5, 5e-3f, 0f, 42);
+        List<EpochRecord> h = t.fit().history();
+        assertEquals(5, h.size());
+        // 2.11 to 1.07 when measured; each epoch below the one before.
+        for (int e = 1; e < h.size(); e++) {
+            assertTrue(h.get(e).trainLoss() < h.get(e - 1).trainLoss(), h.toString());
         }
+        assertTrue(h.get(4).trainLoss() < 0.6 * h.get(0).trainLoss(), h.toString());
+        List<Neighbors.Table> tables = t.tables();
+        assertEquals(List.of("item", "id", "y", "attrs"), tables.stream().map(Neighbors.Table::name).toList());
+        Neighbors.Table y = tables.get(2);
+        double c = cosine(y.vectors()[1], y.vectors()[2]);
+        assertTrue(c >= 0.9, "cosine(y_0, y_1) = " + c);
+        int[] y0 = Neighbors.findQualifiedLabel(tables, "y:0");
+        TableNeighbor nearest = Neighbors.nearestAcross(tables, "y", y0[1], 1).get(0);
+        assertEquals("y:1", nearest.qualifiedLabel());
+        assertEquals(c, nearest.cosine(), 1e-6);
     }
 
     @Test
     void theSameSeedTrainsTheSameModel() {
         Rows rows = Rows.of(SyntheticFeat2Vec.generate(1_000, Outcome.BINARY, 2));
-        Options options = new Options(8, 3, 0.25, 0.25, 10, Loss.NEGATIVE_SAMPLING, 2, 100, 1e-2f, 0.01f, 0.05f, 7);
-        float[][] first;
-        List<ImplicitTraining.Epoch> firstHistory;
-        try (ImplicitTraining a = ImplicitTraining.train(rows, options)) {
-            first = a.tables().get(1).vectors();
-            firstHistory = a.history();
-        }
-        try (ImplicitTraining b = ImplicitTraining.train(rows, options)) {
-            assertEquals(firstHistory.stream().map(ImplicitTraining.Epoch::loss).toList(),
-                    b.history().stream().map(ImplicitTraining.Epoch::loss).toList());
-            float[][] second = b.tables().get(1).vectors();
-            for (int i = 0; i < first.length; i++) {
-                assertArrayEquals(first[i], second[i], "id row " + i);
-            }
+        Options options = new Options(8, 3, 0.25, 0.25, 10, false, 100);
+        Trained a = train(rows, options, 2, 1e-2f, 0.01f, 7);
+        Trained b = train(rows, options, 2, 1e-2f, 0.01f, 7);
+        assertEquals(a.fit().history().stream().map(EpochRecord::trainLoss).toList(),
+                b.fit().history().stream().map(EpochRecord::trainLoss).toList());
+        float[][] first = a.tables().get(1).vectors();
+        float[][] second = b.tables().get(1).vectors();
+        for (int i = 0; i < first.length; i++) {
+            assertArrayEquals(first[i], second[i], "id row " + i);
         }
     }
 
     @Test
     void aStepHoldsThePositivesThenTheirNegativesWithNceOffsets() {
-        ImplicitTraining.Field a = new ImplicitTraining.Field("a", Vocabulary.build(List.of("a1", "a2")));
-        ImplicitTraining.Field b = new ImplicitTraining.Field("b", Vocabulary.build(List.of("b1", "b2")));
+        Implicit.Field a = new Implicit.Field("a", Vocabulary.build(List.of("a1", "a2")));
+        Implicit.Field b = new Implicit.Field("b", Vocabulary.build(List.of("b1", "b2")));
         Rows rows = new Rows(List.of(a, b), new int[][] {{1, 1}, {2, 2}},
-                List.of(new ImplicitTraining.Group("g", List.of("g1", "g2"))), new float[][] {{1, 2}, {3, 4}});
+                List.of(new Implicit.Group("g", List.of("g1", "g2"))), new float[][] {{1, 2}, {3, 4}});
         // Value bias 0 and α2 = 1: each field (the group g too) has two values seen once each, so
         // every q is 1/2 and with k = 4 every NCE offset is log(4 · 1/2) = log 2.
-        Options nce = new Options(3, 4, 0.25, 1, 0, Loss.NCE, 1, 2, 1e-3f, 0f, 0.05f, 5);
-        Options ns = new Options(3, 4, 0.25, 1, 0, Loss.NEGATIVE_SAMPLING, 1, 2, 1e-3f, 0f, 0.05f, 5);
+        Options nce = new Options(3, 4, 0.25, 1, 0, true, 2);
+        Options ns = new Options(3, 4, 0.25, 1, 0, false, 2);
         try (NDManager m = NDManager.newBaseManager()) {
-            NDList[] step = ImplicitTraining.Step.of(rows, nce, 11).make(m, new long[] {1, 0}, 0, 2);
+            NDList[] step = Implicit.Step.of(rows, nce, 11).make(m, new long[] {1, 0}, 0, 2);
             assertEquals(new ai.djl.ndarray.types.Shape(10, 2), step[0].get(0).getShape());
             assertEquals(new ai.djl.ndarray.types.Shape(10, 2), step[0].get(1).getShape());
             long[] ids = step[0].get(0).toLongArray();
@@ -119,7 +151,7 @@ class ImplicitTrainingTest {
                     assertEquals(1, changed, "negative " + j + " of positive " + i);
                 }
             }
-            float[] plain = ImplicitTraining.Step.of(rows, ns, 11).make(m, new long[] {1, 0}, 0, 2)[1].get(1)
+            float[] plain = Implicit.Step.of(rows, ns, 11).make(m, new long[] {1, 0}, 0, 2)[1].get(1)
                     .toFloatArray();
             assertArrayEquals(new float[10], plain);
         }
@@ -143,21 +175,21 @@ class ImplicitTrainingTest {
     @Test
     void badOptionsAndRowsAreRefusedByName() {
         assertEquals("negatives must be > 0, found 0", assertThrows(IllegalArgumentException.class,
-                () -> new Options(16, 0, 0.25, 0.25, 10, Loss.NCE, 1, 10, 1e-3f, 0f, 0.05f, 1)).getMessage());
+                () -> new Options(16, 0, 0.25, 0.25, 10, true, 10)).getMessage());
         assertEquals("valueBias must be >= 0, found -1.0", assertThrows(IllegalArgumentException.class,
-                () -> new Options(16, 5, 0.25, 0.25, -1, Loss.NCE, 1, 10, 1e-3f, 0f, 0.05f, 1)).getMessage());
-        assertEquals("learningRate must be > 0, found 0.0", assertThrows(IllegalArgumentException.class,
-                () -> new Options(16, 5, 0.25, 0.25, 10, Loss.NCE, 1, 10, 0f, 0f, 0.05f, 1)).getMessage());
-        ImplicitTraining.Field item = new ImplicitTraining.Field("item", Vocabulary.build(List.of("a", "b")));
+                () -> new Options(16, 5, 0.25, 0.25, -1, true, 10)).getMessage());
+        assertEquals("batchSize must be > 0, found 0", assertThrows(IllegalArgumentException.class,
+                () -> new Options(16, 5, 0.25, 0.25, 10, true, 0)).getMessage());
+        Implicit.Field item = new Implicit.Field("item", Vocabulary.build(List.of("a", "b")));
         assertEquals("implicit training needs at least two fields or groups to interact, found 1",
                 assertThrows(IllegalArgumentException.class,
                         () -> new Rows(List.of(item), new int[][] {{1}}, List.of(), new float[][] {{}})).getMessage());
         Rows synthetic = Rows.of(SyntheticFeat2Vec.generate(20, Outcome.BINARY, 1));
         Rows other = Rows.of(SyntheticFeat2Vec.generate(20, Outcome.FLOOR, 1));
         assertEquals("the validation rows must have the training rows' fields, vocabularies and groups",
-                assertThrows(IllegalArgumentException.class, () -> ImplicitTraining.train(synthetic, other,
-                        small(Loss.NCE, 1))).getMessage());
-        ImplicitTraining.Field user = new ImplicitTraining.Field("user", Vocabulary.build(List.of("u")));
+                assertThrows(IllegalArgumentException.class, () -> new Implicit(synthetic, other, small(true), 1))
+                        .getMessage());
+        Implicit.Field user = new Implicit.Field("user", Vocabulary.build(List.of("u")));
         assertEquals("row 1 has 1 ids, expected 2", assertThrows(IllegalArgumentException.class,
                 () -> new Rows(List.of(item, user), new int[][] {{1, 1}, {2}}, List.of(), new float[][] {{}, {}}))
                 .getMessage());

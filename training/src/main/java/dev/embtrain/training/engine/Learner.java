@@ -1,0 +1,124 @@
+package dev.embtrain.training.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one training loop: for every epoch, the objective's batches through forward, loss,
+ * backward and the optimizer; then its validation metrics, the monitored value compared with
+ * the best so far, and the listeners, any of which may stop the loop (Tribuo's
+ * {@code AbstractSGDTrainer} shape: one loop, the varying parts as hooks).
+ *
+ * <p>A custom loop over DJL's {@link Trainer} rather than {@code EasyTrain.fit}: an embedding
+ * model's step is so cheap that per-batch overhead decides the speed, and DJL's default
+ * listeners read several scalars back every batch. Here the training loss is summed on the
+ * device and read once per epoch, and every {@link Batch}, epoch and manager is closed by
+ * try-with-resources. The best value is tracked once, here, and handed to the listeners in the
+ * {@link EpochRecord} (fastai's {@code TrackerCallback}), so that keeping the best epoch, early
+ * stopping and pruning agree on it.
+ */
+public final class Learner {
+
+    private Learner() {}
+
+    /**
+     * Runs the loop.
+     *
+     * @param trainer an initialised trainer whose loss is the objective's
+     * @param objective the batches, loss and validation
+     * @param options epochs, monitor, optimizer
+     * @param listeners called in order for every event
+     * @return the history and the best epoch
+     */
+    public static FitResult fit(Trainer trainer, Objective objective, FitOptions options, List<Listener> listeners) {
+        List<EpochRecord> history = new ArrayList<>();
+        int bestEpoch = 0;
+        double best = Double.NaN;
+        int step = 0;
+        // One device: update each parameter from its own gradient. DJL's parameter server would
+        // first copy every gradient (one pass over every table per step) to reduce across devices.
+        Optimizer direct = trainer.getDevices().length == 1 ? options.optimizer() : null;
+        List<Parameter> parameters = trainer.getModel().getBlock().getParameters().values().stream()
+                .filter(Parameter::requiresGradient).toList();
+        listeners.forEach(l -> l.onTrainingBegin(options.epochs()));
+        boolean stopped = false;
+        for (int epoch = 1; epoch <= options.epochs() && !stopped; epoch++) {
+            long begin = System.nanoTime();
+            double lossSum;
+            long samples = 0;
+            int batches;
+            try (NDManager epochManager = trainer.getManager().newSubManager();
+                    Objective.Epoch batchesOfEpoch = objective.epoch(epochManager, epoch)) {
+                NDArray lossTotal = epochManager.zeros(new Shape());
+                batches = batchesOfEpoch.batches();
+                int b = 0;
+                while (batchesOfEpoch.hasNext()) {
+                    try (Batch batch = batchesOfEpoch.next()) {
+                        samples += batch.getSize();
+                        trainStep(trainer, batch, lossTotal, direct, parameters);
+                    }
+                    step++;
+                    b++;
+                    for (Listener l : listeners) {
+                        l.onTrainingBatch(epoch, b, batches);
+                    }
+                }
+                lossSum = lossTotal.getFloat();
+            }
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            Map<String, Double> valid = objective.validate(trainer);
+            double trainLoss = lossSum / batches;
+            double value = options.monitor().name().equals(Monitor.TRAIN_LOSS) ? trainLoss
+                    : valid.getOrDefault(options.monitor().name(), Double.NaN);
+            boolean improved = Double.isFinite(value) && options.monitor().improves(value, best, options.minDelta());
+            if (improved) {
+                best = value;
+                bestEpoch = epoch;
+            }
+            EpochRecord record = new EpochRecord(epoch, trainLoss, valid, seconds, samples,
+                    options.learningRate().getNewValue(step), improved, bestEpoch);
+            history.add(record);
+            for (Listener l : listeners) {
+                if (l.onEpoch(record) == Listener.Decision.STOP) {
+                    stopped = true;
+                }
+            }
+        }
+        FitResult result = new FitResult(history, bestEpoch, stopped && history.size() < options.epochs());
+        listeners.forEach(l -> l.onTrainingEnd(result));
+        return result;
+    }
+
+    private static void trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
+            List<Parameter> parameters) {
+        // One device: DJL's split hands back the same arrays; several GPUs: one slice each.
+        for (Batch split : batch.split(trainer.getDevices(), false)) {
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDList preds = trainer.forward(split.getData(), split.getLabels());
+                NDArray loss = trainer.getLoss().evaluate(split.getLabels(), preds);
+                collector.backward(loss);
+                lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
+            }
+        }
+        if (direct == null) {
+            trainer.step();
+            return;
+        }
+        for (Parameter p : parameters) {
+            NDArray weight = p.getArray();
+            try (NDArray grad = weight.getGradient()) {
+                direct.update(p.getId(), weight, grad);
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.embtrain.training.job;
+
+import ai.djl.Model;
+import dev.embtrain.datasets.split.Split;
+import dev.embtrain.datasets.split.Splits;
+import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
+import dev.embtrain.models.FactorizationMachine;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.FactorizationMachineConfig;
+import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.SyntheticFeat2VecConfig;
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.export.Npy;
+import dev.embtrain.training.export.TableExport;
+import dev.embtrain.training.objectives.Implicit;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Implicit feedback (feat2vec): a {@code factorization-machine} with {@code objective: implicit}
+ * trained on positive rows alone against sampled negatives ({@link Implicit}); every feature
+ * value gets an embedding. The run prints what feat2vec's example notebook looks at (nearest
+ * neighbours over all feature values, cos(y_0, y_1)) and exports every table, labelled by value,
+ * which {@code embtrain neighbors} searches.
+ */
+final class ImplicitKind implements RunKind {
+
+    /** Lists the exported tables, a line each: name, tab, the excluded row (0, the unknown slot) or nothing. */
+    static final String TABLES = RunFiles.VOCAB_DIR + "/tables.tsv";
+    /** The values the notebook looks at. */
+    static final List<String> QUERIES = List.of("y:0", "id:5", "item:3", "attrs:attr1");
+    /** Neighbours printed per query. */
+    private static final int K = 5;
+
+    @Override
+    public String name() {
+        return "implicit";
+    }
+
+    @Override
+    public boolean accepts(RunConfig config) {
+        return config.dataset() instanceof SyntheticFeat2VecConfig;
+    }
+
+    @Override
+    public Set<Command> commands() {
+        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.BENCHMARK);
+    }
+
+    @Override
+    public void check(ConfigLoader.Loaded loaded) {
+        RunConfig config = loaded.config();
+        if (!(config.model() instanceof FactorizationMachineConfig fm)) {
+            throw loaded.error("model.type", config.model().type() + " does not train on synthetic-feat2vec rows;"
+                    + " use factorization-machine with objective: implicit");
+        }
+        if (fm.objective() != FactorizationMachineConfig.Objective.IMPLICIT) {
+            throw loaded.error("model.objective", fm.objective().name().toLowerCase(Locale.ROOT)
+                    + " needs labels, and synthetic-feat2vec rows are positives only; use objective: implicit");
+        }
+        if (config.export().serving()) {
+            throw loaded.error("export.serving", "feat2vec runs have no DJL Serving export yet; their tables are"
+                    + " written to embeddings/ as .npy and Projector TSV: set it to false");
+        }
+    }
+
+    @Override
+    public List<String> metrics(RunConfig config) {
+        return ((SyntheticFeat2VecConfig) config.dataset()).split().validation() > 0 ? List.of("valid_loss")
+                : List.of();
+    }
+
+    @Override
+    public String defaultMonitor(RunConfig config) {
+        return metrics(config).isEmpty() ? "train_loss" : "valid_loss";
+    }
+
+    @Override
+    public Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) {
+        SyntheticFeat2VecConfig dataset = (SyntheticFeat2VecConfig) loaded.config().dataset();
+        SyntheticFeat2Vec.Data data = SyntheticFeat2Vec.generate(dataset.rows(), dataset.outcome(),
+                dataset.generatorSeed());
+        report.accept(String.format(Locale.ROOT, "data     synthetic-feat2vec: %,d rows, fields %s, dense group %s %s",
+                data.rows(), SyntheticFeat2Vec.FIELDS, SyntheticFeat2Vec.DENSE_GROUP, SyntheticFeat2Vec.ATTRIBUTES));
+        Split split = Splits.random(data.rows(), dataset.split().validation(), dataset.split().seed());
+        report.accept(String.format(Locale.ROOT, "split    %,d training, %,d validation rows", split.train().length,
+                split.valid().length));
+        Implicit.Rows all = Implicit.Rows.of(data);
+        return new Data(all.select(split.train()), split.valid().length == 0 ? null : all.select(split.valid()));
+    }
+
+    @Override
+    public List<Neighbors.Table> tables(SavedRun run) throws IOException {
+        Path dir = run.dir();
+        Path index = dir.resolve(TABLES);
+        if (!Files.isRegularFile(index)) {
+            throw new IllegalArgumentException(dir + " exported no embedding tables (export.embeddings was empty)");
+        }
+        List<Neighbors.Table> tables = new ArrayList<>();
+        for (String line : Files.readAllLines(index, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            Path npy = dir.resolve(RunFiles.EMBEDDINGS_DIR).resolve(f[0] + ".npy");
+            if (!Files.isRegularFile(npy)) {
+                throw new IllegalArgumentException(npy + " is missing: the run must export npy to be searched");
+            }
+            tables.add(new Neighbors.Table(f[0], Npy.readFloat32Matrix(npy),
+                    Files.readAllLines(dir.resolve(RunFiles.labels(f[0])), StandardCharsets.UTF_8),
+                    f[1].isEmpty() ? Set.of() : Set.of(0)));
+        }
+        return tables;
+    }
+
+    /** Among each id's 4 nearest ids, the share equal to it modulo 10 (what the notebook shows for id 5). */
+    static double sameIdClassPrecision(Neighbors.Table ids) {
+        int hits = 0;
+        int total = 0;
+        for (int row = 1; row < ids.vectors().length; row++) {
+            int id = Integer.parseInt(ids.labels().get(row));
+            for (Neighbors.TableNeighbor n : Neighbors.nearestAcross(List.of(ids), ids.name(), row, 4)) {
+                hits += Integer.parseInt(n.label()) % 10 == id % 10 ? 1 : 0;
+                total++;
+            }
+        }
+        return hits / (double) total;
+    }
+
+    private static Neighbors.Table table(List<Neighbors.Table> tables, String name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The training and validation positives. */
+    private static final class Data implements Prepared {
+        private final Implicit.Rows train;
+        private final Implicit.Rows valid;
+
+        Data(Implicit.Rows train, Implicit.Rows valid) {
+            this.train = train;
+            this.valid = valid;
+        }
+
+        @Override
+        public Trainable build(RunConfig config, Model model, boolean refit) {
+            FactorizationMachineConfig fm = (FactorizationMachineConfig) config.model();
+            Implicit.Options options = new Implicit.Options(fm.factors(), fm.negatives(), fm.fieldExponent(),
+                    fm.valueExponent(), fm.valueBias(), fm.loss() == FactorizationMachineConfig.ImplicitLoss.NCE,
+                    config.training().batchSize());
+            Implicit objective = new Implicit(train, valid, options, config.seed());
+            model.setBlock(Implicit.block(train, fm.factors(), (float) fm.initStd()));
+            String description = String.format(Locale.ROOT, "factorization-machine, implicit (%s, %d negatives per"
+                    + " positive, field exponent %s, value exponent %s, value bias %s), factors %d",
+                    fm.loss() == FactorizationMachineConfig.ImplicitLoss.NCE ? "nce" : "negative sampling",
+                    fm.negatives(), fm.fieldExponent(), fm.valueExponent(), fm.valueBias(), fm.factors());
+            return new Trainable(objective, description, true, null);
+        }
+
+        @Override
+        public void finish(Finished f) throws IOException {
+            RunConfig config = f.config();
+            Path dir = f.dir();
+            List<Neighbors.Table> tables = Implicit.tables((FactorizationMachine) f.model().getBlock(), train);
+            Map<String, List<Long>> shapes = new LinkedHashMap<>();
+            if (!config.export().embeddings().isEmpty()) {
+                Path embeddings = Files.createDirectories(dir.resolve(RunFiles.EMBEDDINGS_DIR));
+                Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
+                List<String> index = new ArrayList<>();
+                for (Neighbors.Table t : tables) {
+                    TableExport.write(embeddings, t.name(), t.vectors(), t.labels(),
+                            new LinkedHashSet<>(config.export().embeddings()));
+                    Files.write(dir.resolve(RunFiles.labels(t.name())), t.labels(), StandardCharsets.UTF_8);
+                    index.add(t.name() + "\t" + (t.exclude().contains(0) ? "0" : ""));
+                }
+                Files.write(dir.resolve(TABLES), index, StandardCharsets.UTF_8);
+            }
+            for (Neighbors.Table t : tables) {
+                shapes.put(t.name(), List.of((long) t.vectors().length, (long) t.vectors()[0].length));
+            }
+            Consumer<String> out = f.report();
+            String nearestToY0 = null;
+            for (String query : QUERIES) {
+                int[] at = Neighbors.findQualifiedLabel(tables, query);
+                List<Neighbors.TableNeighbor> found =
+                        Neighbors.nearestAcross(tables, tables.get(at[0]).name(), at[1], K);
+                if (query.equals("y:0")) {
+                    nearestToY0 = found.get(0).qualifiedLabel();
+                }
+                out.accept("nearest to " + query + ":");
+                for (Neighbors.TableNeighbor n : found) {
+                    out.accept(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.qualifiedLabel()));
+                }
+            }
+            Neighbors.Table y = table(tables, "y");
+            double cosine = Neighbors.nearestAcross(List.of(y), "y", y.labels().indexOf("0"), y.vectors().length)
+                    .stream().filter(n -> n.label().equals("1")).findFirst().orElseThrow().cosine();
+            double precision = sameIdClassPrecision(table(tables, "id"));
+            out.accept(String.format(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share their value"
+                    + " mod 10: %.3f (chance 0.082)", cosine, precision));
+            Map<String, Object> r = f.resolved();
+            r.put("table_shapes", shapes);
+            r.put("train_rows", train.ids().length);
+            r.put("valid_rows", valid == null ? 0 : valid.ids().length);
+            r.put("final_train_loss", f.fit().last().trainLoss());
+            r.put("cosine_y0_y1", cosine);
+            r.put("nearest_to_y0", nearestToY0);
+            r.put("same_id_class_precision_at_4", precision);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package dev.embtrain.training.job;
+
+import dev.embtrain.training.export.Tables;
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.embtrain.datasets.features.FeatureSchema;
+import dev.embtrain.datasets.features.Vocabulary;
+import dev.embtrain.datasets.movielens.SideTables;
+import dev.embtrain.models.EmbeddingTable;
+import dev.embtrain.models.HasEmbeddingTables;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.EmbeddingBagConfig;
+import dev.embtrain.training.config.RatingsDatasetConfig;
+import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.data.Batches;
+import dev.embtrain.training.engine.EpochRecord;
+import dev.embtrain.training.engine.MseLoss;
+import dev.embtrain.training.engine.SigmoidBceLoss;
+import dev.embtrain.training.engine.Task;
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.export.TableExport;
+import dev.embtrain.training.objectives.Supervised;
+import dev.embtrain.training.plot.Plots;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Ratings: MovieLens or ratings generated in its format, optionally with side features and
+ * crosses, predicted by dot-product-bias, deep-collaborative, factorization-machine or
+ * wide-and-deep (a rating, or a binary label from it). Vocabularies are frozen on the training
+ * split; the run keeps them, the feature layout, the side tables a served request needs, every
+ * embedding table and the best epoch's parameters.
+ */
+final class RatingsKind implements RunKind {
+
+    /** How many items of lowest and of highest bias the PCA map labels. */
+    private static final int LABELLED = 8;
+
+    @Override
+    public String name() {
+        return "ratings";
+    }
+
+    @Override
+    public boolean accepts(RunConfig config) {
+        return config.dataset() instanceof RatingsDatasetConfig && !(config.model() instanceof EmbeddingBagConfig);
+    }
+
+    @Override
+    public Set<Command> commands() {
+        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.EXPORT, Command.BENCHMARK);
+    }
+
+    @Override
+    public void check(ConfigLoader.Loaded loaded) {
+        // Model against schema needs the data: prepare() checks it.
+    }
+
+    @Override
+    public List<String> metrics(RunConfig config) {
+        return ModelFactory.task(config.model()).metrics();
+    }
+
+    @Override
+    public String defaultMonitor(RunConfig config) {
+        return metrics(config).get(0);
+    }
+
+    @Override
+    public Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) throws IOException {
+        RatingsData data = RatingsData.load(loaded);
+        try {
+            ModelFactory.check(loaded.config().model(), data.schema());
+        } catch (ModelFactory.Mismatch e) {
+            throw loaded.error(e.key(), e.getMessage());
+        }
+        report.accept(describe(data));
+        if (data.train().rows() == 0 || data.valid().rows() == 0) {
+            throw new IllegalStateException("the split left " + data.train().rows() + " training and "
+                    + data.valid().rows() + " validation rows; both must be non-empty");
+        }
+        return new Data(data);
+    }
+
+    @Override
+    public List<Neighbors.Table> tables(SavedRun run) throws IOException {
+        return run.modelTables();
+    }
+
+    @Override
+    public void exportServing(Path runDir, Path out, boolean overwrite) throws IOException {
+        ServingExport.write(runDir, out, overwrite);
+    }
+
+    /** The ratings of a run, split and encoded. */
+    private static final class Data implements Prepared {
+        private final RatingsData data;
+
+        Data(RatingsData data) {
+            this.data = data;
+        }
+
+        @Override
+        public Trainable build(RunConfig config, Model model, boolean refit) {
+            try {
+                ModelFactory.check(config.model(), data.schema());
+            } catch (ModelFactory.Mismatch e) {
+                throw new IllegalArgumentException(e.key() + ": " + e.getMessage(), e);
+            }
+            Block block = ModelFactory.build(config.model(), data.schema());
+            model.setBlock(block);
+            Task task = ModelFactory.task(config.model());
+            Device device = model.getNDManager().getDevice();
+            int batchSize = config.training().batchSize();
+            Supervised objective = new Supervised(batches(model, device, data.train()),
+                    batches(model, device, data.valid()), task,
+                    task == Task.BINARY ? new SigmoidBceLoss() : new MseLoss(), batchSize,
+                    inputShapes(data.schema(), batchSize), config.seed());
+            return new Trainable(objective, config.model().type(), false, null);
+        }
+
+        private static Batches batches(Model model, Device device, FeatureSchema.Encoded e) {
+            return new Batches(model.getNDManager(), device, e.ids(), e.idWidth(), e.dense(), e.denseWidth(),
+                    e.labels());
+        }
+
+        @Override
+        public void checkSaved(SavedRun run) {
+            for (Map.Entry<String, Vocabulary> v : run.vocabularies().entrySet()) {
+                if (!data.schema().vocabulary(v.getKey()).equals(v.getValue())) {
+                    throw new IllegalStateException("the data gives another " + v.getKey()
+                            + " vocabulary than the run was trained with; it changed since training");
+                }
+            }
+        }
+
+        @Override
+        public void finish(Finished f) throws IOException {
+            RunConfig config = f.config();
+            Path dir = f.dir();
+            Block block = f.model().getBlock();
+            writeVocabularies(dir, data, config);
+            export(dir, block, data, config);
+            Map<String, Object> r = f.resolved();
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            for (FeatureSchema.Column c : data.schema().columns()) {
+                sizes.put(c.name(), c.size());
+            }
+            r.put("vocabulary_sizes", sizes);
+            if (config.model() instanceof dev.embtrain.training.config.WideAndDeepConfig wd) {
+                r.put("embedding_widths", ModelFactory.embeddingWidths(wd, data.schema()));
+            }
+            r.put("id_columns", data.schema().idWidth());
+            r.put("dense_columns", data.schema().denseWidth());
+            if (block instanceof HasEmbeddingTables model) {
+                r.put("table_shapes", Tables.shapes(model));
+            }
+            r.put("train_rows", data.train().rows());
+            r.put("valid_rows", data.valid().rows());
+            r.put("data_format", data.table().format());
+            data.noiseFloor().ifPresent(floor -> r.put("noise_floor_mse", floor));
+            if (ModelFactory.task(config.model()) == Task.BINARY) {
+                double[] baseline = PopularityBaseline.auc(data);
+                r.put("baseline_valid_auc_item_positive_rate", baseline[0]);
+                r.put("baseline_valid_auc_item_rating_count", baseline[1]);
+            } else {
+                data.noiseFloor().ifPresent(floor -> f.report().accept(String.format(Locale.ROOT,
+                        "noise floor %.4f: valid_mse is %.3fx the best any model can do", floor,
+                        f.fit().best().valid().get("valid_mse") / floor)));
+            }
+            if (config.export().plots()) {
+                plots(dir.resolve(RunFiles.PLOTS_DIR), config, block, data, f.fit().history());
+            }
+        }
+    }
+
+    /** Input shapes of a batch: ids {@code [B, F]}, and dense {@code [B, G]} when G &gt; 0. */
+    static Shape[] inputShapes(FeatureSchema schema, int batch) {
+        return schema.denseWidth() == 0 ? new Shape[] {new Shape(batch, schema.idWidth())}
+                : new Shape[] {new Shape(batch, schema.idWidth()), new Shape(batch, schema.denseWidth())};
+    }
+
+    private static String describe(RatingsData data) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("data     %s (%s format) %s: %,d ratings; vocabularies from the training split: %,d users,"
+                        + " %,d items (+1 unknown each)",
+                data.source(), data.table().format(), data.table().source(), data.table().size(), data.users().size() - 1,
+                data.items().size() - 1));
+        if (data.schema().columns().size() > 2) {
+            StringBuilder f = new StringBuilder();
+            for (FeatureSchema.Column c : data.schema().columns()) {
+                f.append(f.length() == 0 ? "" : ", ").append(c.name()).append(switch (c.kind()) {
+                    case CATEGORICAL -> " " + c.size();
+                    case CROSS -> " cross " + (c.size() - 1) + " buckets";
+                    case BAG_CROSS -> " cross " + (c.size() - 1) + " buckets x " + c.width() + " slots";
+                    case BAG -> " bag of " + c.size();
+                });
+            }
+            sb.append(String.format("%nfeatures %s; ids [N, %d], dense [N, %d]", f, data.schema().idWidth(),
+                    data.schema().denseWidth()));
+        }
+        if (data.binary()) {
+            sb.append(String.format("%nlabel    rating >= %s: %.1f%% positive in training",
+                    data.schema().spec().label().threshold(), 100 * positiveRate(data.train().labels())));
+        }
+        sb.append(String.format("%nsplit    %,d training, %,d validation ratings", data.train().rows(),
+                data.valid().rows()));
+        if (data.binary()) {
+            double[] baseline = PopularityBaseline.auc(data);
+            sb.append(String.format(Locale.ROOT, "%nbaseline valid_auc %.4f scoring each item by its positive"
+                    + " rate in training, %.4f by its rating count", baseline[0], baseline[1]));
+        }
+        data.noiseFloor().ifPresent(f -> sb.append(String.format("%nnoise    the generator's noise floor: MSE %.4f", f)));
+        return sb.toString();
+    }
+
+    private static double positiveRate(float[] labels) {
+        double positives = 0;
+        for (float l : labels) {
+            positives += l;
+        }
+        return positives / labels.length;
+    }
+
+    private static void writeVocabularies(Path dir, RatingsData data, RunConfig config) throws IOException {
+        Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
+        for (FeatureSchema.Column c : data.schema().columns()) {
+            if (c.kind() == FeatureSchema.Kind.CATEGORICAL || c.kind() == FeatureSchema.Kind.BAG) {
+                data.schema().vocabulary(c.name()).save(dir.resolve(RunFiles.vocabulary(c.name())));
+            }
+        }
+        RunFiles.writeSchema(dir, data.schema());
+        if (FeatureModels.uses(config)) {
+            SideTables.collect(data.features(), data.schema(), data.split().train())
+                    .write(dir.resolve(RunFiles.FEATURES_DIR));
+        }
+        Files.write(dir.resolve(RunFiles.labels("user")), data.users().tokens(), StandardCharsets.UTF_8);
+        Files.write(dir.resolve(RunFiles.labels("item")), data.itemLabels(), StandardCharsets.UTF_8);
+    }
+
+    private static void export(Path dir, Block block, RatingsData data, RunConfig config) throws IOException {
+        if (config.export().embeddings().isEmpty() || !(block instanceof HasEmbeddingTables model)) {
+            return;
+        }
+        Path out = Files.createDirectories(dir.resolve(RunFiles.EMBEDDINGS_DIR));
+        for (EmbeddingTable table : model.embeddingTables()) {
+            List<String> labels = labels(data, table.vocabulary());
+            TableExport.write(out, table.name(), Tables.toMatrix(table.parameter().getArray()), labels,
+                    new LinkedHashSet<>(config.export().embeddings()));
+        }
+    }
+
+    /**
+     * Returns a label per row of a table indexed by a field: titles for items, the vocabulary's
+     * tokens for other fields, {@code bucket N} for a cross.
+     */
+    static List<String> labels(RatingsData data, String field) {
+        if (field.equals("item")) {
+            return data.itemLabels();
+        }
+        FeatureSchema.Column c = data.schema().column(field);
+        if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {
+            return RunFiles.bucketLabels(c.size());
+        }
+        return data.schema().vocabulary(field).tokens();
+    }
+
+    private static void plots(Path dir, RunConfig config, Block block, RatingsData data, List<EpochRecord> h)
+            throws IOException {
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("train_loss", h.stream().mapToDouble(EpochRecord::trainLoss).toArray());
+        boolean binary = ModelFactory.task(config.model()) == Task.BINARY;
+        String valid = binary ? "valid_log_loss" : "valid_mse";
+        series.put(valid, h.stream().mapToDouble(m -> m.valid().get(valid)).toArray());
+        Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch",
+                h.stream().map(EpochRecord::epoch).toList(), series, binary ? "cross-entropy" : "mean squared error");
+        if (!(block instanceof HasEmbeddingTables model)) {
+            return;
+        }
+        Map<String, EmbeddingTable> tables = new LinkedHashMap<>();
+        model.embeddingTables().forEach(t -> tables.put(t.name(), t));
+        // The item's own linear term labels the extremes: its bias, or wide-and-deep's wide weight.
+        String linear = tables.containsKey("item_bias") ? "item_bias" : "item_wide";
+        if (tables.containsKey("item") && tables.containsKey(linear)) {
+            // Row 0 is the unknown slot, never trained: leave it out of the map.
+            float[][] items = Tables.toMatrix(tables.get("item").parameter().getArray());
+            float[][] bias = Tables.toMatrix(tables.get(linear).parameter().getArray());
+            float[][] vectors = java.util.Arrays.copyOfRange(items, 1, items.length);
+            float[] values = new float[vectors.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = bias[i + 1][0];
+            }
+            List<String> labels = data.itemLabels().subList(1, items.length);
+            if (vectors.length >= 2 && vectors[0].length >= 2) {
+                Plots.embeddingMap(dir.resolve("items_pca.png"), config.name() + ": item factors, PCA; labelled: the "
+                        + LABELLED + " lowest and highest " + (linear.equals("item_bias") ? "biases" : "wide weights"),
+                        vectors, labels, Plots.extremes(values, LABELLED, Set.of()));
+            }
+        }
+    }
+
+}

@@ -1,0 +1,108 @@
+package dev.embtrain.training.job;
+
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.RunConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A kind of run (ratings, sessions, implicit, labelled): chosen once from the config by
+ * {@link RunKinds}, written into the run directory, and what every command dispatches on. It
+ * holds every model/dataset compatibility rule and the kind's data preparation; training itself
+ * is the one loop ({@code engine.Learner}), driven by {@link Training}.
+ */
+public interface RunKind {
+
+    /**
+     * Returns the kind's name, as written under {@code resolved.kind} in a run's config.
+     *
+     * @return e.g. {@code ratings}
+     */
+    String name();
+
+    /**
+     * Returns whether a config is this kind's.
+     *
+     * @param config the config
+     * @return whether this kind trains it
+     */
+    boolean accepts(RunConfig config);
+
+    /**
+     * Returns the commands a run of this kind supports.
+     *
+     * @return the commands
+     */
+    Set<Command> commands();
+
+    /**
+     * Checks everything that can be checked before data is read: model against dataset, export
+     * keys, keys this kind cannot use.
+     *
+     * @param loaded the config
+     * @throws dev.embtrain.training.config.ConfigException naming the key and its line
+     */
+    void check(ConfigLoader.Loaded loaded);
+
+    /**
+     * Returns the validation metrics an epoch reports, in column order.
+     *
+     * @param config the config
+     * @return the names
+     */
+    List<String> metrics(RunConfig config);
+
+    /**
+     * Returns what {@code early_stopping.metric: auto} monitors.
+     *
+     * @param config the config
+     * @return one of {@link #metrics}, or train_loss
+     */
+    String defaultMonitor(RunConfig config);
+
+    /**
+     * Returns the dataset keys a search may vary: keys that change how rows are prepared, not
+     * which rows are read.
+     *
+     * @return dotted paths
+     */
+    default Set<String> tunableDatasetKeys() {
+        return Set.of();
+    }
+
+    /**
+     * Reads and splits the data, freezing vocabularies on the training split.
+     *
+     * @param loaded the config
+     * @param report where to say what was read
+     * @return the prepared data
+     * @throws IOException when the data cannot be read
+     */
+    Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) throws IOException;
+
+    /**
+     * Returns the tables of a finished run that {@code neighbors} searches.
+     *
+     * @param run the run
+     * @return the tables, each labelled, in the model's order
+     * @throws IOException when a file cannot be read
+     */
+    default List<dev.embtrain.training.export.Neighbors.Table> tables(SavedRun run) throws IOException {
+        return List.of();
+    }
+
+    /**
+     * Writes a finished run's DJL Serving directory.
+     *
+     * @param runDir the run
+     * @param out the directory to write
+     * @param overwrite whether it may replace one
+     * @throws IOException when writing fails
+     */
+    default void exportServing(Path runDir, Path out, boolean overwrite) throws IOException {
+        throw new UnsupportedOperationException(name() + " runs have no serving export");
+    }
+}

@@ -1,0 +1,485 @@
+package dev.embtrain.training.job;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.embtrain.training.config.ConfigBinder;
+import dev.embtrain.training.config.ConfigException;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.EarlyStoppingConfig;
+import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.SearchConfig;
+import dev.embtrain.training.config.TrainingConfig;
+import dev.embtrain.training.engine.Devices;
+import dev.embtrain.training.engine.FitOptions;
+import dev.embtrain.training.engine.FitResult;
+import dev.embtrain.training.engine.Learner;
+import dev.embtrain.training.engine.Listener;
+import dev.embtrain.training.engine.Monitor;
+import dev.embtrain.training.engine.listeners.BestEpoch;
+import dev.embtrain.training.engine.listeners.Divergence;
+import dev.embtrain.training.engine.listeners.EarlyStopping;
+import dev.embtrain.training.engine.listeners.MetricsCsv;
+import dev.embtrain.training.engine.listeners.Pruning;
+import dev.embtrain.training.optim.Optimizers;
+import dev.embtrain.training.run.RunDirectory;
+import dev.embtrain.training.search.Distribution;
+import dev.embtrain.training.search.FrozenTrial;
+import dev.embtrain.training.search.Study;
+import dev.embtrain.training.search.TrialState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code embtrain train} for every kind of run: config → kind (chosen once) → data → model and
+ * objective → the one loop ({@link Learner}), optionally inside a search and followed by a
+ * refit → the kind's exports → one provenance writer ({@code config.yaml} with its
+ * {@code resolved:} section). The run directory appears only when everything succeeded.
+ */
+public final class Training {
+
+    /** The search's results table. */
+    public static final String TRIALS = "trials.csv";
+    /** The best trial's config, trainable as it is. */
+    public static final String BEST = "best.yaml";
+    /** What the divergence check tells the user to change. */
+    private static final String DIVERGED_HINT = "lower training.optimizer.learning_rate";
+
+    private final ConfigLoader.Loaded loaded;
+    private final Path target;
+    private final boolean overwrite;
+    private final List<Listener> progress;
+    private final Consumer<String> report;
+
+    /**
+     * What a finished run reports.
+     *
+     * @param runDir the run directory
+     * @param kind the kind of run
+     * @param monitor the monitored metric
+     * @param fit the kept model's history
+     * @param summary the kind's closing lines (test scores, baselines)
+     * @param bestTrial the best trial, or null without a search
+     * @param trials every trial, empty without a search
+     */
+    public record Outcome(Path runDir, RunKind kind, Monitor monitor, FitResult fit, List<String> summary,
+            FrozenTrial bestTrial, List<FrozenTrial> trials) {}
+
+    /** One trained model, open until closed. */
+    private record Trained(RunConfig config, FitResult fit, Model model, Prepared.Trainable trainable)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /**
+     * Prepares a run.
+     *
+     * @param loaded the config
+     * @param runDir where the run goes, or null for {@code runs/<name>}
+     * @param overwrite whether an existing run may be replaced
+     * @param progress listeners of the kept model's training (progress bars); a search's trials
+     *     get none
+     * @param report status lines
+     */
+    public Training(ConfigLoader.Loaded loaded, Path runDir, boolean overwrite, List<Listener> progress,
+            Consumer<String> report) {
+        this.loaded = loaded;
+        this.target = runDir != null ? runDir : Path.of("runs", loaded.config().name());
+        this.overwrite = overwrite;
+        this.progress = List.copyOf(progress);
+        this.report = report;
+    }
+
+    /**
+     * Checks a config for its kind without reading data: the kind's rules, the device, the
+     * optimizer keys, the monitored metric and the search space.
+     *
+     * @param loaded the config
+     * @return the kind
+     * @throws ConfigException naming the key and its line
+     */
+    public static RunKind check(ConfigLoader.Loaded loaded) {
+        RunKind kind = RunKinds.of(loaded);
+        kind.check(loaded);
+        monitor(loaded, kind);
+        if (loaded.config().search() != null) {
+            checkSearch(loaded, kind);
+        }
+        return kind;
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @return the outcome
+     * @throws Exception when reading, training or writing fails
+     */
+    public Outcome run() throws Exception {
+        RunConfig config = loaded.config();
+        RunKind kind = check(loaded);
+        RunDirectory.checkWritable(target, overwrite);
+        Device[] devices;
+        try {
+            devices = Devices.resolve(config.training().device());
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("training.device", e.getMessage());
+        }
+        Monitor monitor = monitor(loaded, kind);
+        Prepared prepared = kind.prepare(loaded, report);
+        try (RunDirectory run = RunDirectory.begin(target, overwrite)) {
+            Path dir = run.dir();
+            Path modelDir = Files.createDirectories(dir.resolve(RunFiles.MODEL_DIR));
+            List<String> metrics = kind.metrics(config);
+            Trained kept;
+            Search search = null;
+            if (config.search() == null) {
+                try (MetricsCsv csv = new MetricsCsv(dir.resolve(RunFiles.METRICS), metrics)) {
+                    List<Listener> listeners = new ArrayList<>(List.of(csv));
+                    listeners.addAll(progress);
+                    kept = train(config, prepared, devices, monitor, modelDir, listeners, true, 0, false);
+                }
+            } else {
+                search = new Search(loaded, kind, prepared, devices, monitor, dir, modelDir);
+                kept = search.run();
+                MetricsCsv.write(dir.resolve(RunFiles.METRICS), metrics, kept.fit().history());
+                Map<String, Object> best = tree(kept.config());
+                Files.writeString(dir.resolve(BEST), "# the best trial (" + search.study.best().number()
+                        + ") of the search in " + RunFiles.CONFIG + "; train it with embtrain train " + BEST + "\n"
+                        + ConfigBinder.dump(best), StandardCharsets.UTF_8);
+            }
+            Trained scored = kept;
+            try {
+                Map<String, Object> resolved = new LinkedHashMap<>();
+                if (prepared.refits(kept.config())) {
+                    scored = refit(kept, prepared, devices, monitor, modelDir, resolved);
+                }
+                List<String> summary = new ArrayList<>();
+                prepared.finish(new Prepared.Finished(kept.config(), kept.fit(), scored.model(), scored.trainable(),
+                        dir, resolved, summary::add, devices));
+                Provenance.writeConfig(dir, config, kind, monitor, resolved, kept.fit(),
+                        search == null ? null : search.study, devices);
+                if (config.export().serving()) {
+                    kind.exportServing(dir, dir.resolve(RunFiles.SERVING_DIR), false);
+                }
+                run.commit();
+                return new Outcome(target, kind, monitor, kept.fit(), List.copyOf(summary),
+                        search == null ? null : search.study.best(), search == null ? List.of() : search.study.trials());
+            } finally {
+                kept.close();
+                if (scored != kept) {
+                    scored.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Resolves {@code training.early_stopping.metric} for a kind.
+     *
+     * @param loaded the config
+     * @param kind the kind
+     * @return the monitored metric
+     * @throws ConfigException when the kind does not measure it
+     */
+    public static Monitor monitor(ConfigLoader.Loaded loaded, RunKind kind) {
+        RunConfig config = loaded.config();
+        EarlyStoppingConfig.Metric m = config.training().earlyStopping().metric();
+        List<String> metrics = kind.metrics(config);
+        String name = m == EarlyStoppingConfig.Metric.AUTO ? kind.defaultMonitor(config) : m.yamlName();
+        if (!name.equals(Monitor.TRAIN_LOSS) && !metrics.contains(name)) {
+            throw loaded.error("training.early_stopping.metric", name + " is not measured by " + kind.name()
+                    + " runs of " + config.model().type() + "; expected one of auto, "
+                    + String.join(", ", metrics) + (metrics.isEmpty() ? "" : ", ") + Monitor.TRAIN_LOSS);
+        }
+        return new Monitor(name, EarlyStoppingConfig.Metric.valueOf(name.toUpperCase(Locale.ROOT)).higherIsBetter());
+    }
+
+    /**
+     * Trains one model. With {@code stopAfter} &gt; 0 it runs exactly that many epochs of the
+     * configured schedule (the rate follows the same curve as a full run, cut there) and keeps
+     * the last epoch's parameters: the refit, whose validation rows are among its training rows.
+     */
+    private Trained train(RunConfig config, Prepared prepared, Device[] devices, Monitor monitor, Path modelDir,
+            List<Listener> extra, boolean say, int stopAfter, boolean refit) throws IOException {
+        TrainingConfig training = config.training();
+        Model model = Model.newInstance(RunFiles.MODEL_NAME, devices[0]);
+        try {
+            Engine.getInstance().setRandomSeed((int) config.seed());
+            Prepared.Trainable t = prepared.build(config, model, refit);
+            Device[] use = t.oneDevice() ? new Device[] {devices[0]} : devices;
+            FitResult fit;
+            try {
+                int totalSteps = t.objective().batchesPerEpoch() * training.epochs();
+                Tracker lr = Optimizers.learningRate(training, totalSteps);
+                Optimizer optimizer = Optimizers.optimizer(training, lr, totalSteps);
+                DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(t.objective().loss())
+                        .optOptimizer(optimizer).optDevices(use);
+                try (Trainer trainer = model.newTrainer(trainingConfig)) {
+                    trainer.initialize(t.objective().inputShapes());
+                    if (say) {
+                        long parameters = model.getBlock().getParameters().values().stream()
+                                .mapToLong(p -> p.getArray().getShape().size()).sum();
+                        report.accept(String.format(Locale.ROOT, "model    %s, %,d parameters; device %s%s",
+                                t.description(), parameters, use.length == 1 ? use[0] : List.of(use),
+                                use.length < devices.length ? " (this kind trains on one device)" : ""));
+                    }
+                    List<Listener> listeners = new ArrayList<>();
+                    listeners.add(new Divergence(monitor.name(), DIVERGED_HINT));
+                    if (stopAfter == 0) {
+                        listeners.add(new BestEpoch(epoch -> RunFiles.saveBest(model, modelDir, epoch)));
+                    }
+                    listeners.addAll(extra);
+                    listeners.add(new EarlyStopping(stopAfter > 0 ? 0 : training.earlyStopping().patience()));
+                    FitOptions options = new FitOptions(stopAfter > 0 ? stopAfter : training.epochs(), monitor,
+                            training.earlyStopping().minDelta(), lr, optimizer);
+                    fit = Learner.fit(trainer, t.objective(), options, listeners);
+                    if (stopAfter > 0) {
+                        // A refit keeps its last epoch, so it writes the parameters once, at the end.
+                        RunFiles.saveBest(model, modelDir, stopAfter);
+                    }
+                }
+            } finally {
+                t.objective().close();
+            }
+            // Export, score and describe what the best epoch learned, not the last.
+            try {
+                model.load(modelDir, RunFiles.MODEL_NAME);
+            } catch (MalformedModelException e) {
+                throw new IOException("cannot reload the best epoch's parameters from " + modelDir, e);
+            }
+            return new Trained(config, fit, model, t);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Trains the chosen config again, from scratch, on training + validation rows for the chosen
+     * number of epochs, into {@code modelDir}.
+     */
+    private Trained refit(Trained chosen, Prepared prepared, Device[] devices, Monitor monitor, Path modelDir,
+            Map<String, Object> resolved) throws IOException {
+        int epochs = chosen.fit().bestEpoch();
+        clear(modelDir);
+        Trained t = train(chosen.config(), prepared, devices, monitor, modelDir, progress, false, epochs, true);
+        long rows = t.fit().history().get(epochs - 1).samples();
+        report.accept(String.format(Locale.ROOT, "refit    the chosen config again on %,d training + validation rows"
+                + " for its %d epoch%s; train_loss %.4f", rows, epochs, epochs == 1 ? "" : "s",
+                t.fit().history().get(epochs - 1).trainLoss()));
+        Map<String, Object> refit = new LinkedHashMap<>();
+        refit.put("rows", rows);
+        refit.put("epochs", epochs);
+        resolved.put("refit", refit);
+        return t;
+    }
+
+    private static void clear(Path dir) throws IOException {
+        try (Stream<Path> old = Files.list(dir)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> tree(RunConfig config) {
+        return (Map<String, Object>) ConfigBinder.toYaml(config);
+    }
+
+    /** The keys a search may name, checked before any data is read. */
+    private static void checkSearch(ConfigLoader.Loaded loaded, RunKind kind) {
+        SearchConfig search = loaded.config().search();
+        Set<String> tunable = kind.tunableDatasetKeys();
+        for (int i = 0; i < search.space().size(); i++) {
+            SearchConfig.ParamConfig p = search.space().get(i);
+            String where = "search.space[" + i + "].key";
+            if (p.key().startsWith("search.") || p.key().equals("name") || (p.key().startsWith("dataset.")
+                    && !tunable.contains(p.key()))) {
+                throw loaded.error("search.space", p.key() + " cannot be searched: the search tunes how the model is"
+                        + " trained; " + (tunable.isEmpty() ? "no dataset key of " + kind.name() + " runs may vary"
+                        : "of the dataset keys only " + new java.util.TreeSet<>(tunable) + " may vary") + " ("
+                        + where + ")");
+            }
+            Distribution d = p.distribution();
+            for (Object v : List.of(d.fromInternal(d.internalLow()), d.fromInternal(d.internalHigh()))) {
+                try {
+                    trialConfig(loaded, kind, List.of(p.key() + "=" + v));
+                } catch (ConfigException e) {
+                    throw loaded.error("search.space", "entry " + i + " does not fit the config: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Loads the run's config with a trial's values applied, through the same binder and checks. */
+    private static ConfigLoader.Loaded trialConfig(ConfigLoader.Loaded loaded, RunKind kind, List<String> overrides) {
+        Map<String, Object> tree = tree(loaded.config());
+        tree.remove("search");
+        ConfigLoader.Loaded l = ConfigLoader.load(ConfigBinder.dump(tree), "the search's trial config", overrides);
+        kind.check(l);
+        return l;
+    }
+
+    /**
+     * Trials one after another on the same prepared data, keeping the best complete trial's
+     * model open and its parameters in {@code model/}. The search maximises: a metric where
+     * lower is better (valid_mse) is negated inside the study and written as it is.
+     */
+    private final class Search {
+        private final ConfigLoader.Loaded loaded;
+        private final RunKind kind;
+        private final Prepared prepared;
+        private final Device[] devices;
+        private final Monitor monitor;
+        private final Path trialDir;
+        private final Path modelDir;
+        private final Path trialsCsv;
+        private final Study study;
+        private Trained best;
+        private double bestValue = Double.NEGATIVE_INFINITY;
+
+        Search(ConfigLoader.Loaded loaded, RunKind kind, Prepared prepared, Device[] devices, Monitor monitor,
+                Path dir, Path modelDir) throws IOException {
+            this.loaded = loaded;
+            this.kind = kind;
+            this.prepared = prepared;
+            this.devices = devices;
+            this.monitor = monitor;
+            this.modelDir = modelDir;
+            this.trialDir = Files.createDirectories(dir.resolve(".trial-model"));
+            this.trialsCsv = dir.resolve(TRIALS);
+            SearchConfig s = loaded.config().search();
+            this.study = new Study(s.searchSpace(), s.sampler().create(), s.pruner().create(), s.seed(),
+                    monitor.higherIsBetter());
+            Map<String, Object> defaults = defaults(s);
+            String head = "search   " + s.trials() + " trials, " + s.sampler().type() + " sampler, "
+                    + s.pruner().type() + " pruner on " + monitor.name() + "; ";
+            if (defaults != null) {
+                study.enqueue(defaults);
+                report.accept(head + "trial 0 is the config's own values " + defaults);
+            } else {
+                report.accept(head + "the config's own values lie outside the space, so every trial is sampled");
+            }
+        }
+
+        Trained run() throws Exception {
+            try {
+                study.optimize(loaded.config().search().trials(), trial -> {
+                    RunConfig c = trialConfig(loaded, kind, trial.overrides()).config();
+                    Pruning pruning = new Pruning(trial, monitor);
+                    clear(trialDir);
+                    Trained t = train(c, prepared, devices, monitor, trialDir, List.of(pruning), false, 0, false);
+                    if (pruning.pruned() != null) {
+                        t.close();
+                        throw pruning.pruned();
+                    }
+                    double value = Pruning.score(monitor, t.fit().best().value(monitor.name()));
+                    if (value > bestValue) {
+                        bestValue = value;
+                        if (best != null) {
+                            best.close();
+                        }
+                        best = t;
+                        clear(modelDir);
+                        try (Stream<Path> files = Files.list(trialDir)) {
+                            for (Path f : files.toList()) {
+                                Files.copy(f, modelDir.resolve(f.getFileName()));
+                            }
+                        }
+                    } else {
+                        t.close();
+                    }
+                    return value;
+                }, trialsCsv, t -> report.accept(study.progressLine(t)));
+            } catch (IllegalStateException e) {
+                if (best == null) {
+                    throw new IllegalStateException("every trial of the search was pruned; see " + TRIALS
+                            + " (lower the pruner's startup_trials or raise warmup_epochs)", e);
+                }
+                best.close();
+                throw e;
+            } catch (Exception e) {
+                if (best != null) {
+                    best.close();
+                }
+                throw e;
+            } finally {
+                RunDirectory.deleteTree(trialDir);
+            }
+            return best;
+        }
+
+        /** The config's own value for every key of the space, or null when one lies outside it. */
+        private Map<String, Object> defaults(SearchConfig s) {
+            Map<String, Object> tree = tree(loaded.config());
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (SearchConfig.ParamConfig p : s.space()) {
+                Object v = tree;
+                for (String k : p.key().split("\\.")) {
+                    v = v instanceof Map<?, ?> m ? m.get(k) : null;
+                }
+                Object value = null;
+                Distribution d = p.distribution();
+                if (d instanceof Distribution.Choice c) {
+                    for (String option : c.values()) {
+                        if (sameYaml(new org.yaml.snakeyaml.Yaml().load(option), v)) {
+                            value = option;
+                        }
+                    }
+                } else if (d instanceof Distribution.IntUniform i) {
+                    if (v instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() >= i.low()
+                            && n.intValue() <= i.high()) {
+                        value = n.intValue();
+                    }
+                } else if (v instanceof Number n) {
+                    double x = d.toInternal(n.doubleValue());
+                    if (x >= d.internalLow() && x <= d.internalHigh()) {
+                        value = n.doubleValue();
+                    }
+                }
+                if (value == null) {
+                    return null;
+                }
+                out.put(p.key(), value);
+            }
+            return out;
+        }
+    }
+
+    private static boolean sameYaml(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return x.doubleValue() == y.doubleValue();
+        }
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!sameYaml(x.get(i), y.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a != null && b != null && a.toString().equals(b.toString());
+    }
+}

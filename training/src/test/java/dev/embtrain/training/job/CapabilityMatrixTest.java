@@ -1,0 +1,214 @@
+package dev.embtrain.training.job;
+
+import static dev.embtrain.training.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embtrain.training.cli.CliRun.Result;
+import dev.embtrain.training.export.Neighbors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The capability matrix: every model family, on small generated data, through the same
+ * commands, so that a capability written once in the engine holds for all seven. The README's
+ * matrix states what this test checks.
+ */
+class CapabilityMatrixTest {
+
+    @TempDir
+    static Path tmp;
+
+    private static final String TRAINING = """
+            training:
+              epochs: 3
+              batch_size: %d
+              optimizer: {type: adamw, learning_rate: %s, weight_decay: 0.0}
+              schedule: {type: constant}
+              progress: false
+            export: {embeddings: [npy], plots: false}
+            """;
+
+    /** The config of a family, its data under {@link #tmp}. */
+    private static String config(String family) {
+        Path data = tmp.resolve("data-" + family);
+        String ratings = """
+                dataset:
+                  type: synthetic-movielens
+                  path: %s
+                  users: 60
+                  items: 40
+                  ratings: 1500
+                  factors: 2
+                  noise: 0.5
+                """.formatted(data);
+        return "name: " + family + "\nseed: 5\n" + switch (family) {
+            case "dot-product-bias" -> ratings + "model: {type: dot-product-bias, factors: 4}\n"
+                    + TRAINING.formatted(64, "1.0e-2");
+            case "deep-collaborative" -> ratings + "model: {type: deep-collaborative, layers: [8]}\n"
+                    + TRAINING.formatted(64, "1.0e-2");
+            case "factorization-machine" -> ratings + "model: {type: factorization-machine, factors: 4}\n"
+                    + TRAINING.formatted(64, "1.0e-2");
+            case "wide-and-deep" -> ratings + "  label: {type: binary, threshold: 4}\n"
+                    + "model: {type: wide-and-deep, objective: binary, layers: [8]}\n" + TRAINING.formatted(64, "1.0e-2");
+            case "embedding-bag" -> """
+                    dataset:
+                      type: synthetic-sessions
+                      items: 60
+                      clusters: 6
+                      sessions: 300
+                      min_length: 4
+                      max_length: 8
+                      stay: 0.9
+                      evaluation: {validation: 60, test: 60, seed: 1}
+                    model: {type: embedding-bag, vector_size: 8, window: 2, negative: 3}
+                    """ + TRAINING.formatted(128, "2.0e-2");
+            case "feat2vec" -> """
+                    dataset:
+                      type: synthetic-feat2vec
+                      rows: 1000
+                      split: {validation: 0.1}
+                    model: {type: factorization-machine, objective: implicit, factors: 4, negatives: 3}
+                    """ + TRAINING.formatted(100, "1.0e-2");
+            case "labelled" -> """
+                    dataset:
+                      type: synthetic-labelled-embeddings
+                      path: %s
+                      ids: 600
+                      width: 8
+                    model: {type: wide-and-deep, layers: []}
+                    """.formatted(data) + TRAINING.formatted(32, "1.0e-2");
+            default -> throw new IllegalArgumentException(family);
+        };
+    }
+
+    private static Result train(Path config, Path runDir, String... sets) {
+        String[] args = new String[4 + 2 * sets.length];
+        args[0] = "train";
+        args[1] = config.toString();
+        args[2] = "--run-dir";
+        args[3] = runDir.toString();
+        for (int i = 0; i < sets.length; i++) {
+            args[4 + 2 * i] = "--set";
+            args[5 + 2 * i] = sets[i];
+        }
+        return run(args);
+    }
+
+    private static List<Double> trainLosses(Path runDir) throws Exception {
+        return Files.readAllLines(runDir.resolve(RunFiles.METRICS)).stream().skip(1)
+                .map(l -> Double.parseDouble(l.split(",")[1])).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dot-product-bias", "deep-collaborative", "factorization-machine", "wide-and-deep",
+            "embedding-bag", "feat2vec", "labelled"})
+    void everyCapabilityHoldsForEveryFamily(String family) throws Exception {
+        Path config = Files.writeString(tmp.resolve(family + ".yaml"), config(family));
+        Path runDir = tmp.resolve("run-" + family);
+
+        // Trains, and records its kind and the monitored metric.
+        Result trained = train(config, runDir);
+        assertEquals(0, trained.status(), trained.err());
+        Map<String, Object> resolved = Provenance.resolved(runDir);
+        String kind = resolved.get("kind").toString();
+        String monitor = resolved.get("monitor").toString();
+        assertEquals(3, trainLosses(runDir).size());
+
+        // device: gpu without a GPU is a config error, before any data is read.
+        Result gpu = train(config, tmp.resolve("gpu-" + family), "training.device=gpu");
+        assertEquals(2, gpu.status(), gpu.out());
+        assertTrue(gpu.err().startsWith("embtrain: training.device: gpu was asked for, but the PyTorch engine sees no"
+                + " CUDA GPU"), gpu.err());
+
+        // sgd trains another trajectory, and the run records it.
+        Path sgdRun = tmp.resolve("sgd-" + family);
+        Result sgd = train(config, sgdRun, "training.optimizer.type=sgd");
+        assertEquals(0, sgd.status(), sgd.err());
+        assertNotEquals(trainLosses(runDir), trainLosses(sgdRun));
+        assertTrue(Files.readString(sgdRun.resolve(RunFiles.CONFIG)).contains("    type: sgd\n"));
+
+        // patience 1 stops once the metric stalls (min_delta 1000: no change counts as an improvement).
+        Path stopRun = tmp.resolve("stop-" + family);
+        Result stop = train(config, stopRun, "training.early_stopping.patience=1",
+                "training.early_stopping.min_delta=1000");
+        assertEquals(0, stop.status(), stop.err());
+        assertEquals(2, trainLosses(stopRun).size());
+        assertTrue(stop.out().contains("stopped early: no improvement for 1 epochs"), stop.out());
+
+        // A two-trial search writes a row per trial.
+        Path searched = Files.writeString(tmp.resolve(family + "-search.yaml"), config(family) + """
+                search:
+                  trials: 2
+                  sampler: {type: random}
+                  pruner: {type: none}
+                  space:
+                    - {key: training.optimizer.learning_rate, type: log-uniform, low: 1.0e-3, high: 3.0e-2}
+                """);
+        Path searchRun = tmp.resolve("search-" + family);
+        Result search = train(searched, searchRun);
+        assertEquals(0, search.status(), search.err());
+        List<String> trials = Files.readAllLines(searchRun.resolve(Training.TRIALS));
+        assertEquals(3, trials.size(), trials.toString());
+        assertTrue(Files.isRegularFile(searchRun.resolve(Training.BEST)));
+
+        // evaluate reprints the kept epoch's validation metric.
+        Result evaluate = run("evaluate", "--run", runDir.toString());
+        assertEquals(0, evaluate.status(), evaluate.err());
+        Matcher m = Pattern.compile(monitor + " ([-0-9.]+)").matcher(evaluate.out());
+        assertTrue(m.find(), evaluate.out());
+        double best = ((Number) resolved.get("best_" + monitor)).doubleValue();
+        assertEquals(best, Double.parseDouble(m.group(1)), 1e-4, evaluate.out());
+
+        // neighbors answers for every table, or says which commands the kind has.
+        List<Neighbors.Table> tables;
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            tables = saved.kind().commands().contains(Command.NEIGHBORS) ? saved.tables() : List.of();
+        }
+        if (kind.equals("labelled")) {
+            Result none = run("neighbors", "--run", runDir.toString(), "--query", "x");
+            assertEquals(2, none.status());
+            assertEquals("embtrain: neighbors: " + runDir + " is a labelled run, which supports train, evaluate, score,"
+                    + " benchmark\n", none.err());
+        } else {
+            assertTrue(!tables.isEmpty(), family);
+            for (Neighbors.Table t : tables) {
+                String label = t.labels().get(1);
+                Result n = run("neighbors", "--run", runDir.toString(), "--table", t.name(), "--query", label, "-k", "2");
+                if (t.vectors()[0].length < 2) {
+                    assertEquals(2, n.status(), t.name());
+                    assertTrue(n.err().contains("holds one number per row"), n.err());
+                } else {
+                    assertEquals(0, n.status(), t.name() + ": " + n.err());
+                    // k = 2 neighbours, or every other row of a smaller table (y has two values).
+                    long others = t.vectors().length - 1 - t.exclude().size();
+                    assertEquals(1 + Math.min(2, others), n.out().lines().count(), n.out());
+                    assertTrue(n.out().startsWith("nearest to \"" + label + "\" in table " + t.name()), n.out());
+                }
+            }
+        }
+
+        // export writes a serving directory, or names the kinds that serve.
+        Path serving = tmp.resolve("serving-" + family);
+        Result export = run("export", "--run", runDir.toString(), "--serving", serving.toString());
+        if (kind.equals("ratings")) {
+            assertEquals(0, export.status(), export.err());
+            assertTrue(Files.isRegularFile(serving.resolve("serving.properties")));
+        } else {
+            assertEquals(2, export.status());
+            assertTrue(export.err().endsWith("; DJL Serving export is for the kinds [ratings]\n"), export.err());
+            assertTrue(!Files.exists(serving));
+        }
+        assertEquals(List.of("dot-product-bias", "deep-collaborative", "factorization-machine", "wide-and-deep")
+                .contains(family) ? "ratings" : family.equals("embedding-bag") ? "sessions"
+                : family.equals("feat2vec") ? "implicit" : "labelled", kind);
+    }
+}
