@@ -57,13 +57,13 @@ public final class Main {
                          resolved config, metrics.csv, the best epoch's parameters, vocabularies
                          and embeddings (TensorBoard Projector TSV and .npy)
               evaluate   re-read a run's data and score its validation split with the saved model
-                         (item2vec runs: validation and test Recall@10 and MRR@10)
+                         (the best epoch's metric again; item2vec and labelled runs add test scores)
               neighbors  print the rows of a trained table most cosine-similar to one row
-              export     write a run as a model directory DJL Serving loads (JSON in, ratings out)
+              export     write a ratings run as a model directory DJL Serving loads (JSON in, ratings out)
               score      write rid,score for every id of an embeddings file with a labelled-embeddings
                          run's classifier, streaming in batches
-              benchmark  train each config (runs go to a temporary directory) and print seconds
-                         per epoch, samples per second and the validation MSE
+              benchmark  train each config, of any kind (runs go to a temporary directory), and print
+                         seconds per epoch, samples per second and the monitored metric
 
             Examples:
               ./embtrain train configs/quickstart.yaml
@@ -80,6 +80,8 @@ public final class Main {
               --help     this text, or a command's own
               --version  versions of embtrain, DJL and the engine, and the GPUs it sees
 
+            Every run records its kind (ratings, sessions, implicit, labelled); a command its kind
+            does not support exits 2 and names the commands it has.
             Exit status: 0 success, 2 usage or config error (nothing trained), 1 failure at run time.
             Config keys are listed in the README (section "Config reference").
             """;
@@ -416,7 +418,7 @@ public final class Main {
             help("benchmark CONFIG... [--set path=value]...",
                     "Trains each config in turn (into a temporary run directory, deleted afterwards) and prints"
                             + " a table: seconds of the first epoch (warm-up included) and of the later ones,"
-                            + " training samples per second, and the final and best validation MSE.",
+                            + " training samples per second, and the final and best value of the monitored metric.",
                     options, "Example: ./embtrain benchmark configs/movielens-dot-bias.yaml"
                             + " configs/movielens-dot-bias-batch1024.yaml --set dataset.path=data/ml-100k");
             return cl.hasOption("help") ? 0 : USAGE;

@@ -21,7 +21,7 @@ public record RunConfig(
         @Doc("The model (see model types).") ModelConfig model,
         @Doc("How to train.") @Default("{}") TrainingConfig training,
         @Doc("What to write after training.") @Default("{}") ExportConfig export,
-        @Doc("Optional hyperparameter search over config keys (labelled-embeddings runs); absent: one run.")
+        @Doc("Optional hyperparameter search over config keys, for every kind of run; absent: one run.")
                 @Default(ConfigBinder.OPTIONAL) SearchConfig search) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
