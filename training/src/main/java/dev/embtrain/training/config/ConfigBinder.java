@@ -42,6 +42,7 @@ public final class ConfigBinder {
     private final String source;
     private final Map<Node, String> origins;
     private final Map<String, String> locations = new LinkedHashMap<>();
+    private final java.util.Set<String> explicit = new java.util.LinkedHashSet<>();
 
     /**
      * Creates a binder.
@@ -218,6 +219,9 @@ public final class ConfigBinder {
                 markAll(value, "default " + key + ": " + d.value(), origins);
             }
             locations.put(child(path, key), where(t == null ? node : value));
+            if (t != null && !String.valueOf(origins.get(t.getKeyNode())).startsWith("default ")) {
+                explicit.add(child(path, key));
+            }
             Default optional = c.getAnnotation(Default.class);
             if (optional != null && optional.value().equals(OPTIONAL) && value instanceof ScalarNode s
                     && s.getTag().equals(Tag.NULL)) {
@@ -296,6 +300,16 @@ public final class ConfigBinder {
      */
     public Map<String, String> locations() {
         return locations;
+    }
+
+    /**
+     * Returns the dotted paths of the keys the YAML or a {@code --set} wrote, defaults left out:
+     * {@link #locations()} cites a missing key by its section's line, so it cannot tell them apart.
+     *
+     * @return the paths, after {@link #bind}
+     */
+    public java.util.Set<String> explicit() {
+        return explicit;
     }
 
     /**

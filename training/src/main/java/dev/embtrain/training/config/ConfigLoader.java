@@ -43,8 +43,19 @@ public final class ConfigLoader {
      *
      * @param config the config
      * @param locations dotted path to {@code file:line} or {@code --set ...}
+     * @param explicit the dotted paths the YAML or a {@code --set} wrote (defaults left out)
      */
-    public record Loaded(RunConfig config, Map<String, String> locations) {
+    public record Loaded(RunConfig config, Map<String, String> locations, java.util.Set<String> explicit) {
+        /**
+         * Returns whether the user wrote a key, rather than its default filling it in.
+         *
+         * @param path the dotted path
+         * @return whether it was written
+         */
+        public boolean given(String path) {
+            return explicit.contains(path);
+        }
+
         /**
          * Builds a one-line error about a key.
          *
@@ -102,7 +113,7 @@ public final class ConfigLoader {
         }
         ConfigBinder binder = new ConfigBinder(source, origins);
         RunConfig config = binder.bind(RunConfig.class, map);
-        Loaded loaded = new Loaded(config, Map.copyOf(binder.locations()));
+        Loaded loaded = new Loaded(config, Map.copyOf(binder.locations()), java.util.Set.copyOf(binder.explicit()));
         checkModelFitsData(loaded);
         return loaded;
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * @param divFactor the starting rate is learning_rate / div_factor
  * @param finalDivFactor the final rate of one-cycle and linear is learning_rate / final_div_factor
  * @param pctStart the fraction of steps spent warming up
- * @param cycleMomentum whether beta1 (or SGD momentum) follows moms
+ * @param cycleMomentum whether Adam's beta1 follows moms
  * @param moms momentum at the start, at the peak rate and at the end
  */
 @Doc("The learning-rate schedule.")
@@ -22,7 +22,8 @@ public record ScheduleConfig(
         @Doc("one-cycle and linear end at learning_rate / final_div_factor (fastai's div_final; gensim's"
                 + " alpha / min_alpha is 250).") @Default("1.0e5") double finalDivFactor,
         @Doc("Fraction of the steps spent warming up.") @Default("0.25") double pctStart,
-        @Doc("Cycle beta1 (SGD: momentum) inversely to the rate through moms.") @Default("true")
+        @Doc("Cycle adam's and adamw's beta1 inversely to the rate through moms (sgd keeps its momentum fixed).")
+                @Default("true")
                 boolean cycleMomentum,
         @Doc("Momentum at start, peak and end of the cycle.") @Default("[0.95, 0.85, 0.95]") List<Double> moms) {
 

@@ -9,10 +9,12 @@ import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.FactorizationMachineConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
+import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.export.Npy;
 import dev.embtrain.training.export.TableExport;
 import dev.embtrain.training.objectives.Implicit;
+import dev.embtrain.training.plot.Plots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,6 +141,10 @@ final class ImplicitKind implements RunKind {
         return tables.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 
+    private static FactorizationMachineConfig fm(RunConfig config) {
+        return (FactorizationMachineConfig) config.model();
+    }
+
     /** The training and validation positives. */
     private static final class Data implements Prepared {
         private final Implicit.Rows train;
@@ -205,6 +211,18 @@ final class ImplicitKind implements RunKind {
             double precision = sameIdClassPrecision(table(tables, "id"));
             out.accept(String.format(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share their value"
                     + " mod 10: %.3f (chance 0.082)", cosine, precision));
+            if (config.export().plots()) {
+                List<EpochRecord> h = f.fit().history();
+                Map<String, double[]> series = new LinkedHashMap<>();
+                series.put("train_loss", h.stream().mapToDouble(EpochRecord::trainLoss).toArray());
+                if (valid != null) {
+                    series.put("valid_loss", h.stream().mapToDouble(e -> e.valid().get("valid_loss")).toArray());
+                }
+                Plots.metricCurves(dir.resolve(RunFiles.PLOTS_DIR).resolve("metrics.png"), config.name()
+                        + ": loss per epoch", h.stream().map(EpochRecord::epoch).toList(), series,
+                        fm(config).loss() == FactorizationMachineConfig.ImplicitLoss.NCE ? "NCE loss"
+                                : "negative-sampling loss");
+            }
             Map<String, Object> r = f.resolved();
             r.put("table_shapes", shapes);
             r.put("train_rows", train.ids().length);

@@ -12,7 +12,9 @@ import dev.embtrain.training.config.ConfigBinder;
 import dev.embtrain.training.config.ConfigException;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EarlyStoppingConfig;
+import dev.embtrain.training.config.OptimizerConfig;
 import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.ScheduleConfig;
 import dev.embtrain.training.config.SearchConfig;
 import dev.embtrain.training.config.TrainingConfig;
 import dev.embtrain.training.engine.Devices;
@@ -119,6 +121,7 @@ public final class Training {
     public static RunKind check(ConfigLoader.Loaded loaded) {
         RunKind kind = RunKinds.of(loaded);
         kind.check(loaded);
+        checkUnusedKeys(loaded);
         monitor(loaded, kind);
         if (loaded.config().search() != null) {
             checkSearch(loaded, kind);
@@ -210,6 +213,45 @@ public final class Training {
                     + String.join(", ", metrics) + (metrics.isEmpty() ? "" : ", ") + Monitor.TRAIN_LOSS);
         }
         return new Monitor(name, EarlyStoppingConfig.Metric.valueOf(name.toUpperCase(Locale.ROOT)).higherIsBetter());
+    }
+
+    /**
+     * Refuses a training key the chosen optimizer or schedule does not read, so nothing the user
+     * wrote is dropped without a word (defaults are not checked: they are never the user's).
+     *
+     * @param loaded the config
+     * @throws ConfigException naming the key and its line
+     */
+    static void checkUnusedKeys(ConfigLoader.Loaded loaded) {
+        TrainingConfig t = loaded.config().training();
+        boolean sgd = t.optimizer().type() == OptimizerConfig.OptimizerType.SGD;
+        String optimizer = ConfigBinder.yamlName(t.optimizer().type());
+        List<String> unused = new ArrayList<>();
+        for (String key : sgd ? List.of("betas", "eps") : List.of("momentum")) {
+            unused.add("optimizer." + key);
+        }
+        ScheduleConfig.ScheduleType schedule = t.schedule().type();
+        if (schedule != ScheduleConfig.ScheduleType.ONE_CYCLE) {
+            unused.addAll(List.of("schedule.div_factor", "schedule.pct_start", "schedule.cycle_momentum",
+                    "schedule.moms"));
+        } else if (sgd) {
+            unused.addAll(List.of("schedule.cycle_momentum", "schedule.moms"));
+        }
+        if (schedule == ScheduleConfig.ScheduleType.CONSTANT) {
+            unused.add("schedule.final_div_factor");
+        }
+        for (String key : unused) {
+            String path = "training." + key;
+            if (loaded.given(path)) {
+                String who = key.startsWith("optimizer.") || sgd && key.contains("mom") ? "optimizer " + optimizer
+                        : "schedule " + ConfigBinder.yamlName(schedule);
+                throw loaded.error(path, who + " does not use it"
+                        + (sgd && key.contains("mom") ? " (sgd keeps training.optimizer.momentum fixed)" : "")
+                        + "; remove it, or pick " + (key.startsWith("optimizer.")
+                                ? (sgd ? "adam or adamw" : "sgd") : sgd && key.contains("mom") ? "adam or adamw"
+                                : "schedule.type: one-cycle" + (key.endsWith("final_div_factor") ? " or linear" : "")));
+            }
+        }
     }
 
     /**

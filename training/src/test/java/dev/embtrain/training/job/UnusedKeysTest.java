@@ -1,0 +1,58 @@
+package dev.embtrain.training.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.embtrain.training.config.ConfigException;
+import dev.embtrain.training.config.ConfigLoader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** A training key the chosen optimizer or schedule does not read is a config error, never dropped. */
+class UnusedKeysTest {
+
+    private static final String CONFIG = """
+            name: t
+            dataset: {type: synthetic-sessions}
+            model: {type: embedding-bag}
+            training:
+              optimizer: {type: adamw}
+              schedule: {type: one-cycle}
+            """;
+
+    private static String refused(String... sets) {
+        Executable check = () -> Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of(sets)));
+        return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, check).getMessage();
+    }
+
+    @Test
+    void adamKeysWithSgdAndMomentumWithAdamAreRefused() {
+        assertEquals("training.optimizer.betas: optimizer sgd does not use it; remove it, or pick adam or adamw"
+                + " (--set training.optimizer.betas=[0.9, 0.999])", refused("training.optimizer.type=sgd",
+                "training.optimizer.betas=[0.9, 0.999]"));
+        assertEquals("training.optimizer.momentum: optimizer adamw does not use it; remove it, or pick sgd"
+                + " (--set training.optimizer.momentum=0.5)", refused("training.optimizer.momentum=0.5"));
+        assertEquals("training.schedule.moms: optimizer sgd does not use it (sgd keeps training.optimizer.momentum"
+                + " fixed); remove it, or pick adam or adamw (--set training.schedule.moms=[0.9, 0.8, 0.9])",
+                refused("training.optimizer.type=sgd", "training.schedule.moms=[0.9, 0.8, 0.9]"));
+    }
+
+    @Test
+    void oneCycleKeysWithAnotherScheduleAreRefused() {
+        assertEquals("training.schedule.pct_start: schedule linear does not use it; remove it, or pick schedule.type:"
+                + " one-cycle (--set training.schedule.pct_start=0.3)", refused("training.schedule.type=linear",
+                "training.schedule.pct_start=0.3"));
+        assertEquals("training.schedule.final_div_factor: schedule constant does not use it; remove it, or pick"
+                + " schedule.type: one-cycle or linear (--set training.schedule.final_div_factor=10)",
+                refused("training.schedule.type=constant", "training.schedule.final_div_factor=10"));
+    }
+
+    @Test
+    void defaultsAndKeysInUseAreNotRefused() {
+        // sgd with every Adam key left at its default, and one-cycle's keys under one-cycle.
+        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=sgd")));
+        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.schedule.pct_start=0.3",
+                "training.optimizer.betas=[0.9, 0.999]")));
+        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer={type: sgd, momentum: 0.5}")));
+    }
+}
