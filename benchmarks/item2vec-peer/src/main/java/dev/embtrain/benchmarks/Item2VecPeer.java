@@ -2,8 +2,8 @@ package dev.embtrain.benchmarks;
 
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EmbeddingBagConfig;
-import dev.embtrain.training.job.Item2VecJob;
-import dev.embtrain.training.job.SessionsData;
+import dev.embtrain.training.kinds.Item2VecJob;
+import dev.embtrain.training.kinds.SessionsData;
 import dev.embtrain.training.metrics.NextItem;
 import dev.embtrain.training.run.RunDirectory;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.embtrain.training.cli;
 
-import dev.embtrain.training.job.LabelledScorer;
+import dev.embtrain.training.kinds.LabelledScorer;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,9 +54,9 @@ final class LabelledCommands {
             throw new Main.UsageException("score: --batch must be > 0, found " + batch);
         }
         Path run = Path.of(cl.getOptionValue("run"));
-        if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.job.RunFiles.CONFIG))) {
-            try (dev.embtrain.training.job.SavedRun saved = dev.embtrain.training.job.SavedRun.open(run)) {
-                Main.require(saved, dev.embtrain.training.job.Command.SCORE, "; score takes a labelled-embeddings run");
+        if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.kinds.RunFiles.CONFIG))) {
+            try (dev.embtrain.training.kinds.SavedRun saved = dev.embtrain.training.kinds.SavedRun.open(run)) {
+                Main.require(saved, dev.embtrain.training.kinds.Command.SCORE, "; score takes a labelled-embeddings run");
             }
         }
         Path outFile = Path.of(cl.getOptionValue("out"));

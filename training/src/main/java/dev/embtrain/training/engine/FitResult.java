@@ -20,8 +20,12 @@ public record FitResult(List<EpochRecord> history, int bestEpoch, boolean stoppe
      * Returns the best epoch's record.
      *
      * @return the record
+     * @throws IllegalStateException when no epoch had a finite monitored value
      */
     public EpochRecord best() {
+        if (bestEpoch < 1) {
+            throw new IllegalStateException("no epoch had a finite monitored value");
+        }
         return history.get(bestEpoch - 1);
     }
 

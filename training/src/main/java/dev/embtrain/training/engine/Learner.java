@@ -41,6 +41,11 @@ public final class Learner {
      * @return the history and the best epoch
      */
     public static FitResult fit(Trainer trainer, Objective objective, FitOptions options, List<Listener> listeners) {
+        String monitored = options.monitor().name();
+        if (!monitored.equals(Monitor.TRAIN_LOSS) && !objective.metrics().contains(monitored)) {
+            throw new IllegalArgumentException("the monitored metric " + monitored + " is not measured; expected "
+                    + Monitor.TRAIN_LOSS + " or one of " + objective.metrics());
+        }
         List<EpochRecord> history = new ArrayList<>();
         int bestEpoch = 0;
         double best = Double.NaN;
@@ -57,6 +62,7 @@ public final class Learner {
             double lossSum;
             long samples = 0;
             int batches;
+            int trained;
             try (NDManager epochManager = trainer.getManager().newSubManager();
                     Objective.Epoch batchesOfEpoch = objective.epoch(epochManager, epoch)) {
                 NDArray lossTotal = epochManager.zeros(new Shape());
@@ -74,10 +80,12 @@ public final class Learner {
                     }
                 }
                 lossSum = lossTotal.getFloat();
+                trained = b;
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
             Map<String, Double> valid = objective.validate(trainer);
-            double trainLoss = lossSum / batches;
+            // The mean over the batches trained, whatever the epoch announced.
+            double trainLoss = lossSum / trained;
             double value = options.monitor().name().equals(Monitor.TRAIN_LOSS) ? trainLoss
                     : valid.getOrDefault(options.monitor().name(), Double.NaN);
             boolean improved = Double.isFinite(value) && options.monitor().improves(value, best, options.minDelta());

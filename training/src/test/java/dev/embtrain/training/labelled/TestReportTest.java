@@ -1,6 +1,6 @@
 package dev.embtrain.training.labelled;
 
-import dev.embtrain.training.job.LabelledScorer;
+import dev.embtrain.training.kinds.LabelledScorer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

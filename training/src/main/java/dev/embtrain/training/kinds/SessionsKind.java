@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import dev.embtrain.training.export.Tables;
 import ai.djl.Model;

@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import ai.djl.Model;
 import dev.embtrain.datasets.split.Split;

@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import dev.embtrain.training.config.ConfigException;
 import dev.embtrain.training.config.ConfigLoader;

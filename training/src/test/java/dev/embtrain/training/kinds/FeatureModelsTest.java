@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import static dev.embtrain.training.cli.CliRun.run;
 import dev.embtrain.training.cli.CliRun.Result;

@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import java.io.IOException;
 import java.nio.file.Path;

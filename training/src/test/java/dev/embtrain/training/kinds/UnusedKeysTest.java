@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,10 +49,13 @@ class UnusedKeysTest {
 
     @Test
     void defaultsAndKeysInUseAreNotRefused() {
-        // sgd with every Adam key left at its default, and one-cycle's keys under one-cycle.
+        // sgd with every Adam key left out, and one-cycle's keys under one-cycle.
         Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=sgd")));
         Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.schedule.pct_start=0.3",
                 "training.optimizer.betas=[0.9, 0.999]")));
         Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer={type: sgd, momentum: 0.5}")));
+        // A dumped config (config.yaml, best.yaml) writes every key, at its default where unused.
+        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer={type: sgd, betas: [0.9, 0.99],"
+                + " eps: 1.0e-5}", "training.schedule={type: constant, pct_start: 0.25, final_div_factor: 1.0e5}")));
     }
 }

@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import ai.djl.Device;
 import ai.djl.Model;

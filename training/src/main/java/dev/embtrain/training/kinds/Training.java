@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -215,9 +215,28 @@ public final class Training {
         return new Monitor(name, EarlyStoppingConfig.Metric.valueOf(name.toUpperCase(Locale.ROOT)).higherIsBetter());
     }
 
+    /** The training section's defaults, to tell a key written at its default from one that changes something. */
+    private static final TrainingConfig DEFAULT_TRAINING = ConfigLoader.load("name: defaults\n"
+            + "dataset: {type: synthetic-sessions}\nmodel: {type: embedding-bag}\n", "the defaults", List.of())
+            .config().training();
+
+    private static Object value(TrainingConfig t, String key) {
+        return switch (key) {
+            case "optimizer.betas" -> t.optimizer().betas();
+            case "optimizer.eps" -> t.optimizer().eps();
+            case "optimizer.momentum" -> t.optimizer().momentum();
+            case "schedule.div_factor" -> t.schedule().divFactor();
+            case "schedule.pct_start" -> t.schedule().pctStart();
+            case "schedule.cycle_momentum" -> t.schedule().cycleMomentum();
+            case "schedule.moms" -> t.schedule().moms();
+            case "schedule.final_div_factor" -> t.schedule().finalDivFactor();
+            default -> throw new IllegalArgumentException(key);
+        };
+    }
+
     /**
      * Refuses a training key the chosen optimizer or schedule does not read, so nothing the user
-     * wrote is dropped without a word (defaults are not checked: they are never the user's).
+     * wrote is dropped without a word (keys left at their defaults change nothing and pass).
      *
      * @param loaded the config
      * @throws ConfigException naming the key and its line
@@ -242,7 +261,8 @@ public final class Training {
         }
         for (String key : unused) {
             String path = "training." + key;
-            if (loaded.given(path)) {
+            // A key written at its default changes nothing: a run's config.yaml and best.yaml write every key.
+            if (loaded.given(path) && !java.util.Objects.equals(value(t, key), value(DEFAULT_TRAINING, key))) {
                 String who = key.startsWith("optimizer.") || sgd && key.contains("mom") ? "optimizer " + optimizer
                         : "schedule " + ConfigBinder.yamlName(schedule);
                 throw loaded.error(path, who + " does not use it"

@@ -1,4 +1,4 @@
-package dev.embtrain.training.job;
+package dev.embtrain.training.kinds;
 
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.training.metrics.BinaryMetrics;

@@ -1,0 +1,569 @@
+package dev.embtrain.training.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.Batchifier;
+import dev.embtrain.training.engine.listeners.Divergence;
+import dev.embtrain.training.engine.listeners.EarlyStopping;
+import dev.embtrain.training.engine.listeners.MetricsCsv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checks that {@link Learner#fit} calls its listeners in order, closes every batch and epoch, and records each epoch's loss, samples, rate and best epoch. */
+class LearnerTest {
+
+    private static final String METRIC = "valid_x";
+    private static final Monitor LOWER = new Monitor(METRIC, false);
+    private static final Monitor HIGHER = new Monitor(METRIC, true);
+    private static final String HINT = "lower training.optimizer.learning_rate";
+    private static final float W = 0.5f;
+    private static final float B = 0.25f;
+
+    // ---- the fake objective ----
+
+    /** First feature of row {@code i} of batch {@code k} (both from 0). */
+    private static float x1(int k, int i) {
+        return 0.5f * (k + 1) + i;
+    }
+
+    /** Second feature of row {@code i} of batch {@code k}. */
+    private static float x2(int k, int i) {
+        return 1f - 0.5f * i;
+    }
+
+    /** Label of row {@code i} of batch {@code k}. */
+    private static float label(int k, int i) {
+        return k + 0.25f * i;
+    }
+
+    /**
+     * Batches of the given sizes every epoch over {@link #x1}, {@link #x2} and {@link #label};
+     * validation returns the scripted {@code valid_x} of each epoch; records every batch's
+     * manager and every epoch.
+     */
+    private static final class FakeObjective implements Objective {
+        final int[] sizes;
+        final double[] values;
+        int nanLabelEpoch;
+        final Loss loss = new MseLoss();
+        final List<NDManager> batchManagers = new ArrayList<>();
+        final List<NDManager> epochManagers = new ArrayList<>();
+        final List<FakeEpoch> epochs = new ArrayList<>();
+        int validations;
+
+        FakeObjective(int[] sizes, double... values) {
+            this.sizes = sizes;
+            this.values = values;
+        }
+
+        @Override
+        public Shape[] inputShapes() {
+            return new Shape[] {new Shape(1, 2)};
+        }
+
+        @Override
+        public int batchesPerEpoch() {
+            return sizes.length;
+        }
+
+        @Override
+        public List<String> metrics() {
+            return List.of(METRIC);
+        }
+
+        @Override
+        public Epoch epoch(NDManager manager, int epoch) {
+            epochManagers.add(manager);
+            FakeEpoch e = new FakeEpoch(manager, epoch);
+            epochs.add(e);
+            return e;
+        }
+
+        @Override
+        public Loss loss() {
+            return loss;
+        }
+
+        @Override
+        public Map<String, Double> validate(Trainer trainer) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put(METRIC, values[validations++]);
+            return m;
+        }
+
+        boolean allBatchesClosed() {
+            return batchManagers.stream().noneMatch(NDManager::isOpen);
+        }
+
+        boolean allEpochsClosed() {
+            return epochs.stream().allMatch(e -> e.closed) && epochManagers.stream().noneMatch(NDManager::isOpen);
+        }
+
+        final class FakeEpoch implements Objective.Epoch {
+            final NDManager manager;
+            final int epoch;
+            int next;
+            boolean closed;
+
+            FakeEpoch(NDManager manager, int epoch) {
+                this.manager = manager;
+                this.epoch = epoch;
+            }
+
+            @Override
+            public int batches() {
+                return sizes.length;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next < sizes.length;
+            }
+
+            @Override
+            public Batch next() {
+                int k = next++;
+                int size = sizes[k];
+                float[] x = new float[size * 2];
+                float[] y = new float[size];
+                for (int i = 0; i < size; i++) {
+                    x[2 * i] = x1(k, i);
+                    x[2 * i + 1] = x2(k, i);
+                    y[i] = label(k, i);
+                }
+                if (epoch == nanLabelEpoch && k == 0) {
+                    y[0] = Float.NaN;
+                }
+                NDManager m = manager.newSubManager();
+                batchManagers.add(m);
+                return new Batch(m, new NDList(m.create(x, new Shape(size, 2))), new NDList(m.create(y, new Shape(size, 1))),
+                        size, Batchifier.STACK, Batchifier.STACK, k, sizes.length);
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        }
+    }
+
+    /** Writes every event as a string. */
+    private static final class Recorder implements Listener {
+        final List<String> events = new ArrayList<>();
+        final List<EpochRecord> records = new ArrayList<>();
+
+        @Override
+        public void onTrainingBegin(int epochs) {
+            events.add("begin " + epochs);
+        }
+
+        @Override
+        public void onTrainingBatch(int epoch, int batch, int batches) {
+            events.add("batch " + epoch + " " + batch + "/" + batches);
+        }
+
+        @Override
+        public Decision onEpoch(EpochRecord record) {
+            events.add("epoch " + record.epoch());
+            records.add(record);
+            return Decision.CONTINUE;
+        }
+
+        @Override
+        public void onTrainingEnd(FitResult result) {
+            events.add("end " + result.history().size());
+        }
+    }
+
+    /** What a fit ended with, and the block's parameters after it. */
+    private record Run(FitResult result, float[] weight, float[] bias) {}
+
+    private static Run run(FakeObjective objective, int epochs, Monitor monitor, double minDelta, float lr,
+            Tracker reported, List<Listener> listeners) {
+        Block block = Linear.builder().setUnits(1).build();
+        block.setInitializer(new ConstantInitializer(W), Parameter.Type.WEIGHT);
+        block.setInitializer(new ConstantInitializer(B), Parameter.Type.BIAS);
+        Optimizer opt = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).build();
+        try (Model model = Model.newInstance("t", Device.cpu())) {
+            model.setBlock(block);
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(objective.loss())
+                    .optOptimizer(opt).optDevices(new Device[] {Device.cpu()}))) {
+                trainer.initialize(objective.inputShapes());
+                FitOptions options = new FitOptions(epochs, monitor, minDelta, reported, opt);
+                FitResult result = Learner.fit(trainer, objective, options, listeners);
+                return new Run(result, block.getParameters().get("weight").getArray().toFloatArray(),
+                        block.getParameters().get("bias").getArray().toFloatArray());
+            }
+        }
+    }
+
+    private static FitResult fit(FakeObjective objective, int epochs, Monitor monitor, double minDelta,
+            List<Listener> listeners) {
+        return run(objective, epochs, monitor, minDelta, 0.1f, Tracker.fixed(0.1f), listeners).result();
+    }
+
+    private static FitResult fit(FakeObjective objective, int epochs, List<Listener> listeners) {
+        return fit(objective, epochs, LOWER, 0, listeners);
+    }
+
+    private static List<Boolean> improved(FitResult result) {
+        return result.history().stream().map(EpochRecord::improved).toList();
+    }
+
+    private static List<Integer> bestEpochs(FitResult result) {
+        return result.history().stream().map(EpochRecord::bestEpoch).toList();
+    }
+
+    /** The MSE of batch {@code k} of the given size under weights (w1, w2) and bias b. */
+    private static double mse(int k, int size, double w1, double w2, double b) {
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            double d = w1 * x1(k, i) + w2 * x2(k, i) + b - label(k, i);
+            sum += d * d;
+        }
+        return sum / size;
+    }
+
+    // ---- events ----
+
+    @Test
+    void listenersSeeBeginThenEachBatchInOrderThenTheEpochAndOneEndAtTheEnd() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 2, 2}, 3, 2);
+        Recorder recorder = new Recorder();
+        fit(objective, 2, List.of(recorder));
+        assertEquals(List.of("begin 2",
+                "batch 1 1/3", "batch 1 2/3", "batch 1 3/3", "epoch 1",
+                "batch 2 1/3", "batch 2 2/3", "batch 2 3/3", "epoch 2",
+                "end 2"), recorder.events);
+        assertEquals(List.of(1, 2), recorder.records.stream().map(EpochRecord::epoch).toList());
+        assertEquals(2, objective.validations);
+    }
+
+    @Test
+    void aStopFromOneListenerStillLetsTheLaterListenersSeeThatEpochAndEndsTheRun() {
+        FakeObjective objective = new FakeObjective(new int[] {2}, 1, 2, 3);
+        Listener stopper = new Listener() {
+            @Override
+            public Decision onEpoch(EpochRecord record) {
+                return Decision.STOP;
+            }
+        };
+        Recorder recorder = new Recorder();
+        FitResult result = fit(objective, 3, List.of(stopper, recorder));
+        assertEquals(List.of("begin 3", "batch 1 1/1", "epoch 1", "end 1"), recorder.events);
+        assertEquals(1, result.history().size());
+        assertTrue(result.stoppedEarly());
+    }
+
+    // ---- closing ----
+
+    @Test
+    void everyBatchAndEveryEpochIsClosedWhenFitReturns() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 3, 1}, 3, 2);
+        fit(objective, 2, List.of());
+        assertEquals(6, objective.batchManagers.size());
+        assertTrue(objective.allBatchesClosed());
+        assertEquals(2, objective.epochs.size());
+        assertTrue(objective.allEpochsClosed());
+    }
+
+    @Test
+    void eachBatchIsClosedBeforeItsOnTrainingBatch() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 2}, 1);
+        List<Boolean> closedAtEvent = new ArrayList<>();
+        Listener probe = new Listener() {
+            @Override
+            public void onTrainingBatch(int epoch, int batch, int batches) {
+                closedAtEvent.add(objective.batchManagers.size() == batch
+                        && !objective.batchManagers.get(batch - 1).isOpen());
+            }
+        };
+        fit(objective, 1, List.of(probe));
+        assertEquals(List.of(true, true), closedAtEvent);
+    }
+
+    @Test
+    void aListenerFailingInOnEpochPropagatesWithTheEpochsBatchesAndTheEpochClosedAndNoEnd() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 3, 1}, 3, 2, 1);
+        IllegalStateException boom = new IllegalStateException("boom");
+        Listener failing = new Listener() {
+            @Override
+            public Decision onEpoch(EpochRecord record) {
+                if (record.epoch() == 2) {
+                    throw boom;
+                }
+                return Decision.CONTINUE;
+            }
+        };
+        Recorder recorder = new Recorder();
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> fit(objective, 3, List.of(failing, recorder)));
+        assertEquals(boom, thrown);
+        assertEquals(6, objective.batchManagers.size());
+        assertTrue(objective.allBatchesClosed());
+        assertEquals(2, objective.epochs.size());
+        assertTrue(objective.allEpochsClosed());
+        assertEquals(List.of("begin 3",
+                "batch 1 1/3", "batch 1 2/3", "batch 1 3/3", "epoch 1",
+                "batch 2 1/3", "batch 2 2/3", "batch 2 3/3"), recorder.events);
+    }
+
+    @Test
+    void aListenerFailingInOnTrainingBatchLeavesTheOpenedBatchesAndTheEpochClosed() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 3, 1}, 3);
+        Listener failing = new Listener() {
+            @Override
+            public void onTrainingBatch(int epoch, int batch, int batches) {
+                if (batch == 2) {
+                    throw new IllegalArgumentException("batch 2");
+                }
+            }
+        };
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+                () -> fit(objective, 1, List.of(failing)));
+        assertEquals("batch 2", thrown.getMessage());
+        assertEquals(2, objective.batchManagers.size());
+        assertTrue(objective.allBatchesClosed());
+        assertEquals(1, objective.epochs.size());
+        assertTrue(objective.allEpochsClosed());
+        assertEquals(0, objective.validations);
+    }
+
+    // ---- best epoch ----
+
+    @Test
+    void lowerIsBetterImprovesOnEachNewLowAndKeepsTheBestEpoch() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 3, 1, 2), 3, LOWER, 0, List.of());
+        assertEquals(List.of(true, true, false), improved(result));
+        assertEquals(List.of(1, 2, 2), bestEpochs(result));
+        assertEquals(2, result.bestEpoch());
+        assertEquals(2, result.best().epoch());
+        assertEquals(1.0, result.best().value(METRIC));
+    }
+
+    @Test
+    void higherIsBetterImprovesOnlyOnANewHigh() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 3, 1, 2), 3, HIGHER, 0, List.of());
+        assertEquals(List.of(true, false, false), improved(result));
+        assertEquals(List.of(1, 1, 1), bestEpochs(result));
+        assertEquals(1, result.bestEpoch());
+    }
+
+    @Test
+    void aGainSmallerThanMinDeltaIsNoImprovement() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 1.0, 0.95), 2, LOWER, 0.1, List.of());
+        assertEquals(List.of(true, false), improved(result));
+        assertEquals(List.of(1, 1), bestEpochs(result));
+        assertEquals(1, result.bestEpoch());
+    }
+
+    @Test
+    void aGainLargerThanMinDeltaIsAnImprovement() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 1.0, 0.85), 2, LOWER, 0.1, List.of());
+        assertEquals(List.of(true, true), improved(result));
+        assertEquals(2, result.bestEpoch());
+    }
+
+    @Test
+    void aTrainLossMonitorReadsTheEpochsTrainingLoss() {
+        // learning rate 0: the same loss every epoch, so only the first improves
+        FakeObjective objective = new FakeObjective(new int[] {2, 3}, 5, 4);
+        FitResult result = run(objective, 2, new Monitor(Monitor.TRAIN_LOSS, false), 0, 0f, Tracker.fixed(0f),
+                List.of()).result();
+        assertEquals(List.of(true, false), improved(result));
+        assertEquals(List.of(1, 1), bestEpochs(result));
+    }
+
+    // ---- early stopping ----
+
+    @Test
+    void earlyStoppingWithPatienceOneStopsAfterTheFirstEpochWithoutImprovement() {
+        FakeObjective objective = new FakeObjective(new int[] {2}, 1, 2, 3, 4);
+        FitResult result = fit(objective, 4, List.of(new EarlyStopping(1)));
+        assertEquals(2, result.history().size());
+        assertTrue(result.stoppedEarly());
+        assertEquals(1, result.bestEpoch());
+        assertEquals(2, objective.epochs.size());
+    }
+
+    @Test
+    void earlyStoppingWithPatienceTwoWaitsTwoEpochsWithoutImprovement() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 1, 2, 3, 4), 4, List.of(new EarlyStopping(2)));
+        assertEquals(3, result.history().size());
+        assertTrue(result.stoppedEarly());
+    }
+
+    @Test
+    void earlyStoppingWithPatienceZeroNeverStops() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 1, 2, 3, 4), 4, List.of(new EarlyStopping(0)));
+        assertEquals(4, result.history().size());
+        assertFalse(result.stoppedEarly());
+    }
+
+    @Test
+    void earlyStoppingRunsEveryEpochWhileTheValueImproves() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 4, 3, 2, 1), 4, List.of(new EarlyStopping(1)));
+        assertEquals(4, result.history().size());
+        assertFalse(result.stoppedEarly());
+        assertEquals(4, result.bestEpoch());
+    }
+
+    @Test
+    void aStopAtTheLastEpochIsNotAnEarlyStop() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 1, 2), 2, List.of(new EarlyStopping(1)));
+        assertEquals(2, result.history().size());
+        assertFalse(result.stoppedEarly());
+    }
+
+    // ---- divergence ----
+
+    @Test
+    void aMonitorTheObjectiveDoesNotMeasureIsRefusedBeforeTheFirstStep() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 2}, 1, 0.5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fit(objective, 2, new Monitor("valid_y", false), 0, List.of()));
+        assertEquals("the monitored metric valid_y is not measured; expected train_loss or one of [valid_x]",
+                e.getMessage());
+        assertTrue(objective.batchManagers.isEmpty());
+    }
+
+    @Test
+    void aNaNMonitoredMetricFailsTheRunNamingTheEpochAndTheHint() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 2}, 1, Double.NaN, 0.5);
+        Recorder recorder = new Recorder();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> fit(objective, 3, List.of(new Divergence(METRIC, HINT), recorder)));
+        assertEquals("epoch 2: valid_x is NaN; training diverged (" + HINT + ")", e.getMessage());
+        assertEquals(List.of("epoch 1"), recorder.events.stream().filter(s -> s.startsWith("epoch")).toList());
+        assertFalse(recorder.events.contains("end 1"));
+        assertTrue(objective.allBatchesClosed());
+        assertTrue(objective.allEpochsClosed());
+    }
+
+    @Test
+    void aNaNTrainingLossFailsTheRunBeforeTheMetricIsChecked() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 2}, 1, 0.5);
+        objective.nanLabelEpoch = 1;
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> fit(objective, 2, List.of(new Divergence(METRIC, HINT))));
+        assertEquals("epoch 1: train_loss is NaN; training diverged (" + HINT + ")", e.getMessage());
+        assertEquals(1, objective.epochs.size());
+    }
+
+    @Test
+    void aNaNMonitoredValueIsNeverAnImprovement() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 2, Double.NaN, 1), 3, LOWER, 0, List.of());
+        assertEquals(List.of(true, false, true), improved(result));
+        assertEquals(List.of(1, 1, 3), bestEpochs(result));
+    }
+
+    // ---- the record's numbers ----
+
+    @Test
+    void samplesSumTheBatchSizesAndTrainLossIsTheMeanOfTheBatchLosses() {
+        int[] sizes = {2, 3, 1};
+        FakeObjective objective = new FakeObjective(sizes, 3, 2);
+        // learning rate 0: every batch sees the initial parameters
+        FitResult result = run(objective, 2, LOWER, 0, 0f, Tracker.fixed(0f), List.of()).result();
+        double expected = (mse(0, 2, W, W, B) + mse(1, 3, W, W, B) + mse(2, 1, W, W, B)) / 3;
+        for (EpochRecord r : result.history()) {
+            assertEquals(6, r.samples());
+            assertEquals(expected, r.trainLoss(), 1e-5);
+            assertEquals(0f, r.learningRate());
+            assertTrue(r.seconds() > 0);
+        }
+    }
+
+    @Test
+    void eachBatchTakesOneSgdStepFromTheParametersTheLastStepLeft() {
+        int[] sizes = {2, 3};
+        float lr = 0.1f;
+        Run run = run(new FakeObjective(sizes, 1), 1, LOWER, 0, lr, Tracker.fixed(lr), List.of());
+        double[] p = {W, W, B};
+        double lossSum = 0;
+        for (int k = 0; k < sizes.length; k++) {
+            int n = sizes[k];
+            lossSum += mse(k, n, p[0], p[1], p[2]);
+            double[] grad = new double[3];
+            for (int i = 0; i < n; i++) {
+                double d = p[0] * x1(k, i) + p[1] * x2(k, i) + p[2] - label(k, i);
+                grad[0] += 2 * d * x1(k, i) / n;
+                grad[1] += 2 * d * x2(k, i) / n;
+                grad[2] += 2 * d / n;
+            }
+            for (int j = 0; j < 3; j++) {
+                p[j] -= lr * grad[j];
+            }
+        }
+        assertArrayEquals(new float[] {(float) p[0], (float) p[1]}, run.weight(), 1e-5f);
+        assertArrayEquals(new float[] {(float) p[2]}, run.bias(), 1e-5f);
+        EpochRecord r = run.result().last();
+        assertEquals(lossSum / 2, r.trainLoss(), 1e-5);
+        assertEquals(5, r.samples());
+        assertEquals(lr, r.learningRate());
+    }
+
+    @Test
+    void theLearningRateIsTheSchedulesAtTheEpochsLastStep() {
+        FakeObjective objective = new FakeObjective(new int[] {1, 1, 1}, 2, 1);
+        Tracker byStep = n -> n / 1000f;
+        FitResult result = run(objective, 2, LOWER, 0, 0.1f, byStep, List.of()).result();
+        assertEquals(3 / 1000f, result.history().get(0).learningRate());
+        assertEquals(6 / 1000f, result.history().get(1).learningRate());
+    }
+
+    @Test
+    void theRecordCarriesTheValidationMetricsOfItsEpoch() {
+        FitResult result = fit(new FakeObjective(new int[] {2}, 3, 1), 2, List.of());
+        assertEquals(Map.of(METRIC, 3.0), result.history().get(0).valid());
+        assertEquals(Map.of(METRIC, 1.0), result.history().get(1).valid());
+    }
+
+    // ---- metrics.csv ----
+
+    @Test
+    void metricsCsvWritesTheHeaderAndOneRowPerEpoch(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("metrics.csv");
+        FakeObjective objective = new FakeObjective(new int[] {2, 2}, 3, 1);
+        FitResult result;
+        try (MetricsCsv csv = new MetricsCsv(file, objective.metrics())) {
+            result = fit(objective, 2, List.of(csv));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(3, lines.size());
+        assertEquals("epoch,train_loss,valid_x,seconds,samples_per_second,learning_rate", lines.get(0));
+        for (int e = 1; e <= 2; e++) {
+            String[] fields = lines.get(e).split(",");
+            assertEquals(6, fields.length);
+            assertEquals(String.valueOf(e), fields[0]);
+            assertEquals(String.valueOf(result.history().get(e - 1).trainLoss()), fields[1]);
+            assertEquals(e == 1 ? "3.0" : "1.0", fields[2]);
+            assertEquals("0.1", fields[5]);
+        }
+    }
+}
