@@ -172,7 +172,9 @@ public final class Training {
             try {
                 Map<String, Object> resolved = new LinkedHashMap<>();
                 if (prepared.refits(kept.config())) {
-                    scored = refit(kept, prepared, devices, monitor, modelDir, resolved);
+                    // After a search the console showed trials, not epochs: the refit's rows would stand alone.
+                    scored = refit(kept, prepared, devices, monitor, modelDir, resolved,
+                            search == null ? progress : List.of());
                 }
                 List<String> summary = new ArrayList<>();
                 prepared.finish(new Prepared.Finished(kept.config(), kept.fit(), scored.model(), scored.trainable(),
@@ -339,10 +341,10 @@ public final class Training {
      * number of epochs, into {@code modelDir}.
      */
     private Trained refit(Trained chosen, Prepared prepared, Device[] devices, Monitor monitor, Path modelDir,
-            Map<String, Object> resolved) throws IOException {
+            Map<String, Object> resolved, List<Listener> listeners) throws IOException {
         int epochs = chosen.fit().bestEpoch();
         clear(modelDir);
-        Trained t = train(chosen.config(), prepared, devices, monitor, modelDir, progress, false, epochs, true);
+        Trained t = train(chosen.config(), prepared, devices, monitor, modelDir, listeners, false, epochs, true);
         long rows = t.fit().history().get(epochs - 1).samples();
         report.accept(String.format(Locale.ROOT, "refit    the chosen config again on %,d training + validation rows"
                 + " for its %d epoch%s; train_loss %.4f", rows, epochs, epochs == 1 ? "" : "s",
