@@ -5,7 +5,8 @@ import dev.embtrain.datasets.split.StratifiedSplit;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.LabelledDataset;
 import dev.embtrain.training.labelled.LabelledData;
-import dev.embtrain.training.labelled.Preprocessing;
+import dev.embtrain.models.shared.Preprocessing;
+import dev.embtrain.training.labelled.Preprocess;
 import dev.embtrain.training.metrics.BinaryMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class LabelledPeer {
         LabelledEmbeddings.Joined j = LabelledData.read(loaded).joined();
         StratifiedSplit.Parts parts = StratifiedSplit.split(j.labels(), ds.split().validation(), ds.split().test(),
                 ds.split().seed());
-        Preprocessing pre = Preprocessing.fit(j.vectors(), j.labels(), parts.train(), 0, true);
+        Preprocessing pre = Preprocess.fit(j.vectors(), j.labels(), parts.train(), 0, true);
         String[] names = new String[pre.width()];
         for (int k = 0; k < names.length; k++) {
             names[k] = String.format(Locale.ROOT, "x%04d", k);
@@ -96,7 +97,7 @@ public final class LabelledPeer {
         double refitTest = Double.NaN;
         if (ds.split().refit()) {
             int[] rows = parts.trainAndValid();
-            Preprocessing all = Preprocessing.fit(j.vectors(), j.labels(), rows, 0, true);
+            Preprocessing all = Preprocess.fit(j.vectors(), j.labels(), rows, 0, true);
             MutableDataset<Label> both = new MutableDataset<>(
                     new SimpleDataSourceProvenance("embtrain train+valid", factory), factory);
             for (int r : rows) {

@@ -1,5 +1,6 @@
 package dev.embtrain.datasets.features;
 
+import dev.embtrain.models.shared.HashedCross;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.embtrain.datasets.features;
 
+import dev.embtrain.models.shared.HashedCross;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

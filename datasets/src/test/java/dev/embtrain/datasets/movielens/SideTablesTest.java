@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.FeatureSpec;
-import dev.embtrain.datasets.features.HashedCross;
+import dev.embtrain.models.shared.HashedCross;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

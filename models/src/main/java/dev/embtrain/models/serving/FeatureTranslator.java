@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.ServingTranslator;
 import ai.djl.translate.TranslatorContext;
+import dev.embtrain.models.shared.HashedCross;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ public final class FeatureTranslator implements ServingTranslator {
     private final Map<String, Map<String, Integer>> vocabularies = new HashMap<>();
     private final Map<String, List<String>> crossFields = new HashMap<>();
     private final Map<String, Integer> crossBuckets = new HashMap<>();
+    private final Map<String, HashedCross> crosses = new HashMap<>();
     private List<String> userFields;
     private List<String> itemFields;
     private Map<String, List<String>> users;
@@ -90,6 +92,7 @@ public final class FeatureTranslator implements ServingTranslator {
             String[] f = line.split("\t");
             crossBuckets.put(f[0], Integer.parseInt(f[1]));
             crossFields.put(f[0], List.of(f[2].split(",")));
+            crosses.put(f[0], new HashedCross(f[0], crossFields.get(f[0]), crossBuckets.get(f[0])));
         }
         users = new HashMap<>();
         items = new HashMap<>();
@@ -189,7 +192,7 @@ public final class FeatureTranslator implements ServingTranslator {
     private void product(String cross, List<String> fields, String user, String item, int depth, List<String> prefix,
             List<Integer> out) {
         if (depth == fields.size()) {
-            out.add(CrossHash.bucket(prefix, crossBuckets.get(cross)));
+            out.add(crosses.get(cross).bucket(prefix));
             return;
         }
         String field = fields.get(depth);

@@ -1,6 +1,7 @@
 package dev.embtrain.training.export;
 
-import dev.embtrain.training.metrics.TopK;
+import dev.embtrain.models.shared.Cosine;
+import dev.embtrain.models.shared.TopK;
 import dev.embtrain.training.text.EditDistance;
 
 import java.util.ArrayList;
@@ -69,35 +70,7 @@ public final class Neighbors {
         }
         skip[query] = true;
 
-        float[] q = row(vectors, query, -1);
-        int dim = q.length;
-        double queryNorm = Math.sqrt(dot(q, q));
-        checkFinite(queryNorm, query);
-
-        TopK top = new TopK(Math.min(k, n));
-        for (int i = 0; i < n; i++) {
-            if (skip[i]) {
-                continue;
-            }
-            float[] r = row(vectors, i, dim);
-            // Dot product and squared norm in one pass over the row: each row is read once.
-            double dot = 0;
-            double squared = 0;
-            for (int j = 0; j < dim; j++) {
-                double x = r[j];
-                dot += q[j] * x;
-                squared += x * x;
-            }
-            checkFinite(squared, i);
-            double cosine = 0;
-            if (queryNorm > 0 && squared > 0) {
-                // Rounding can push |cosine| of (anti)parallel rows just past 1.
-                cosine = Math.max(-1, Math.min(1, dot / (queryNorm * Math.sqrt(squared))));
-            }
-            top.offer(i, cosine + 0.0); // + 0.0 turns -0.0 into 0.0
-        }
-
-        TopK.Result best = top.drainBestFirst();
+        TopK.Result best = Cosine.nearest(vectors, row(vectors, query, -1), k, skip);
         List<Neighbor> result = new ArrayList<>(best.indices().length);
         for (int r = 0; r < best.indices().length; r++) {
             int i = best.indices()[r];
@@ -351,20 +324,5 @@ public final class Neighbors {
                     + " values, expected " + dim + " like the query row");
         }
         return r;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int j = 0; j < a.length; j++) {
-            sum += (double) a[j] * b[j];
-        }
-        return sum;
-    }
-
-    /** Squares of floats cannot overflow a double, so a non-finite sum means a NaN or infinity. */
-    private static void checkFinite(double squaredOrNorm, int i) {
-        if (!Double.isFinite(squaredOrNorm)) {
-            throw new IllegalArgumentException("row " + i + " holds a NaN or infinite value");
-        }
     }
 }

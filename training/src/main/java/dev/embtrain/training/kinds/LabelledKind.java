@@ -17,7 +17,8 @@ import dev.embtrain.training.engine.SigmoidBceLoss;
 import dev.embtrain.training.engine.Task;
 import dev.embtrain.training.labelled.LabelledData;
 import dev.embtrain.training.labelled.LabelledModel;
-import dev.embtrain.training.labelled.Preprocessing;
+import dev.embtrain.models.shared.Preprocessing;
+import dev.embtrain.training.labelled.Preprocess;
 import dev.embtrain.training.labelled.TestReport;
 import dev.embtrain.training.labelled.WeightedSigmoidBceLoss;
 import dev.embtrain.training.metrics.BinaryMetrics;
@@ -173,7 +174,7 @@ final class LabelledKind implements RunKind {
             LabelledDataset ds = (LabelledDataset) config.dataset();
             LabelledEmbeddings.Joined j = data.joined();
             int[] trainRows = refit ? parts.trainAndValid() : parts.train();
-            Preprocessing pre = Preprocessing.fit(j.vectors(), j.labels(), trainRows, ds.selectKBest(),
+            Preprocessing pre = Preprocess.fit(j.vectors(), j.labels(), trainRows, ds.selectKBest(),
                     ds.standardize());
             WideAndDeepConfig wd = (WideAndDeepConfig) config.model();
             model.setBlock(LabelledModel.build(wd, pre.width()));

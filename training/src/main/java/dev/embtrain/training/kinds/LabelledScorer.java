@@ -10,7 +10,7 @@ import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.config.WideAndDeepConfig;
 import dev.embtrain.training.export.AtomicFiles;
 import dev.embtrain.training.labelled.LabelledModel;
-import dev.embtrain.training.labelled.Preprocessing;
+import dev.embtrain.models.shared.Preprocessing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.embtrain.training.kinds;
 
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.FeatureSpec;
-import dev.embtrain.datasets.features.HashedCross;
+import dev.embtrain.models.shared.HashedCross;
 import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.datasets.movielens.ItemKey;
 import dev.embtrain.datasets.movielens.MovieLens;

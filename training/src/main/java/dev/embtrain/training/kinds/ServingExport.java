@@ -125,7 +125,7 @@ public final class ServingExport {
             Files.copy(runDir.resolve(RunFiles.FEATURES_DIR).resolve(table), features.resolve(table));
         }
         StringBuilder crosses = new StringBuilder();
-        for (dev.embtrain.datasets.features.HashedCross c : schema.spec().crosses()) {
+        for (dev.embtrain.models.shared.HashedCross c : schema.spec().crosses()) {
             crosses.append(c.name()).append('\t').append(c.buckets()).append('\t')
                     .append(String.join(",", c.fields())).append('\n');
         }

@@ -1,5 +1,6 @@
 package dev.embtrain.training.metrics;
 
+import dev.embtrain.models.shared.TopK;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -12,7 +12,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.FeatureSpec;
-import dev.embtrain.datasets.features.HashedCross;
+import dev.embtrain.models.shared.HashedCross;
 import dev.embtrain.datasets.movielens.ItemKey;
 import dev.embtrain.datasets.movielens.MovieLens;
 import dev.embtrain.datasets.movielens.MovieLensFeatures;

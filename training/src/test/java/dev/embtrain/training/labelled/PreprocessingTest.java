@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDList;
+import dev.embtrain.models.shared.Preprocessing;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class PreprocessingTest {
     void standardisesWithTheTrainingRowsAlone() {
         // Training rows 0-3: column 0 has mean 4 and population deviation sqrt(20 / 4) = sqrt 5;
         // column 1 is constant (deviation 1 is used); row 4 (not training) changes nothing.
-        Preprocessing p = Preprocessing.fit(X, Y, new int[] {0, 1, 2, 3}, 0, true);
+        Preprocessing p = Preprocess.fit(X, Y, new int[] {0, 1, 2, 3}, 0, true);
         assertArrayEquals(new int[] {0, 1, 2}, p.columns());
         assertArrayEquals(new float[] {4f, 10f, 2f}, p.mean());
         assertEquals((float) Math.sqrt(5), p.std()[0]);
@@ -32,12 +33,12 @@ class PreprocessingTest {
     @Test
     void keepsTheSelectedColumnsAndRoundTripsThroughItsFile(@TempDir Path tmp) throws Exception {
         // On rows 0-3 column 0 has F = 16 / (4 / 2) = 8, column 2 F = 1 / (13 / 2) = 0.15, column 1 (constant) NaN.
-        Preprocessing p = Preprocessing.fit(X, Y, new int[] {0, 1, 2, 3}, 1, false);
+        Preprocessing p = Preprocess.fit(X, Y, new int[] {0, 1, 2, 3}, 1, false);
         assertArrayEquals(new int[] {0}, p.columns());
         assertArrayEquals(new float[] {0f}, p.mean());
         assertArrayEquals(new float[] {1f}, p.std());
         Path f = tmp.resolve("p.tsv");
-        Preprocessing q = Preprocessing.fit(X, Y, new int[] {0, 1, 2, 3}, 2, true);
+        Preprocessing q = Preprocess.fit(X, Y, new int[] {0, 1, 2, 3}, 2, true);
         q.save(f);
         Preprocessing back = Preprocessing.load(f);
         assertEquals(3, back.rawWidth());

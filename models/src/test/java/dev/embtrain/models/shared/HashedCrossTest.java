@@ -1,4 +1,4 @@
-package dev.embtrain.datasets.features;
+package dev.embtrain.models.shared;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.embtrain.training.metrics;
+package dev.embtrain.models.shared;
 
 /**
  * The k best (index, score) entries of a stream, highest score first, equal scores by lower

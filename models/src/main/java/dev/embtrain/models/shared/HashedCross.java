@@ -1,4 +1,4 @@
-package dev.embtrain.datasets.features;
+package dev.embtrain.models.shared;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -13,7 +13,7 @@ import java.util.Set;
  * Systems</a>).
  *
  * <p>A cross is one more categorical column: {@link #bucket} gives its index in [1,
- * {@code buckets}] and index 0 stays "unknown" as in a {@link Vocabulary}, so a model needs a
+ * {@code buckets}] and index 0 stays "unknown" as in a vocabulary, so a model needs a
  * table of {@link #size()} = {@code buckets + 1} rows. Distinct combinations may share a
  * bucket; more buckets mean fewer collisions and more parameters.
  *
@@ -131,7 +131,7 @@ public record HashedCross(String name, List<String> fields, int buckets) {
     }
 
     /** 64-bit FNV-1a (Fowler, Noll and Vo; IETF draft-eastlake-fnv): xor each byte in, then multiply. */
-    static long fnv1a64(byte[] bytes) {
+    public static long fnv1a64(byte[] bytes) {
         long h = FNV_OFFSET_BASIS;
         for (byte b : bytes) {
             h ^= b & 0xff;
@@ -141,7 +141,7 @@ public record HashedCross(String name, List<String> fields, int buckets) {
     }
 
     /** MurmurHash3's 64-bit finaliser: a bijection after which every output bit depends on every input bit. */
-    static long fmix64(long k) {
+    public static long fmix64(long k) {
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;
         k ^= k >>> 33;
