@@ -13,7 +13,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,12 +106,7 @@ public final class RatingTranslator implements ServingTranslator {
     static Output respond(TranslatorContext ctx, NDList list, boolean binary) {
         Object error = ctx.getAttachment(ERROR);
         if (error != null) {
-            Output out = new Output(400, "Bad Request");
-            JsonObject body = new JsonObject();
-            body.addProperty("error", error.toString());
-            out.add(body.toString());
-            out.addProperty("Content-Type", "application/json");
-            return out;
+            return Responses.error(error.toString());
         }
         List<String[]> pairs = (List<String[]>) ctx.getAttachment(PAIRS);
         float[] scores = list.head().toFloatArray();
@@ -129,10 +123,7 @@ public final class RatingTranslator implements ServingTranslator {
             }
             all.add(o);
         }
-        Output out = new Output();
-        out.add(Boolean.TRUE.equals(ctx.getAttachment(SINGLE)) ? all.get(0).toString() : all.toString());
-        out.addProperty("Content-Type", "application/json");
-        return out;
+        return Responses.ok(Boolean.TRUE.equals(ctx.getAttachment(SINGLE)) ? all.get(0) : all);
     }
 
     static JsonElement json(String text) {
@@ -166,17 +157,7 @@ public final class RatingTranslator implements ServingTranslator {
     }
 
     private static String id(JsonObject o, String key, int index) {
-        JsonElement v = o.get(key);
-        String where = index < 0 ? "" : " in element " + index;
-        if (v == null || v.isJsonNull()) {
-            throw new BadRequest("\"" + key + "\" is missing" + where);
-        }
-        if (!v.isJsonPrimitive() || ((JsonPrimitive) v).isBoolean()) {
-            throw new BadRequest("\"" + key + "\"" + where + " must be a string or a number, found " + v);
-        }
-        JsonPrimitive p = v.getAsJsonPrimitive();
-        // 196 and "196" name the same user; 196.0 is not an id.
-        return p.isNumber() ? p.getAsNumber().toString() : p.getAsString();
+        return Responses.text(o, key, index < 0 ? "" : " in element " + index);
     }
 
     static long lookup(Map<String, Integer> vocabulary, String key, String id, int index, int size) {

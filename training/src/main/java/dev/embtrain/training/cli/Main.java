@@ -8,7 +8,6 @@ import dev.embtrain.training.engine.FitResult;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.kinds.Command;
 import dev.embtrain.training.kinds.RunKind;
-import dev.embtrain.training.kinds.RunKinds;
 import dev.embtrain.training.kinds.SavedRun;
 import dev.embtrain.training.kinds.Training;
 import java.io.PrintStream;
@@ -49,6 +48,7 @@ public final class Main {
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
               embtrain export --run DIR --serving OUT [--overwrite]
               embtrain score --run DIR --embeddings FILE --out FILE [--ids FILE] [--batch N]
+              embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]...
               embtrain COMMAND --help
 
@@ -59,9 +59,12 @@ public final class Main {
               evaluate   re-read a run's data and score its validation split with the saved model
                          (the best epoch's metric again; item2vec and labelled runs add test scores)
               neighbors  print the rows of a trained table most cosine-similar to one row
-              export     write a ratings run as a model directory DJL Serving loads (JSON in, ratings out)
+              export     write a run as a model directory DJL Serving loads (JSON in and out: ratings,
+                         item neighbours, feature-value vectors, classifier scores)
               score      write rid,score for every id of an embeddings file with a labelled-embeddings
                          run's classifier, streaming in batches
+              predict    answer a whole file through the run's DJL Serving translator, in batches: a CSV
+                         of user,item pairs (ratings runs) or vectors (labelled-embeddings runs)
               benchmark  train each config, of any kind (runs go to a temporary directory), and print
                          seconds per epoch, samples per second and the monitored metric
 
@@ -135,8 +138,9 @@ public final class Main {
                 case "export" -> export(commandArgs);
                 case "evaluate" -> evaluate(commandArgs);
                 case "score" -> LabelledCommands.score(out, commandArgs);
+                case "predict" -> predict(commandArgs);
                 default -> {
-                    err.println("embtrain: unknown command \"" + command + "\"; expected train, evaluate, score, neighbors, export or benchmark"
+                    err.println("embtrain: unknown command \"" + command + "\"; expected train, evaluate, score, predict, neighbors, export or benchmark"
                             + " (embtrain --help lists them)");
                     yield USAGE;
                 }
@@ -397,14 +401,58 @@ public final class Main {
         Path run = Path.of(cl.getOptionValue("run"));
         RunKind kind;
         try (SavedRun saved = SavedRun.open(run)) {
-            require(saved, Command.EXPORT, "; DJL Serving export is for the kinds "
-                    + RunKinds.ALL.stream().filter(k -> k.commands().contains(Command.EXPORT)).map(RunKind::name)
-                            .toList());
+            require(saved, Command.EXPORT, "");
             kind = saved.kind();
         }
         Path written = Path.of(cl.getOptionValue("serving"));
         kind.exportServing(run, written, cl.hasOption("overwrite"));
         out.println("wrote " + written + " (serving.properties, parameters, vocabularies, models jar)");
+        return 0;
+    }
+
+    private int predict(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
+                        .desc("a ratings or labelled-embeddings run directory").build())
+                .addOption(Option.builder().longOpt("in").hasArg().argName("FILE").required()
+                        .desc("ratings runs: a CSV with user and item columns (by name); labelled runs: the vectors,"
+                                + " as embtrain score reads them (.csv, .parquet, or .npy with --ids)").build())
+                .addOption(Option.builder().longOpt("ids").hasArg().argName("FILE")
+                        .desc("the ids of a .npy input: a CSV with a rid column").build())
+                .addOption(Option.builder().longOpt("out").hasArg().argName("FILE").required()
+                        .desc("where to write user,item,rating (or rid,score); written whole, then renamed into"
+                                + " place").build())
+                .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
+                        .desc("rows per request to the translator (default 4096)").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (Arrays.asList(args).contains("--help")) {
+            help("predict --run DIR --in FILE --out FILE", "Answers every row of a file with the run's DJL Serving"
+                    + " directory (exported to a temporary one when the run has none), in batches, through the same"
+                    + " translator a served request takes.", options,
+                    "Example: ./embtrain predict --run runs/movielens-dot-bias --in pairs.csv --out ratings.csv");
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        int batch;
+        try {
+            batch = Integer.parseInt(cl.getOptionValue("batch", "4096"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("predict: --batch expects a whole number, found \"" + cl.getOptionValue("batch")
+                    + "\"");
+        }
+        if (batch < 1) {
+            throw new UsageException("predict: --batch must be > 0, found " + batch);
+        }
+        Path run = Path.of(cl.getOptionValue("run"));
+        try (SavedRun saved = SavedRun.open(run)) {
+            require(saved, Command.PREDICT, "");
+        }
+        Path outFile = Path.of(cl.getOptionValue("out"));
+        dev.embtrain.training.kinds.Predict.Result r = dev.embtrain.training.kinds.Predict.predict(run,
+                Path.of(cl.getOptionValue("in")), cl.hasOption("ids") ? Path.of(cl.getOptionValue("ids")) : null,
+                outFile, batch);
+        out.println(String.format(Locale.ROOT, "predicted %,d rows in %.1f s (%,.0f rows/s); wrote %s", r.rows(),
+                r.seconds(), r.rows() / r.seconds(), outFile));
         return 0;
     }
 

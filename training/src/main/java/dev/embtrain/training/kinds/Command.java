@@ -14,6 +14,8 @@ public enum Command {
     EXPORT,
     /** Scores an embeddings file with a classifier. */
     SCORE,
+    /** Predicts a file through the serving translator. */
+    PREDICT,
     /** Trains configs and prints their speed and metrics. */
     BENCHMARK;
 

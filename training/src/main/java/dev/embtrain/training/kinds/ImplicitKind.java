@@ -57,7 +57,7 @@ final class ImplicitKind implements RunKind {
 
     @Override
     public Set<Command> commands() {
-        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.BENCHMARK);
+        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.EXPORT, Command.BENCHMARK);
     }
 
     @Override
@@ -70,10 +70,6 @@ final class ImplicitKind implements RunKind {
         if (fm.objective() != FactorizationMachineConfig.Objective.IMPLICIT) {
             throw loaded.error("model.objective", fm.objective().name().toLowerCase(Locale.ROOT)
                     + " needs labels, and synthetic-feat2vec rows are positives only; use objective: implicit");
-        }
-        if (config.export().serving()) {
-            throw loaded.error("export.serving", "feat2vec runs have no DJL Serving export yet; their tables are"
-                    + " written to embeddings/ as .npy and Projector TSV: set it to false");
         }
     }
 
@@ -176,17 +172,20 @@ final class ImplicitKind implements RunKind {
             Path dir = f.dir();
             List<Neighbors.Table> tables = Implicit.tables((FactorizationMachine) f.model().getBlock(), train);
             Map<String, List<Long>> shapes = new LinkedHashMap<>();
+            // The table index and labels are written always: neighbors and the serving export read them.
+            Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
+            List<String> index = new ArrayList<>();
+            for (Neighbors.Table t : tables) {
+                Files.write(dir.resolve(RunFiles.labels(t.name())), t.labels(), StandardCharsets.UTF_8);
+                index.add(t.name() + "\t" + (t.exclude().contains(0) ? "0" : ""));
+            }
+            Files.write(dir.resolve(TABLES), index, StandardCharsets.UTF_8);
             if (!config.export().embeddings().isEmpty()) {
                 Path embeddings = Files.createDirectories(dir.resolve(RunFiles.EMBEDDINGS_DIR));
-                Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
-                List<String> index = new ArrayList<>();
                 for (Neighbors.Table t : tables) {
                     TableExport.write(embeddings, t.name(), t.vectors(), t.labels(),
                             new LinkedHashSet<>(config.export().embeddings()));
-                    Files.write(dir.resolve(RunFiles.labels(t.name())), t.labels(), StandardCharsets.UTF_8);
-                    index.add(t.name() + "\t" + (t.exclude().contains(0) ? "0" : ""));
                 }
-                Files.write(dir.resolve(TABLES), index, StandardCharsets.UTF_8);
             }
             for (Neighbors.Table t : tables) {
                 shapes.put(t.name(), List.of((long) t.vectors().length, (long) t.vectors()[0].length));

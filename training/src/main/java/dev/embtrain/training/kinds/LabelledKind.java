@@ -68,7 +68,8 @@ final class LabelledKind implements RunKind {
 
     @Override
     public Set<Command> commands() {
-        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.SCORE, Command.BENCHMARK);
+        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.EXPORT, Command.SCORE, Command.PREDICT,
+                Command.BENCHMARK);
     }
 
     @Override
@@ -93,10 +94,6 @@ final class LabelledKind implements RunKind {
         if (!wd.embeddingSizes().isEmpty()) {
             throw loaded.error("model.embedding_sizes", "labelled embeddings have no categorical field to embed;"
                     + " leave it out");
-        }
-        if (config.export().serving()) {
-            throw loaded.error("export.serving", "not available for labelled embeddings; score ids with"
-                    + " embtrain score --run DIR --embeddings FILE --out FILE");
         }
     }
 

@@ -60,7 +60,8 @@ final class RatingsKind implements RunKind {
 
     @Override
     public Set<Command> commands() {
-        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.EXPORT, Command.BENCHMARK);
+        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.EXPORT, Command.PREDICT,
+                Command.BENCHMARK);
     }
 
     @Override
@@ -97,11 +98,6 @@ final class RatingsKind implements RunKind {
     @Override
     public List<Neighbors.Table> tables(SavedRun run) throws IOException {
         return run.modelTables();
-    }
-
-    @Override
-    public void exportServing(Path runDir, Path out, boolean overwrite) throws IOException {
-        ServingExport.write(runDir, out, overwrite);
     }
 
     /** The ratings of a run, split and encoded. */

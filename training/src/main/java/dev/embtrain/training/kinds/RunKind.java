@@ -103,6 +103,6 @@ public interface RunKind {
      * @throws IOException when writing fails
      */
     default void exportServing(Path runDir, Path out, boolean overwrite) throws IOException {
-        throw new UnsupportedOperationException(name() + " runs have no serving export");
+        ServingExport.write(runDir, out, overwrite);
     }
 }

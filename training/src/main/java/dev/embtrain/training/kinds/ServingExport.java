@@ -46,21 +46,40 @@ public final class ServingExport {
     public static Path write(Path runDir, Path out, boolean overwrite) throws IOException {
         dev.embtrain.training.config.ConfigLoader.Loaded loaded =
                 dev.embtrain.training.config.ConfigLoader.load(runDir.resolve(RunFiles.CONFIG), List.of());
-        RunConfig config = loaded.config();
-        boolean features = FeatureModels.uses(config);
-        Map<String, String> properties = features ? featureProperties(config, SavedRun.schema(runDir, loaded))
-                : properties(config, runDir);
+        RunKind kind = RunKinds.saved(loaded, Provenance.resolved(runDir));
+        // After a search the kept model is the best trial's, whose model section may differ.
+        Path best = runDir.resolve(Training.BEST);
+        RunConfig config = Files.isRegularFile(best)
+                ? dev.embtrain.training.config.ConfigLoader.load(best, List.of()).config() : loaded.config();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("engine", "PyTorch");
+        properties.put("option.modelName", RunFiles.MODEL_NAME);
+        List<String> files = new java.util.ArrayList<>();
+        if (kind instanceof SessionsKind) {
+            sessions(config, runDir, properties, files);
+        } else if (kind instanceof ImplicitKind) {
+            implicit(runDir, properties, files);
+        } else if (kind instanceof LabelledKind) {
+            labelled(config, runDir, properties, files);
+        } else if (FeatureModels.uses(config)) {
+            properties.putAll(featureProperties(config, SavedRun.schema(runDir, loaded)));
+        } else {
+            properties.putAll(properties(config, runDir));
+            for (String field : RatingsData.FIELDS) {
+                files.add(RunFiles.vocabulary(field));
+            }
+        }
         try (RunDirectory target = RunDirectory.begin(out, overwrite)) {
             Path dir = target.dir();
             Path params = bestParams(runDir.resolve(RunFiles.MODEL_DIR));
             Files.copy(params, dir.resolve(params.getFileName()));
             Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
-            if (features) {
+            if (FeatureModels.uses(config) && kind instanceof RatingsKind) {
                 copyFeatures(runDir, dir, loaded);
-            } else {
-                for (String field : RatingsData.FIELDS) {
-                    Files.copy(runDir.resolve(RunFiles.vocabulary(field)), dir.resolve(RunFiles.vocabulary(field)));
-                }
+            }
+            for (String f : files) {
+                Files.createDirectories(dir.resolve(f).getParent());
+                Files.copy(runDir.resolve(f), dir.resolve(f));
             }
             StringBuilder sb = new StringBuilder("# Written by embtrain export; loaded by DJL Serving.\n");
             properties.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
@@ -73,10 +92,75 @@ public final class ServingExport {
         return out;
     }
 
+    /** item2vec: the item table's neighbours, by id or label, or of a basket. */
+    private static void sessions(RunConfig config, Path runDir, Map<String, String> p, List<String> files)
+            throws IOException {
+        dev.embtrain.training.config.EmbeddingBagConfig m = (dev.embtrain.training.config.EmbeddingBagConfig)
+                config.model();
+        p.put("blockFactory", dev.embtrain.models.serving.EmbeddingBagFactory.class.getName());
+        p.put("translator", dev.embtrain.models.serving.NeighborsTranslator.class.getName());
+        p.put("items", Integer.toString(lines(runDir.resolve(RunFiles.vocabulary("item")))));
+        p.put("vector_size", Integer.toString(m.vectorSize()));
+        p.put("mode", dev.embtrain.training.config.ConfigBinder.yamlName(m.mode()));
+        p.put("pooling", dev.embtrain.training.config.ConfigBinder.yamlName(m.pooling()));
+        // EmbeddingBag's input vectors: the item table embtrain neighbors searches.
+        p.put("table", "input");
+        files.add(RunFiles.vocabulary("item"));
+        files.add(RunFiles.labels("item"));
+    }
+
+    /** feat2vec: every feature value's vector and its neighbours across tables. */
+    private static void implicit(Path runDir, Map<String, String> p, List<String> files) throws IOException {
+        List<String> fields = new java.util.ArrayList<>();
+        List<String> groups = new java.util.ArrayList<>();
+        List<String> modes = new java.util.ArrayList<>();
+        int factors = 0;
+        files.add(ImplicitKind.TABLES);
+        for (String line : Files.readAllLines(runDir.resolve(ImplicitKind.TABLES), StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            int rows = lines(runDir.resolve(RunFiles.labels(f[0])));
+            // A field's table is indexed by its vocabulary (row 0 unknown); a group's has a row per column.
+            (f[1].equals("0") ? fields : groups).add(f[0] + ":" + rows);
+            modes.add(f[0] + ":" + dev.embtrain.models.FactorizationMachine.Mode.EMBEDDINGS_ONLY.name());
+            files.add(RunFiles.labels(f[0]));
+        }
+        dev.embtrain.training.config.FactorizationMachineConfig fm = (dev.embtrain.training.config
+                .FactorizationMachineConfig) dev.embtrain.training.config.ConfigLoader.load(
+                runDir.resolve(RunFiles.CONFIG), List.of()).config().model();
+        factors = fm.factors();
+        p.put("blockFactory", dev.embtrain.models.serving.FactorizationMachineFactory.class.getName());
+        p.put("translator", dev.embtrain.models.serving.FeatureValuesTranslator.class.getName());
+        p.put("fields", String.join(",", fields));
+        p.put("dense_groups", String.join(",", groups));
+        p.put("factors", Integer.toString(factors));
+        p.put("modes", String.join(",", modes));
+        p.put("global_bias", "true");
+        p.put("head", "binary");
+    }
+
+    /** A labelled-embeddings classifier, with the run's preprocessing applied in the translator. */
+    private static void labelled(RunConfig config, Path runDir, Map<String, String> p, List<String> files)
+            throws IOException {
+        dev.embtrain.training.config.WideAndDeepConfig wd = (dev.embtrain.training.config.WideAndDeepConfig)
+                config.model();
+        int width = dev.embtrain.models.shared.Preprocessing.load(
+                runDir.resolve(dev.embtrain.models.shared.Preprocessing.FILE)).width();
+        dev.embtrain.models.WideAndDeep block = (dev.embtrain.models.WideAndDeep)
+                dev.embtrain.training.labelled.LabelledModel.build(wd, width);
+        p.put("blockFactory", dev.embtrain.models.serving.WideAndDeepFactory.class.getName());
+        p.put("translator", dev.embtrain.models.serving.ClassifierTranslator.class.getName());
+        p.put("fields", "");
+        p.put("dense_width", Integer.toString(width));
+        p.put("wide", Boolean.toString(block.hasWide()));
+        p.put("layers", wd.layers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+        p.put("dropout", Double.toString(wd.dropout()));
+        p.put("batch_norm", Boolean.toString(wd.batchNorm()));
+        p.put("head", "binary");
+        files.add(dev.embtrain.models.shared.Preprocessing.FILE);
+    }
+
     private static Map<String, String> properties(RunConfig config, Path runDir) throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("engine", "PyTorch");
-        p.put("option.modelName", RunFiles.MODEL_NAME);
         if (config.model() instanceof DotProductBiasConfig dpb) {
             p.put("blockFactory", dev.embtrain.models.serving.DotProductBiasFactory.class.getName());
             p.put("translator", dev.embtrain.models.serving.RatingTranslator.class.getName());
@@ -134,8 +218,6 @@ public final class ServingExport {
 
     private static Map<String, String> featureProperties(RunConfig config, dev.embtrain.datasets.features.FeatureSchema schema) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("engine", "PyTorch");
-        p.put("option.modelName", RunFiles.MODEL_NAME);
         p.put("translator", dev.embtrain.models.serving.FeatureTranslator.class.getName());
         if (config.model() instanceof dev.embtrain.training.config.FactorizationMachineConfig fm) {
             dev.embtrain.models.FactorizationMachine block =

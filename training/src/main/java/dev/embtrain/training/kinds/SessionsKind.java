@@ -54,15 +54,12 @@ final class SessionsKind implements RunKind {
 
     @Override
     public Set<Command> commands() {
-        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.BENCHMARK);
+        return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.EXPORT, Command.BENCHMARK);
     }
 
     @Override
     public void check(ConfigLoader.Loaded loaded) {
-        if (loaded.config().export().serving()) {
-            throw loaded.error("export.serving", "item2vec runs have no DJL Serving export (it serves rating models);"
-                    + " their tables are written to embeddings/ as .npy and Projector TSV: set it to false");
-        }
+        // The dataset and model types are all it needs; ConfigLoader pairs them.
     }
 
     @Override

@@ -12,7 +12,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.embtrain.models.WideAndDeep;
 import dev.embtrain.training.config.WideAndDeepConfig;
-import dev.embtrain.training.metrics.BinaryMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +88,7 @@ public final class LabelledModel {
      * @return sigmoid(logit)
      */
     public static float probability(float logit) {
-        return (float) BinaryMetrics.sigmoid(logit);
+        return dev.embtrain.models.serving.ClassifierTranslator.probability(logit);
     }
 
     /**

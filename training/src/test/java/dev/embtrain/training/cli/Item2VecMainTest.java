@@ -191,17 +191,7 @@ class Item2VecMainTest {
         assertEquals(2, r.status());
         assertEquals("embtrain: dataset.evaluation: validation + test = 900 pairs need as many sessions of two or more"
                 + " items, but there are 800 (" + bad + ":11)\n", r.err());
-        r = run("train", bad.toString(), "--set", "training.early_stopping.metric=auto", "--set", "export.serving=true",
-                "--run-dir", dir.resolve("bad-run").toString());
-        assertEquals(2, r.status());
-        assertEquals("embtrain: export.serving: item2vec runs have no DJL Serving export (it serves rating models);"
-                + " their tables are written to embeddings/ as .npy and Projector TSV: set it to false"
-                + " (--set export.serving=true)\n", r.err());
         assertTrue(!Files.exists(dir.resolve("bad-run")));
-        r = run("export", "--run", runDir.toString(), "--serving", dir.resolve("serving").toString());
-        assertEquals(2, r.status());
-        assertEquals("embtrain: export: " + runDir + " is a sessions run, which supports train, evaluate, neighbors,"
-                + " benchmark; DJL Serving export is for the kinds [ratings]\n", r.err());
     }
 
     @Test

@@ -117,13 +117,13 @@ class ServingExportTest {
                 JsonParser.parseString(body(answers.get(6), 200)).getAsJsonObject().get(answer).getAsFloat(), 1e-5f);
     }
 
-    private static String body(String answer, int code) {
+    static String body(String answer, int code) {
         String[] parts = answer.split("\t", 2);
         assertEquals(Integer.toString(code), parts[0], answer);
         return parts[1];
     }
 
-    private static List<String> runClient(Path modelDir, Path requests, Path tmp) throws Exception {
+    static List<String> runClient(Path modelDir, Path requests, Path tmp) throws Exception {
         String testClassPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> djl = Arrays.stream(testClassPath.split(File.pathSeparator))
                 .filter(e -> DJL_CLASSPATH.stream().anyMatch(e.replace('\\', '/')::contains))
