@@ -10,6 +10,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.ServingTranslator;
 import ai.djl.translate.TranslatorContext;
 import dev.embtrain.models.shared.HashedCross;
+import dev.embtrain.models.shared.VocabularyFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ public final class FeatureTranslator implements ServingTranslator {
                 idWidth += c.width;
             }
             if (c.kind.equals("categorical") || c.kind.equals("bag")) {
-                vocabularies.put(c.name, vocabulary(dir.resolve("vocab/" + c.name + ".txt")));
+                vocabularies.put(c.name, VocabularyFile.index(dir.resolve("vocab/" + c.name + ".txt"), true));
             }
         }
         for (String line : Files.readAllLines(dir.resolve("features/crosses.tsv"), StandardCharsets.UTF_8)) {
@@ -99,16 +100,6 @@ public final class FeatureTranslator implements ServingTranslator {
         userFields = table(dir.resolve("features/user.tsv"), users);
         itemFields = table(dir.resolve("features/item.tsv"), items);
         columns = List.copyOf(cs);
-    }
-
-    /** Reads a vocabulary with index 0 (unknown) kept, so that every token maps as in training. */
-    private static Map<String, Integer> vocabulary(Path file) throws IOException {
-        List<String> tokens = Files.readAllLines(file, StandardCharsets.UTF_8);
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            index.put(tokens.get(i), i);
-        }
-        return index;
     }
 
     private static List<String> table(Path file, Map<String, List<String>> rows) throws IOException {

@@ -11,6 +11,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.embtrain.models.shared.Cosine;
 import dev.embtrain.models.shared.TopK;
+import dev.embtrain.models.shared.VocabularyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,8 +61,8 @@ public final class NeighborsTranslator extends TableTranslator {
         cbow = "cbow".equals(p.getProperty("mode"));
         ids = Files.readAllLines(dir.resolve("vocab/item.txt"), StandardCharsets.UTF_8);
         labels = Files.readAllLines(dir.resolve("vocab/item.labels.txt"), StandardCharsets.UTF_8);
+        byId.putAll(VocabularyFile.index(dir.resolve("vocab/item.txt"), false));
         for (int i = 1; i < ids.size(); i++) {
-            byId.put(ids.get(i), i);
             byLabel.putIfAbsent(labels.get(i), i);
             byLowerLabel.putIfAbsent(labels.get(i).toLowerCase(Locale.ROOT), i);
         }

@@ -13,12 +13,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.embtrain.models.shared.VocabularyFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,22 +49,9 @@ public final class RatingTranslator implements ServingTranslator {
     public void prepare(TranslatorContext ctx) throws IOException {
         if (users == null) {
             Path dir = ctx.getModel().getModelPath();
-            users = vocabulary(dir.resolve("vocab/user.txt"));
-            items = vocabulary(dir.resolve("vocab/item.txt"));
+            users = VocabularyFile.index(dir.resolve("vocab/user.txt"), false);
+            items = VocabularyFile.index(dir.resolve("vocab/item.txt"), false);
         }
-    }
-
-    /**
-     * Reads a vocabulary file: one token per line, line 1 the unknown slot, which is never a
-     * valid answer to a request.
-     */
-    static Map<String, Integer> vocabulary(Path file) throws IOException {
-        List<String> tokens = Files.readAllLines(file, StandardCharsets.UTF_8);
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 1; i < tokens.size(); i++) {
-            index.put(tokens.get(i), i);
-        }
-        return index;
     }
 
     /** {@inheritDoc} */

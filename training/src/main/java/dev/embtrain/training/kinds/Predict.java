@@ -13,10 +13,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.embtrain.datasets.io.DataFormatException;
-import dev.embtrain.datasets.labelled.EmbeddingsFile;
-import dev.embtrain.datasets.synthetic.SyntheticLabelledEmbeddings;
-import dev.embtrain.models.shared.Preprocessing;
-import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.export.AtomicFiles;
 import dev.embtrain.training.run.RunDirectory;
 import java.io.IOException;
@@ -73,6 +69,13 @@ public final class Predict {
         try (SavedRun saved = SavedRun.open(run)) {
             kind = saved.kind();
         }
+        if (kind instanceof LabelledKind) {
+            // The classifier's arithmetic is the translator's own (models' Preprocessing and
+            // ClassifierTranslator.probability); only the JSON is skipped: 512 floats a row as
+            // JSON ran at 1,973 rows/s against the scorer's 170,000.
+            LabelledScorer.Result r = LabelledScorer.score(run, in, ids, out, batch);
+            return new Result(r.rows(), (System.nanoTime() - start) / 1e9);
+        }
         Path serving = run.resolve(RunFiles.SERVING_DIR);
         Path scratch = null;
         if (!Files.isRegularFile(serving.resolve("serving.properties"))) {
@@ -85,11 +88,7 @@ public final class Predict {
                 .optModelPath(serving).optEngine("PyTorch").build();
         try (ZooModel<Input, Output> model = criteria.loadModel();
                 Predictor<Input, Output> predictor = model.newPredictor()) {
-            if (kind instanceof LabelledKind) {
-                rows[0] = classifier(run, in, ids, out, batch, predictor);
-            } else {
-                rows[0] = ratings(in, out, batch, predictor);
-            }
+            rows[0] = ratings(in, out, batch, predictor);
         } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IOException("cannot load the serving directory " + serving + ": " + e.getMessage(), e);
         } finally {
@@ -164,44 +163,6 @@ public final class Predict {
         }
         stream.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         return records.size();
-    }
-
-    private static long classifier(Path run, Path in, Path ids, Path out, int batch,
-            Predictor<Input, Output> predictor) throws IOException {
-        Path best = run.resolve(Training.BEST);
-        var config = dev.embtrain.training.config.ConfigLoader.load(Files.isRegularFile(best) ? best
-                : run.resolve(RunFiles.CONFIG), List.of()).config();
-        String column = config.dataset() instanceof LabelledEmbeddingsConfig c ? c.column()
-                : SyntheticLabelledEmbeddings.COLUMN;
-        int width = Preprocessing.load(run.resolve(Preprocessing.FILE)).rawWidth();
-        EmbeddingsFile file = new EmbeddingsFile(in, column, ids);
-        long[] rows = {0};
-        AtomicFiles.write(out, stream -> {
-            stream.write("rid,score\n".getBytes(StandardCharsets.UTF_8));
-            file.stream(batch, width, true, chunk -> {
-                JsonArray request = new JsonArray();
-                for (int i = 0; i < chunk.size(); i++) {
-                    JsonObject o = new JsonObject();
-                    o.addProperty("rid", chunk.ids()[i]);
-                    JsonArray v = new JsonArray(chunk.vectors()[i].length);
-                    for (float x : chunk.vectors()[i]) {
-                        v.add(x);
-                    }
-                    o.add("embedding", v);
-                    request.add(o);
-                }
-                JsonArray answers = ask(in, rows[0] + 1, request, predictor).getAsJsonArray();
-                StringBuilder sb = new StringBuilder(chunk.size() * 24);
-                for (JsonElement e : answers) {
-                    JsonObject a = e.getAsJsonObject();
-                    sb.append(LabelledScorer.csvField(a.get("rid").getAsString())).append(',')
-                            .append(a.get("score").getAsFloat()).append('\n');
-                }
-                stream.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-                rows[0] += chunk.size();
-            });
-        });
-        return rows[0];
     }
 
     /**
