@@ -173,6 +173,9 @@ public final class LabelledEmbeddings {
         for (int i = 0; i < labels.ids().length; i++) {
             rowOf.put(labels.ids()[i], i);
         }
+        if (labels.ids().length == 0) {
+            throw new DataFormatException(labelsFile, 0, "no labels");
+        }
         float[][] byLabelRow = new float[labels.ids().length][];
         long[] unmatched = {0};
         int width = embeddings.stream(EmbeddingsFile.DEFAULT_CHUNK_ROWS, chunk -> {

@@ -4,6 +4,7 @@ import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.FeatureSpec;
 import dev.embtrain.models.shared.HashedCross;
 import dev.embtrain.datasets.features.Vocabulary;
+import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.movielens.ItemKey;
 import dev.embtrain.datasets.movielens.MovieLens;
 import dev.embtrain.datasets.movielens.MovieLensDownload;
@@ -109,6 +110,12 @@ public record RatingsData(
                 MovieLensDownload.fetch(variant, parent);
             }
             table = MovieLens.read(dir, key);
+            if (table.size() == 0) {
+                // Name the ratings file of whichever MovieLens layout the folder has.
+                Path file = java.util.stream.Stream.of("u.data", "ratings.dat", "ratings.csv").map(dir::resolve)
+                        .filter(Files::isRegularFile).findFirst().orElse(dir);
+                throw new DataFormatException(file, 0, "no ratings");
+            }
         } else if (dataset instanceof SyntheticMovieLensConfig s) {
             key = s.itemKey();
             SyntheticMovieLens.Result r = SyntheticMovieLens.write(new SyntheticMovieLens.Spec(

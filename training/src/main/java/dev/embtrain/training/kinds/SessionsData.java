@@ -1,6 +1,7 @@
 package dev.embtrain.training.kinds;
 
 import dev.embtrain.datasets.features.Vocabulary;
+import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.retail.OnlineRetail;
 import dev.embtrain.datasets.sampling.SkipGram;
 import dev.embtrain.datasets.synthetic.SyntheticSessions;
@@ -90,7 +91,15 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
                         + "; point it at the UCI Online Retail .xlsx, or a .csv or .csv.xz with its columns");
             }
             List<OnlineRetail.Row> rows = OnlineRetail.read(or.path());
+            if (rows.isEmpty()) {
+                throw new DataFormatException(or.path(), 0, "no rows");
+            }
             sessions = OnlineRetail.sessions(rows, or.options());
+            if (sessions.isEmpty()) {
+                throw new DataFormatException(or.path(), 0, String.format("no sessions left after dropping rows with"
+                        + " an empty field and %s sessions of fewer than %d rows (dataset.min_rows); %,d rows were read",
+                        or.by().name().toLowerCase(java.util.Locale.ROOT), or.options().minRows(), rows.size()));
+            }
             labels = OnlineRetail.descriptions(rows);
             source = String.format("online-retail %s: %,d rows, sessions by %s", or.path(), rows.size(),
                     or.by().name().toLowerCase(java.util.Locale.ROOT));

@@ -63,8 +63,8 @@ public record LabelledData(LabelledEmbeddings.Joined joined, Path labels, Embedd
                         + " .parquet, .npy): rename the file or use format: auto");
             }
         }
-        return new LabelledData(LabelledEmbeddings.read(c.labels(), file), c.labels(), file, null, Double.NaN,
-                null);
+        LabelledEmbeddings.Joined joined = LabelledEmbeddings.read(c.labels(), file);
+        return new LabelledData(joined, c.labels(), file, null, Double.NaN, null);
     }
 
     /**

@@ -226,4 +226,20 @@ class MainTest {
         assertEquals(2, r.status());
         assertEquals("embtrain: " + tmp.resolve("none/config.yaml") + ": no such run directory\n", r.err());
     }
+
+    @Test
+    void overwriteNeverReplacesTheUsersOwnFolderOrFile(@TempDir Path tmp) throws Exception {
+        Path thesis = Files.createDirectories(tmp.resolve("thesis"));
+        Files.writeString(thesis.resolve("chapter1.tex"), "mine");
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "also mine");
+        for (Path target : List.of(thesis, notes)) {
+            Result r = run("train", Path.of("..", "configs", "quickstart.yaml").toString(), "--run-dir",
+                    target.toString(), "--overwrite");
+            assertEquals(2, r.status(), r.out());
+            assertTrue(r.err().startsWith("embtrain: " + target + ": "), r.err());
+            assertTrue(r.err().contains("--overwrite replaces only"), r.err());
+        }
+        assertEquals("mine", Files.readString(thesis.resolve("chapter1.tex")));
+        assertEquals("also mine", Files.readString(notes));
+    }
 }

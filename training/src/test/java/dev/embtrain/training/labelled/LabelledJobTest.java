@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The labelled-embeddings job end to end through the command line: quality, files, score, search, errors. */
-class LabelledJobTest {
+public class LabelledJobTest {
 
     static Path config(Path dir, String body) throws Exception {
         return Files.writeString(dir.resolve("c.yaml"), body.replace("DATA", dir.resolve("data").toString()));
@@ -84,7 +84,7 @@ class LabelledJobTest {
     }
 
     /** Writes a labels file and an embeddings file (packed vectors) by hand. */
-    static Path handConfig(Path tmp, String labels, String embeddings, String extra) throws Exception {
+    public static Path handConfig(Path tmp, String labels, String embeddings, String extra) throws Exception {
         Files.writeString(tmp.resolve("labels.csv"), labels);
         Files.writeString(tmp.resolve("emb.csv"), embeddings);
         return Files.writeString(tmp.resolve("c.yaml"), """
