@@ -38,12 +38,14 @@ public final class Main {
     public static final int USAGE = 2;
     /** Exit status of a run-time failure. */
     public static final int FAILURE = 1;
+    /** Exit status of a run stopped by SIGINT or SIGTERM (128 + SIGINT's 2, as shells report it). */
+    public static final int INTERRUPTED = 130;
 
     private static final String OVERVIEW = """
             embtrain - train embedding models with DJL from one YAML file
 
             Usage:
-              embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite]
+              embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite] [--resume]
               embtrain evaluate --run DIR [--set path=value]...
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
               embtrain export --run DIR --serving OUT [--overwrite]
@@ -85,7 +87,8 @@ public final class Main {
 
             Every run records its kind (ratings, sessions, implicit, labelled); a command its kind
             does not support exits 2 and names the commands it has.
-            Exit status: 0 success, 2 usage or config error (nothing trained), 1 failure at run time.
+            Exit status: 0 success, 2 usage or config error (nothing trained), 1 failure at run time,
+            130 stopped by Ctrl-C or SIGTERM (the last checkpoint is kept: train CONFIG --resume).
             Config keys are listed in the README (section "Config reference").
             """;
 
@@ -145,6 +148,8 @@ public final class Main {
                     yield USAGE;
                 }
             };
+        } catch (dev.embtrain.training.engine.TrainingInterrupted e) {
+            return fail(INTERRUPTED, e.getMessage(), e, verbose);
         } catch (ParseException e) {
             return fail(USAGE, command + ": " + e.getMessage() + " (embtrain " + command + " --help)", e, verbose);
         } catch (ConfigException e) {
@@ -191,7 +196,11 @@ public final class Main {
                 .addOption(Option.builder().longOpt("run-dir").hasArg().argName("DIR")
                         .desc("write the run here instead of runs/<name>").build())
                 .addOption(Option.builder().longOpt("overwrite")
-                        .desc("replace an existing run directory once the new run has finished").build())
+                        .desc("replace an existing run directory (one embtrain wrote) once the new run has finished")
+                        .build())
+                .addOption(Option.builder().longOpt("resume")
+                        .desc("continue the run that Ctrl-C, SIGTERM or a crash left in runs/<name>.partial/ from its"
+                                + " last checkpoint; only training.epochs may differ").build())
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         CommandLine cl = new DefaultParser().parse(options, args);
         if (cl.hasOption("help")) {
@@ -210,8 +219,12 @@ public final class Main {
         Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
         ConsoleProgress progress = new ConsoleProgress(out, err,
                 loaded.config().training().progress() && System.console() != null);
-        Training.Outcome o = new Training(loaded, runDir, cl.hasOption("overwrite"), List.of(progress), out::println)
-                .run();
+        Training.Outcome o;
+        // Ctrl-C and SIGTERM finish the step in progress and keep the last checkpoint.
+        try (Signals stop = Signals.install()) {
+            o = new Training(loaded, runDir, cl.hasOption("overwrite"), List.of(progress), out::println)
+                    .resuming(cl.hasOption("resume")).stoppedBy(stop::requested).run();
+        }
         if (o.bestTrial() != null) {
             out.println(String.format(Locale.ROOT, "best trial %d: %s %.4f %s", o.bestTrial().number(),
                     o.monitor().name(), o.monitor().higherIsBetter() ? o.bestTrial().value() : -o.bestTrial().value(),

@@ -41,6 +41,24 @@ public final class Learner {
      * @return the history and the best epoch
      */
     public static FitResult fit(Trainer trainer, Objective objective, FitOptions options, List<Listener> listeners) {
+        return fit(trainer, objective, options, listeners, List.of());
+    }
+
+    /**
+     * Runs the loop from where a checkpoint left it: the resumed epochs are not trained again,
+     * but their batches are drawn and dropped, so that every random stream of the objective
+     * (shuffles, negatives, samplers) stands where it stood; the parameters and the optimizer's
+     * state must have been restored by the caller.
+     *
+     * @param trainer an initialised trainer whose loss is the objective's
+     * @param objective the batches, loss and validation
+     * @param options epochs, monitor, optimizer
+     * @param listeners called in order for every event
+     * @param resumed the epochs a checkpoint holds, in order; empty for a fresh run
+     * @return the history, resumed epochs included, and the best epoch
+     */
+    public static FitResult fit(Trainer trainer, Objective objective, FitOptions options, List<Listener> listeners,
+            List<EpochRecord> resumed) {
         String monitored = options.monitor().name();
         if (!monitored.equals(Monitor.TRAIN_LOSS) && !objective.metrics().contains(monitored)) {
             throw new IllegalArgumentException("the monitored metric " + monitored + " is not measured; expected "
@@ -55,9 +73,23 @@ public final class Learner {
         Optimizer direct = trainer.getDevices().length == 1 ? options.optimizer() : null;
         List<Parameter> parameters = trainer.getModel().getBlock().getParameters().values().stream()
                 .filter(Parameter::requiresGradient).toList();
+        for (EpochRecord r : resumed) {
+            history.add(r);
+            bestEpoch = r.bestEpoch();
+            if (r.improved()) {
+                best = r.value(monitored);
+            }
+            try (NDManager epochManager = trainer.getManager().newSubManager();
+                    Objective.Epoch replay = objective.epoch(epochManager, r.epoch())) {
+                while (replay.hasNext()) {
+                    replay.next().close();
+                    step++;
+                }
+            }
+        }
         listeners.forEach(l -> l.onTrainingBegin(options.epochs()));
         boolean stopped = false;
-        for (int epoch = 1; epoch <= options.epochs() && !stopped; epoch++) {
+        for (int epoch = resumed.size() + 1; epoch <= options.epochs() && !stopped; epoch++) {
             long begin = System.nanoTime();
             double lossSum;
             long samples = 0;

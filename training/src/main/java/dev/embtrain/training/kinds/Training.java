@@ -23,12 +23,16 @@ import dev.embtrain.training.engine.FitResult;
 import dev.embtrain.training.engine.Learner;
 import dev.embtrain.training.engine.Listener;
 import dev.embtrain.training.engine.Monitor;
+import dev.embtrain.training.engine.TrainingInterrupted;
 import dev.embtrain.training.engine.listeners.BestEpoch;
+import dev.embtrain.training.engine.listeners.Checkpoint;
 import dev.embtrain.training.engine.listeners.Divergence;
 import dev.embtrain.training.engine.listeners.EarlyStopping;
+import dev.embtrain.training.engine.listeners.Interruption;
 import dev.embtrain.training.engine.listeners.MetricsCsv;
 import dev.embtrain.training.engine.listeners.Pruning;
 import dev.embtrain.training.optim.Optimizers;
+import dev.embtrain.training.optim.ScheduledAdam;
 import dev.embtrain.training.run.RunDirectory;
 import dev.embtrain.training.search.Distribution;
 import dev.embtrain.training.search.FrozenTrial;
@@ -67,6 +71,8 @@ public final class Training {
     private final boolean overwrite;
     private final List<Listener> progress;
     private final Consumer<String> report;
+    private boolean resume;
+    private java.util.function.BooleanSupplier stop = () -> false;
 
     /**
      * What a finished run reports.
@@ -111,6 +117,29 @@ public final class Training {
     }
 
     /**
+     * Continues the run a stop left in {@code NAME.partial/} from its last checkpoint.
+     *
+     * @param resume whether to
+     * @return this
+     */
+    public Training resuming(boolean resume) {
+        this.resume = resume;
+        return this;
+    }
+
+    /**
+     * Ends training after the step in progress when the flag turns true (a signal handler's),
+     * keeping the last checkpoint in {@code NAME.partial/}.
+     *
+     * @param stop whether a stop was asked for
+     * @return this
+     */
+    public Training stoppedBy(java.util.function.BooleanSupplier stop) {
+        this.stop = stop;
+        return this;
+    }
+
+    /**
      * Checks a config for its kind without reading data: the kind's rules, the device, the
      * optimizer keys, the monitored metric and the search space.
      *
@@ -138,7 +167,15 @@ public final class Training {
     public Outcome run() throws Exception {
         RunConfig config = loaded.config();
         RunKind kind = check(loaded);
-        RunDirectory.checkWritable(target, overwrite);
+        if (!resume) {
+            RunDirectory.checkWritable(target, overwrite);
+        } else if (config.search() != null) {
+            throw loaded.error("search", "--resume continues one training, not a search; remove --resume to search"
+                    + " again");
+        } else if (config.training().optimizer().type() == OptimizerConfig.OptimizerType.SGD) {
+            throw loaded.error("training.optimizer.type", "--resume restores adam's and adamw's state; sgd's momentum"
+                    + " lives inside DJL, where it cannot be saved");
+        }
         Device[] devices;
         try {
             devices = Devices.resolve(config.training().device());
@@ -147,51 +184,82 @@ public final class Training {
         }
         Monitor monitor = monitor(loaded, kind);
         Prepared prepared = kind.prepare(loaded, report);
-        try (RunDirectory run = RunDirectory.begin(target, overwrite)) {
-            Path dir = run.dir();
-            Path modelDir = Files.createDirectories(dir.resolve(RunFiles.MODEL_DIR));
-            List<String> metrics = kind.metrics(config);
-            Trained kept;
-            Search search = null;
-            if (config.search() == null) {
-                try (MetricsCsv csv = new MetricsCsv(dir.resolve(RunFiles.METRICS), metrics)) {
-                    List<Listener> listeners = new ArrayList<>(List.of(csv));
-                    listeners.addAll(progress);
-                    kept = train(config, prepared, devices, monitor, modelDir, listeners, true, 0, false);
-                }
-            } else {
-                search = new Search(loaded, kind, prepared, devices, monitor, dir, modelDir);
-                kept = search.run();
-                MetricsCsv.write(dir.resolve(RunFiles.METRICS), metrics, kept.fit().history());
-                Map<String, Object> best = tree(kept.config());
-                Files.writeString(dir.resolve(BEST), "# the best trial (" + search.study.best().number()
-                        + ") of the search in " + RunFiles.CONFIG + "; train it with embtrain train " + BEST + "\n"
-                        + ConfigBinder.dump(best), StandardCharsets.UTF_8);
-            }
-            Trained scored = kept;
+        try (RunDirectory run = resume ? RunDirectory.resume(target) : RunDirectory.begin(target, overwrite)) {
             try {
-                Map<String, Object> resolved = new LinkedHashMap<>();
-                if (prepared.refits(kept.config())) {
-                    // After a search the console showed trials, not epochs: the refit's rows would stand alone.
-                    scored = refit(kept, prepared, devices, monitor, modelDir, resolved,
-                            search == null ? progress : List.of());
+                return run(run, config, kind, devices, monitor, prepared);
+            } catch (RuntimeException | IOException e) {
+                // A run that finished an epoch keeps its checkpoint, whatever stopped it: --resume continues it.
+                if (Checkpoints.read(run.dir()) != null) {
+                    run.keep();
                 }
-                List<String> summary = new ArrayList<>();
-                prepared.finish(new Prepared.Finished(kept.config(), kept.fit(), scored.model(), scored.trainable(),
-                        dir, resolved, summary::add, devices));
-                Provenance.writeConfig(dir, config, kind, monitor, resolved, kept.fit(),
-                        search == null ? null : search.study, devices);
-                if (config.export().serving()) {
-                    kind.exportServing(dir, dir.resolve(RunFiles.SERVING_DIR), false);
+                throw e;
+            }
+        }
+    }
+
+    /** Trains (or searches), refits, finishes and commits, inside the run's staging directory. */
+    private Outcome run(RunDirectory run, RunConfig config, RunKind kind, Device[] devices, Monitor monitor,
+            Prepared prepared) throws Exception {
+        Path dir = run.dir();
+        Path modelDir = Files.createDirectories(dir.resolve(RunFiles.MODEL_DIR));
+        List<String> metrics = kind.metrics(config);
+        Trained kept;
+        Search search = null;
+        Checkpoints.Saved saved = resume ? resumable(dir, config) : null;
+        if (config.search() == null) {
+            try (MetricsCsv csv = new MetricsCsv(dir.resolve(RunFiles.METRICS), metrics)) {
+                if (saved != null) {
+                    saved.history().forEach(csv::onEpoch);
+                    report.accept(String.format(Locale.ROOT, "resume   from the checkpoint of epoch %d of %d",
+                            saved.history().size(), config.training().epochs()));
                 }
-                run.commit();
-                return new Outcome(target, kind, monitor, kept.fit(), List.copyOf(summary),
-                        search == null ? null : search.study.best(), search == null ? List.of() : search.study.trials());
-            } finally {
-                kept.close();
-                if (scored != kept) {
-                    scored.close();
+                List<Listener> listeners = new ArrayList<>(List.of(csv));
+                listeners.addAll(progress);
+                kept = train(config, prepared, devices, monitor, modelDir, listeners, true, 0, false, saved, run);
+                // The finished run needs no checkpoint: its kept parameters are in model/.
+                RunDirectory.deleteTree(dir.resolve(Checkpoints.DIR));
+            } catch (TrainingInterrupted e) {
+                boolean checkpointed = Checkpoints.read(dir) != null;
+                if (checkpointed) {
+                    run.keep();
                 }
+                throw new TrainingInterrupted(e.epoch(), "interrupted during epoch " + e.epoch() + (checkpointed
+                        ? "; " + dir + " keeps the checkpoint of epoch " + Checkpoints.read(dir).history().size()
+                                + ": continue with embtrain train CONFIG --resume"
+                        : ", before any checkpoint; nothing was kept"));
+            }
+        } else {
+            search = new Search(loaded, kind, prepared, devices, monitor, dir, modelDir);
+            kept = search.run();
+            MetricsCsv.write(dir.resolve(RunFiles.METRICS), metrics, kept.fit().history());
+            Map<String, Object> best = tree(kept.config());
+            Files.writeString(dir.resolve(BEST), "# the best trial (" + search.study.best().number()
+                    + ") of the search in " + RunFiles.CONFIG + "; train it with embtrain train " + BEST + "\n"
+                    + ConfigBinder.dump(best), StandardCharsets.UTF_8);
+        }
+        Trained scored = kept;
+        try {
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            if (prepared.refits(kept.config())) {
+                // After a search the console showed trials, not epochs: the refit's rows would stand alone.
+                scored = refit(kept, prepared, devices, monitor, modelDir, resolved,
+                        search == null ? progress : List.of());
+            }
+            List<String> summary = new ArrayList<>();
+            prepared.finish(new Prepared.Finished(kept.config(), kept.fit(), scored.model(), scored.trainable(),
+                    dir, resolved, summary::add, devices));
+            Provenance.writeConfig(dir, config, kind, monitor, resolved, kept.fit(),
+                    search == null ? null : search.study, devices);
+            if (config.export().serving()) {
+                kind.exportServing(dir, dir.resolve(RunFiles.SERVING_DIR), false);
+            }
+            run.commit();
+            return new Outcome(target, kind, monitor, kept.fit(), List.copyOf(summary),
+                    search == null ? null : search.study.best(), search == null ? List.of() : search.study.trials());
+        } finally {
+            kept.close();
+            if (scored != kept) {
+                scored.close();
             }
         }
     }
@@ -283,6 +351,16 @@ public final class Training {
      */
     private Trained train(RunConfig config, Prepared prepared, Device[] devices, Monitor monitor, Path modelDir,
             List<Listener> extra, boolean say, int stopAfter, boolean refit) throws IOException {
+        return train(config, prepared, devices, monitor, modelDir, extra, say, stopAfter, refit, null, null);
+    }
+
+    /**
+     * Trains one model; with {@code checkpointIn} it writes a checkpoint there after every
+     * epoch, and with {@code saved} it continues from one.
+     */
+    private Trained train(RunConfig config, Prepared prepared, Device[] devices, Monitor monitor, Path modelDir,
+            List<Listener> extra, boolean say, int stopAfter, boolean refit, Checkpoints.Saved saved,
+            RunDirectory checkpointIn) throws IOException {
         TrainingConfig training = config.training();
         Model model = Model.newInstance(RunFiles.MODEL_NAME, devices[0]);
         try {
@@ -305,16 +383,27 @@ public final class Training {
                                 t.description(), parameters, use.length == 1 ? use[0] : List.of(use),
                                 use.length < devices.length ? " (this kind trains on one device)" : ""));
                     }
+                    if (saved != null) {
+                        Checkpoints.restore(saved, model, (ScheduledAdam) optimizer);
+                    }
                     List<Listener> listeners = new ArrayList<>();
+                    listeners.add(new Interruption(stop));
                     listeners.add(new Divergence(monitor.name(), DIVERGED_HINT));
                     if (stopAfter == 0) {
                         listeners.add(new BestEpoch(epoch -> RunFiles.saveBest(model, modelDir, epoch)));
                     }
                     listeners.addAll(extra);
+                    if (checkpointIn != null && optimizer instanceof ScheduledAdam adam) {
+                        String yaml = ConfigBinder.dump(tree(config));
+                        listeners.add(new Checkpoint((history, steps) -> Checkpoints.write(checkpointIn.dir(), model,
+                                adam, history, steps, yaml), saved == null ? List.of() : saved.history(),
+                                saved == null ? 0 : saved.steps()));
+                    }
                     listeners.add(new EarlyStopping(stopAfter > 0 ? 0 : training.earlyStopping().patience()));
                     FitOptions options = new FitOptions(stopAfter > 0 ? stopAfter : training.epochs(), monitor,
                             training.earlyStopping().minDelta(), lr, optimizer);
-                    fit = Learner.fit(trainer, t.objective(), options, listeners);
+                    fit = Learner.fit(trainer, t.objective(), options, listeners,
+                            saved == null ? List.of() : saved.history());
                     if (stopAfter > 0) {
                         // A refit keeps its last epoch, so it writes the parameters once, at the end.
                         RunFiles.saveBest(model, modelDir, stopAfter);
@@ -334,6 +423,50 @@ public final class Training {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the checkpoint to continue, refusing a config that differs from the checkpoint's in
+     * anything but {@code training.epochs}.
+     */
+    private Checkpoints.Saved resumable(Path dir, RunConfig config) throws IOException {
+        Checkpoints.Saved saved = Checkpoints.read(dir);
+        if (saved == null) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null,
+                    "nothing to resume: the run stopped before its first epoch ended");
+        }
+        Object then = new org.yaml.snakeyaml.Yaml().load(saved.config());
+        Object now = new org.yaml.snakeyaml.Yaml().load(ConfigBinder.dump(tree(config)));
+        String differs = difference("", then, now);
+        if (differs != null) {
+            throw new ConfigException("--resume: " + differs + "; only training.epochs may change when a run is"
+                    + " resumed");
+        }
+        if (saved.history().size() >= config.training().epochs()) {
+            throw new ConfigException("--resume: the checkpoint already holds " + saved.history().size()
+                    + " epochs, and training.epochs is " + config.training().epochs());
+        }
+        return saved;
+    }
+
+    /** The first dotted key whose values differ, with both values; null when equal but for training.epochs. */
+    private static String difference(String path, Object then, Object now) {
+        if (path.equals("training.epochs")) {
+            return null;
+        }
+        if (then instanceof Map<?, ?> a && now instanceof Map<?, ?> b) {
+            java.util.Set<Object> keys = new java.util.LinkedHashSet<>(a.keySet());
+            keys.addAll(b.keySet());
+            for (Object k : keys) {
+                String d = difference(path.isEmpty() ? k.toString() : path + "." + k, a.get(k), b.get(k));
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        return java.util.Objects.equals(then, now) ? null
+                : path + " was " + then + " in the interrupted run and is " + now + " now";
     }
 
     /**

@@ -9,7 +9,9 @@ import ai.djl.training.optimizer.Optimizer;
 
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,8 +40,8 @@ public final class ScheduledAdam extends Optimizer {
     private final float beta2;
     private final float epsilon;
     private final boolean decoupled;
-    private final Map<String, Map<ai.djl.Device, NDArray>> means = new ConcurrentHashMap<>();
-    private final Map<String, Map<ai.djl.Device, NDArray>> variances = new ConcurrentHashMap<>();
+    private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
+    private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
     /** Moments below this are flushed to zero (see {@link #fused}). */
     private static final float TINY = 1e-30f;
     /** Updates between two flushes of tiny moments. */
@@ -51,6 +53,9 @@ public final class ScheduledAdam extends Optimizer {
     private static final int PARALLEL_FROM = 1 << 17;
 
     private final Map<String, Boolean> aliasing = new ConcurrentHashMap<>();
+    /** Updates per parameter, and their maximum: DJL's own counts are private, and a resumed run restores these. */
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    private int steps;
     private final boolean fuse;
 
     private ScheduledAdam(Builder b) {
@@ -70,6 +75,85 @@ public final class ScheduledAdam extends Optimizer {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Counts an update of a parameter, as DJL's optimizer does: the step t is the largest count
+     * of any parameter.
+     *
+     * @param parameterId the parameter
+     * @return t, from 1
+     */
+    @Override
+    protected int updateCount(String parameterId) {
+        int count = counts.merge(parameterId, 1, Integer::sum);
+        steps = Math.max(steps, count);
+        return steps;
+    }
+
+    /**
+     * Writes the optimizer's state (per parameter: its update count and both moments), keyed by
+     * parameter name, so that a resumed run continues exactly.
+     *
+     * @param out where to write
+     * @param namesById each parameter's name by its id
+     * @throws IOException when writing fails
+     */
+    public void writeState(java.io.DataOutputStream out, Map<String, String> namesById) throws IOException {
+        out.writeInt(steps);
+        out.writeInt(counts.size());
+        for (Map.Entry<String, Integer> c : new java.util.TreeMap<>(counts).entrySet()) {
+            out.writeUTF(namesById.get(c.getKey()));
+            out.writeInt(c.getValue());
+            for (Map<String, Map<Device, NDArray>> moments : List.of(means, variances)) {
+                float[] values = moments.get(c.getKey()).values().iterator().next().toFloatArray();
+                out.writeInt(values.length);
+                for (float v : values) {
+                    out.writeFloat(v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads what {@link #writeState} wrote into this optimizer, before its first update.
+     *
+     * @param in where to read
+     * @param weightsByName each trained parameter's array by name
+     * @param idsByName each parameter's id by name
+     * @throws IOException when the state does not fit the parameters
+     */
+    public void readState(java.io.DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
+            throws IOException {
+        steps = in.readInt();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            int count = in.readInt();
+            NDArray weight = weightsByName.get(name);
+            if (weight == null) {
+                throw new IOException("the checkpoint's optimizer state names parameter " + name
+                        + ", which this model does not have");
+            }
+            String id = idsByName.get(name);
+            counts.put(id, count);
+            for (Map<String, Map<Device, NDArray>> moments : List.of(means, variances)) {
+                int length = in.readInt();
+                if (length != weight.size()) {
+                    throw new IOException("the checkpoint's optimizer state of " + name + " holds " + length
+                            + " values, the parameter " + weight.size());
+                }
+                float[] values = new float[length];
+                for (int j = 0; j < length; j++) {
+                    values[j] = in.readFloat();
+                }
+                NDArray state = weight.zerosLike();
+                state.set(java.nio.FloatBuffer.wrap(values));
+                Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();
+                byDevice.put(weight.getDevice(), state);
+                moments.put(id, byDevice);
+            }
+        }
     }
 
     /** {@inheritDoc} */

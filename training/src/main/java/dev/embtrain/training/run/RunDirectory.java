@@ -41,6 +41,7 @@ public final class RunDirectory implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private boolean committed;
+    private boolean kept;
 
     private RunDirectory(Path target, Path staging, boolean overwrite, FileChannel lockChannel, FileLock lock) {
         this.target = target;
@@ -152,6 +153,48 @@ public final class RunDirectory implements AutoCloseable {
         return new RunDirectory(target, staging, overwrite, channel, lock);
     }
 
+    /**
+     * Takes over the staging directory a stopped run left, to continue it.
+     *
+     * @param target where the run will be
+     * @return the run directory, its files as they were left
+     * @throws IOException when there is nothing to resume, the run finished, or another process
+     *     holds it
+     */
+    public static RunDirectory resume(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Path staging = parent.resolve(target.getFileName() + PARTIAL);
+        if (!Files.isDirectory(staging)) {
+            throw new java.nio.file.NoSuchFileException(staging.toString(), null, Files.exists(target)
+                    ? "nothing to resume: " + target + " is a finished run" : "nothing to resume: no run was"
+                            + " interrupted there");
+        }
+        if (held(staging)) {
+            throw new FileAlreadyExistsException(staging.toString(), null,
+                    "another embtrain process is writing " + target + " now; wait for it, or pick another --run-dir");
+        }
+        FileChannel channel = FileChannel.open(staging.resolve(LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw new FileAlreadyExistsException(staging.toString(), null,
+                    "another embtrain process is writing " + target + " now; wait for it, or pick another --run-dir");
+        }
+        return new RunDirectory(target, staging, true, channel, lock);
+    }
+
+    /**
+     * Keeps the staging directory when closed, unlocked, for {@link #resume}: a run stopped on
+     * request keeps its checkpoint.
+     *
+     * @throws IOException when the lock cannot be released
+     */
+    public void keep() throws IOException {
+        unlock();
+        kept = true;
+    }
+
     /** Whether a live process (this one included) holds a staging directory's lock. */
     private static boolean held(Path staging) {
         Path file = staging.resolve(LOCK);
@@ -198,7 +241,6 @@ public final class RunDirectory implements AutoCloseable {
     public void commit() throws IOException {
         checkWritable(target, overwrite);
         unlock();
-        Files.deleteIfExists(staging.resolve(LOCK));
         Path old = null;
         if (Files.exists(target)) {
             old = staging.getParent().resolve(target.getFileName() + ".old");
@@ -217,6 +259,7 @@ public final class RunDirectory implements AutoCloseable {
             lock.release();
         }
         lockChannel.close();
+        Files.deleteIfExists(staging.resolve(LOCK));
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -230,7 +273,7 @@ public final class RunDirectory implements AutoCloseable {
     /** Deletes the staging directory unless the run was committed. */
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && !kept) {
             try {
                 unlock();
                 deleteTree(staging);

@@ -1,0 +1,195 @@
+package dev.embtrain.training.kinds;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.embtrain.training.engine.EpochRecord;
+import dev.embtrain.training.optim.ScheduledAdam;
+import dev.embtrain.training.run.RunDirectory;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's checkpoint, {@code NAME.partial/checkpoint/}, rewritten whole after every epoch (a
+ * new one is written beside it and renamed into place): the parameters after the last epoch, the
+ * optimizer's moments and step counts, every epoch's record (from which the best epoch and
+ * early stopping's state follow) and the config it was trained with. The objective's random
+ * streams are not stored: resuming replays their draws ({@code Learner.fit} with a history).
+ */
+final class Checkpoints {
+
+    /** The checkpoint's directory inside the staging directory. */
+    static final String DIR = "checkpoint";
+
+    private static final String STATE = "state.bin";
+    private static final String CONFIG = "config.yaml";
+    private static final String MAGIC = "embtrain-checkpoint-1";
+
+    /**
+     * A checkpoint read back.
+     *
+     * @param dir its directory
+     * @param history the epochs it holds
+     * @param steps optimizer steps taken
+     * @param config the config it was trained with, as YAML
+     * @param parameters every parameter's values, by name
+     * @param optimizerState the optimizer's state, for {@link #restore}
+     */
+    record Saved(Path dir, List<EpochRecord> history, int steps, String config, Map<String, float[]> parameters,
+            byte[] optimizerState) {}
+
+    private Checkpoints() {}
+
+    /**
+     * Writes a checkpoint, replacing the last one.
+     *
+     * @param staging the run's staging directory
+     * @param model the model, its parameters as the epoch left them
+     * @param optimizer the optimizer
+     * @param history every epoch so far
+     * @param steps optimizer steps so far
+     * @param config the config as YAML
+     * @throws IOException when it cannot be written
+     */
+    static void write(Path staging, Model model, ScheduledAdam optimizer, List<EpochRecord> history, int steps,
+            String config) throws IOException {
+        Path tmp = staging.resolve(DIR + ".tmp");
+        RunDirectory.deleteTree(tmp);
+        Files.createDirectories(tmp);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(MAGIC);
+            // The parameters by name, restored into the arrays the trainer already holds: DJL's
+            // Model.load would put new arrays in place, and the trainer's parameter store would
+            // go on forwarding the old ones.
+            List<Pair<String, Parameter>> parameters = new ArrayList<>();
+            model.getBlock().getParameters().forEach(parameters::add);
+            out.writeInt(parameters.size());
+            for (Pair<String, Parameter> p : parameters) {
+                out.writeUTF(p.getKey());
+                float[] values = p.getValue().getArray().toFloatArray();
+                out.writeInt(values.length);
+                for (float v : values) {
+                    out.writeFloat(v);
+                }
+            }
+            out.writeInt(steps);
+            out.writeInt(history.size());
+            for (EpochRecord r : history) {
+                out.writeInt(r.epoch());
+                out.writeDouble(r.trainLoss());
+                out.writeInt(r.valid().size());
+                for (Map.Entry<String, Double> v : r.valid().entrySet()) {
+                    out.writeUTF(v.getKey());
+                    out.writeDouble(v.getValue());
+                }
+                out.writeDouble(r.seconds());
+                out.writeLong(r.samples());
+                out.writeFloat(r.learningRate());
+                out.writeBoolean(r.improved());
+                out.writeInt(r.bestEpoch());
+            }
+            Map<String, String> names = new HashMap<>();
+            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+                names.put(p.getValue().getId(), p.getKey());
+            }
+            optimizer.writeState(out, names);
+        }
+        Files.write(tmp.resolve(STATE), bytes.toByteArray());
+        Files.writeString(tmp.resolve(CONFIG), config, StandardCharsets.UTF_8);
+        Path current = staging.resolve(DIR);
+        Path old = staging.resolve(DIR + ".old");
+        RunDirectory.deleteTree(old);
+        if (Files.exists(current)) {
+            Files.move(current, old);
+        }
+        Files.move(tmp, current);
+        RunDirectory.deleteTree(old);
+    }
+
+    /**
+     * Reads a run's checkpoint.
+     *
+     * @param staging the run's staging directory
+     * @return the checkpoint, or null when no epoch finished
+     * @throws IOException when it cannot be read
+     */
+    static Saved read(Path staging) throws IOException {
+        Path dir = staging.resolve(DIR);
+        if (!Files.isRegularFile(dir.resolve(STATE))) {
+            return null;
+        }
+        byte[] all = Files.readAllBytes(dir.resolve(STATE));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
+        if (!MAGIC.equals(in.readUTF())) {
+            throw new IOException(dir.resolve(STATE) + ": not a checkpoint embtrain wrote");
+        }
+        Map<String, float[]> parameters = new LinkedHashMap<>();
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            float[] values = new float[in.readInt()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = in.readFloat();
+            }
+            parameters.put(name, values);
+        }
+        int steps = in.readInt();
+        int n = in.readInt();
+        List<EpochRecord> history = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int epoch = in.readInt();
+            double trainLoss = in.readDouble();
+            int metrics = in.readInt();
+            Map<String, Double> valid = new LinkedHashMap<>();
+            for (int j = 0; j < metrics; j++) {
+                valid.put(in.readUTF(), in.readDouble());
+            }
+            history.add(new EpochRecord(epoch, trainLoss, valid, in.readDouble(), in.readLong(), in.readFloat(),
+                    in.readBoolean(), in.readInt()));
+        }
+        byte[] optimizer = Arrays.copyOfRange(all, all.length - in.available(), all.length);
+        return new Saved(dir, history, steps, Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8),
+                parameters, optimizer);
+    }
+
+    /**
+     * Loads a checkpoint's parameters and optimizer state into an initialised model and its
+     * optimizer.
+     *
+     * @param saved the checkpoint
+     * @param model the model
+     * @param optimizer its optimizer, before its first update
+     * @throws IOException when they do not fit
+     */
+    static void restore(Saved saved, Model model, ScheduledAdam optimizer) throws IOException {
+        Map<String, NDArray> weights = new HashMap<>();
+        Map<String, String> ids = new HashMap<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            float[] values = saved.parameters().get(p.getKey());
+            NDArray array = p.getValue().getArray();
+            if (values == null || values.length != array.size()) {
+                throw new IOException(saved.dir() + ": the checkpoint does not fit this model: parameter "
+                        + p.getKey() + " has " + array.size() + " values here and "
+                        + (values == null ? "none" : values.length) + " there");
+            }
+            array.set(java.nio.FloatBuffer.wrap(values));
+            weights.put(p.getKey(), array);
+            ids.put(p.getKey(), p.getValue().getId());
+        }
+        optimizer.readState(new DataInputStream(new ByteArrayInputStream(saved.optimizerState())), weights, ids);
+    }
+}
