@@ -18,6 +18,7 @@ import dev.embtrain.training.config.ScheduleConfig;
 import dev.embtrain.training.config.SearchConfig;
 import dev.embtrain.training.config.TrainingConfig;
 import dev.embtrain.training.engine.Devices;
+import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.engine.FitOptions;
 import dev.embtrain.training.engine.FitResult;
 import dev.embtrain.training.engine.Learner;
@@ -61,6 +62,9 @@ public final class Training {
 
     /** The search's results table. */
     public static final String TRIALS = "trials.csv";
+    /** A search's config, kept in the staging directory so that --resume can check it. */
+    private static final String SEARCH_CONFIG = "search-config.yaml";
+
     /** The best trial's config, trainable as it is. */
     public static final String BEST = "best.yaml";
     /** What the divergence check tells the user to change. */
@@ -169,10 +173,8 @@ public final class Training {
         RunKind kind = check(loaded);
         if (!resume) {
             RunDirectory.checkWritable(target, overwrite);
-        } else if (config.search() != null) {
-            throw loaded.error("search", "--resume continues one training, not a search; remove --resume to search"
-                    + " again");
-        } else if (config.training().optimizer().type() == OptimizerConfig.OptimizerType.SGD) {
+        } else if (config.search() == null
+                && config.training().optimizer().type() == OptimizerConfig.OptimizerType.SGD) {
             throw loaded.error("training.optimizer.type", "--resume restores adam's and adamw's state; sgd's momentum"
                     + " lives inside DJL, where it cannot be saved");
         }
@@ -183,18 +185,36 @@ public final class Training {
             throw loaded.error("training.device", e.getMessage());
         }
         Monitor monitor = monitor(loaded, kind);
+        Path trials = trialsFile();
+        if (config.search() != null && !resume && Files.exists(trials)) {
+            if (!overwrite) {
+                throw new java.nio.file.FileAlreadyExistsException(trials.toString(), null, "a search stopped there"
+                        + " before it finished; continue it with --resume, or pass --overwrite to start afresh");
+            }
+            Files.delete(trials);
+        }
         Prepared prepared = kind.prepare(loaded, report);
         try (RunDirectory run = resume ? RunDirectory.resume(target) : RunDirectory.begin(target, overwrite)) {
             try {
                 return run(run, config, kind, devices, monitor, prepared);
             } catch (RuntimeException | IOException e) {
-                // A run that finished an epoch keeps its checkpoint, whatever stopped it: --resume continues it.
-                if (Checkpoints.read(run.dir()) != null) {
+                // A run that finished an epoch, or a search a trial, keeps what it learned, whatever stopped it:
+                // --resume continues it.
+                if (Checkpoints.read(run.dir()) != null || config.search() != null && Files.exists(trials)) {
                     run.keep();
                 }
                 throw e;
             }
         }
+    }
+
+    /**
+     * Returns where a search writes its trials while it runs: beside the run, outside its
+     * staging directory, so that the table survives any failure; it moves into the run when the
+     * search has finished.
+     */
+    private Path trialsFile() {
+        return target.toAbsolutePath().resolveSibling(target.getFileName() + "." + TRIALS);
     }
 
     /** Trains (or searches), refits, finishes and commits, inside the run's staging directory. */
@@ -205,7 +225,7 @@ public final class Training {
         List<String> metrics = kind.metrics(config);
         Trained kept;
         Search search = null;
-        Checkpoints.Saved saved = resume ? resumable(dir, config) : null;
+        Checkpoints.Saved saved = resume && config.search() == null ? resumable(dir, config) : null;
         if (config.search() == null) {
             try (MetricsCsv csv = new MetricsCsv(dir.resolve(RunFiles.METRICS), metrics)) {
                 if (saved != null) {
@@ -229,9 +249,17 @@ public final class Training {
                         : ", before any checkpoint; nothing was kept"));
             }
         } else {
-            search = new Search(loaded, kind, prepared, devices, monitor, dir, modelDir);
-            kept = search.run();
+            search = new Search(loaded, kind, prepared, devices, monitor, dir, modelDir, metrics);
+            try {
+                kept = search.run();
+            } catch (TrainingInterrupted e) {
+                throw new TrainingInterrupted(e.epoch(), "interrupted during trial " + search.study.trials().size()
+                        + "; " + trialsFile() + " keeps the " + search.study.trials().size() + " trials that"
+                        + " finished: continue with embtrain train CONFIG --resume");
+            }
             MetricsCsv.write(dir.resolve(RunFiles.METRICS), metrics, kept.fit().history());
+            Files.move(trialsFile(), dir.resolve(TRIALS));
+            Files.deleteIfExists(dir.resolve(SEARCH_CONFIG));
             Map<String, Object> best = tree(kept.config());
             Files.writeString(dir.resolve(BEST), "# the best trial (" + search.study.best().number()
                     + ") of the search in " + RunFiles.CONFIG + "; train it with embtrain train " + BEST + "\n"
@@ -439,8 +467,8 @@ public final class Training {
         Object now = new org.yaml.snakeyaml.Yaml().load(ConfigBinder.dump(tree(config)));
         String differs = difference("", then, now);
         if (differs != null) {
-            throw new ConfigException("--resume: " + differs + "; only training.epochs may change when a run is"
-                    + " resumed");
+            throw new ConfigException("--resume: " + differs + "; only training.epochs (and a search's trials) may"
+                    + " change when a run is resumed");
         }
         if (saved.history().size() >= config.training().epochs()) {
             throw new ConfigException("--resume: the checkpoint already holds " + saved.history().size()
@@ -449,9 +477,12 @@ public final class Training {
         return saved;
     }
 
-    /** The first dotted key whose values differ, with both values; null when equal but for training.epochs. */
+    /**
+     * The first dotted key whose values differ, with both values; null when they are equal but
+     * for the counts a resumed run may raise (training.epochs, search.trials).
+     */
     private static String difference(String path, Object then, Object now) {
-        if (path.equals("training.epochs")) {
+        if (path.equals("training.epochs") || path.equals("search.trials")) {
             return null;
         }
         if (then instanceof Map<?, ?> a && now instanceof Map<?, ?> b) {
@@ -554,8 +585,14 @@ public final class Training {
         private Trained best;
         private double bestValue = Double.NEGATIVE_INFINITY;
 
+        private final Path dir;
+        private final List<String> metrics;
+        private int remaining;
+
         Search(ConfigLoader.Loaded loaded, RunKind kind, Prepared prepared, Device[] devices, Monitor monitor,
-                Path dir, Path modelDir) throws IOException {
+                Path dir, Path modelDir, List<String> metrics) throws IOException {
+            this.dir = dir;
+            this.metrics = metrics;
             this.loaded = loaded;
             this.kind = kind;
             this.prepared = prepared;
@@ -563,7 +600,7 @@ public final class Training {
             this.monitor = monitor;
             this.modelDir = modelDir;
             this.trialDir = Files.createDirectories(dir.resolve(".trial-model"));
-            this.trialsCsv = dir.resolve(TRIALS);
+            this.trialsCsv = trialsFile();
             SearchConfig s = loaded.config().search();
             this.study = new Study(s.searchSpace(), s.sampler().create(), s.pruner().create(), s.seed(),
                     monitor.higherIsBetter());
@@ -576,11 +613,90 @@ public final class Training {
             } else {
                 report.accept(head + "the config's own values lie outside the space, so every trial is sampled");
             }
+            remaining = s.trials();
+            String yaml = ConfigBinder.dump(tree(loaded.config()));
+            if (!resume) {
+                Files.writeString(dir.resolve(SEARCH_CONFIG), yaml, StandardCharsets.UTF_8);
+                return;
+            }
+            // Resuming: the same search, the trials it finished, and the best of them kept in model/.
+            if (!Files.isRegularFile(trialsCsv) || !Files.isRegularFile(dir.resolve(SEARCH_CONFIG))) {
+                throw new java.nio.file.NoSuchFileException(trialsCsv.toString(), null,
+                        "nothing to resume: the search stopped before its first trial ended");
+            }
+            String differs = difference("", new org.yaml.snakeyaml.Yaml().load(Files.readString(
+                    dir.resolve(SEARCH_CONFIG), StandardCharsets.UTF_8)), new org.yaml.snakeyaml.Yaml().load(yaml));
+            if (differs != null) {
+                throw new ConfigException("--resume: " + differs + "; only training.epochs (and a search's trials)"
+                        + " may change when a run is resumed");
+            }
+            List<FrozenTrial> done = study.readCsv(trialsCsv);
+            study.resume(done);
+            remaining = s.trials() - done.size();
+            FrozenTrial top = done.stream().filter(t -> t.state() == TrialState.COMPLETE)
+                    .max(java.util.Comparator.comparingDouble(FrozenTrial::value)).orElse(null);
+            report.accept(String.format(Locale.ROOT, "resume   %d trials finished, %d to go", done.size(),
+                    Math.max(0, remaining)));
+            if (top != null) {
+                bestValue = top.value();
+                best = reload(top);
+            }
+        }
+
+        /** The best trial of an interrupted search again: its config, its kept parameters, its epochs. */
+        private Trained reload(FrozenTrial top) throws IOException {
+            List<String> overrides = new ArrayList<>();
+            top.params().forEach((k, v) -> overrides.add(k + "=" + v));
+            RunConfig c = trialConfig(loaded, kind, overrides).config();
+            Model model = Model.newInstance(RunFiles.MODEL_NAME, devices[0]);
+            try {
+                Engine.getInstance().setRandomSeed((int) c.seed());
+                Prepared.Trainable t = prepared.build(c, model, false);
+                t.objective().close();
+                model.load(modelDir, RunFiles.MODEL_NAME);
+                return new Trained(c, history(dir.resolve(RunFiles.METRICS)), model, t);
+            } catch (MalformedModelException | RuntimeException e) {
+                model.close();
+                throw new IOException("cannot reload the best trial (" + top.number() + ") from " + modelDir + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        /** Reads the best trial's metrics.csv back into its records (the timings to the CSV's rounding). */
+        private FitResult history(Path file) throws IOException {
+            List<EpochRecord> records = new ArrayList<>();
+            int bestEpoch = 0;
+            double bestSoFar = Double.NaN;
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                Map<String, Double> valid = new LinkedHashMap<>();
+                for (int i = 0; i < metrics.size(); i++) {
+                    valid.put(metrics.get(i), Double.parseDouble(f[2 + i]));
+                }
+                int epoch = Integer.parseInt(f[0]);
+                double trainLoss = Double.parseDouble(f[1]);
+                double seconds = Double.parseDouble(f[2 + metrics.size()]);
+                long samples = Math.round(Double.parseDouble(f[3 + metrics.size()]) * seconds);
+                double value = monitor.name().equals(Monitor.TRAIN_LOSS) ? trainLoss : valid.get(monitor.name());
+                boolean improved = monitor.improves(value, bestSoFar, loaded.config().training().earlyStopping()
+                        .minDelta());
+                if (improved) {
+                    bestSoFar = value;
+                    bestEpoch = epoch;
+                }
+                records.add(new EpochRecord(epoch, trainLoss, valid, seconds, samples,
+                        Float.parseFloat(f[4 + metrics.size()]), improved, bestEpoch));
+            }
+            return new FitResult(records, bestEpoch, false);
         }
 
         Trained run() throws Exception {
             try {
-                study.optimize(loaded.config().search().trials(), trial -> {
+                if (remaining <= 0) {
+                    return best;
+                }
+                study.optimize(remaining, trial -> {
                     RunConfig c = trialConfig(loaded, kind, trial.overrides()).config();
                     Pruning pruning = new Pruning(trial, monitor);
                     clear(trialDir);
@@ -602,6 +718,8 @@ public final class Training {
                                 Files.copy(f, modelDir.resolve(f.getFileName()));
                             }
                         }
+                        // The best trial's epochs, for a resumed search that keeps it.
+                        MetricsCsv.write(dir.resolve(RunFiles.METRICS), metrics, t.fit().history());
                     } else {
                         t.close();
                     }
@@ -609,7 +727,7 @@ public final class Training {
                 }, trialsCsv, t -> report.accept(study.progressLine(t)));
             } catch (IllegalStateException e) {
                 if (best == null) {
-                    throw new IllegalStateException("every trial of the search was pruned; see " + TRIALS
+                    throw new IllegalStateException("every trial of the search was pruned; see " + trialsCsv
                             + " (lower the pruner's startup_trials or raise warmup_epochs)", e);
                 }
                 best.close();

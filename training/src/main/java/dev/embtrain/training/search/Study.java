@@ -201,7 +201,7 @@ public final class Study {
             for (String key : space.params().keySet()) {
                 header.append(',').append(quote(key));
             }
-            out.write(header.append('\n').toString());
+            out.write(header.append(",reports\n").toString());
             for (FrozenTrial t : finished) {
                 StringBuilder row = new StringBuilder();
                 row.append(t.number()).append(',').append(t.state()).append(',').append(metric(t)).append(',')
@@ -209,10 +209,75 @@ public final class Study {
                 for (String key : space.params().keySet()) {
                     row.append(',').append(quote(String.valueOf(t.params().get(key))));
                 }
-                out.write(row.append('\n').toString());
+                // Each epoch's value, epoch:value;..., as the metric reads: what a resumed study's pruner needs.
+                StringBuilder reports = new StringBuilder();
+                t.reports().forEach((epoch, v) -> reports.append(reports.length() == 0 ? "" : ";").append(epoch)
+                        .append(':').append(maximize ? v : -v));
+                out.write(row.append(',').append(reports).append('\n').toString());
             }
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Reads back the trials a {@link #writeCsv} table holds, to {@link #resume} a study.
+     *
+     * @param file the table
+     * @return the trials, in the order they ran
+     * @throws IOException when it cannot be read or does not fit this study's space
+     */
+    public List<FrozenTrial> readCsv(Path file) throws IOException {
+        List<FrozenTrial> out = new ArrayList<>();
+        try (java.io.Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                org.apache.commons.csv.CSVParser csv = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader()
+                        .setSkipHeaderRecord(true).build().parse(in)) {
+            for (org.apache.commons.csv.CSVRecord r : csv) {
+                Map<String, Object> params = new java.util.LinkedHashMap<>();
+                for (Map.Entry<String, Distribution> e : space.params().entrySet()) {
+                    String text = r.get(e.getKey());
+                    params.put(e.getKey(), e.getValue() instanceof Distribution.Choice ? text
+                            : e.getValue() instanceof Distribution.IntUniform ? (Object) Integer.parseInt(text)
+                            : (Object) Double.parseDouble(text));
+                }
+                java.util.SortedMap<Integer, Double> reports = new java.util.TreeMap<>();
+                for (String pair : r.get("reports").split(";")) {
+                    if (!pair.isEmpty()) {
+                        String[] f = pair.split(":");
+                        double v = Double.parseDouble(f[1]);
+                        reports.put(Integer.parseInt(f[0]), maximize ? v : -v);
+                    }
+                }
+                double value = Double.parseDouble(r.get("value"));
+                out.add(new FrozenTrial(Integer.parseInt(r.get("number")), TrialState.valueOf(r.get("state")),
+                        maximize ? value : -value, params, reports, Double.parseDouble(r.get("seconds"))));
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not a trials table of this search: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Continues a study from the trials it had finished: they are taken as they are, and the
+     * queue and the sampler's random stream are advanced past them (the sampler is asked again
+     * for every sampled trial, with the trials before it), so the next proposals are those an
+     * uninterrupted study would make.
+     *
+     * @param done the finished trials, in order, numbered from 0
+     */
+    public void resume(List<FrozenTrial> done) {
+        for (FrozenTrial t : done) {
+            if (t.number() != finished.size()) {
+                throw new IllegalArgumentException("trial " + t.number() + " is not the next trial, "
+                        + finished.size());
+            }
+            if (queue.isEmpty()) {
+                sampler.sample(space, Collections.unmodifiableList(finished), random);
+            } else {
+                queue.poll();
+            }
+            finished.add(t);
+        }
     }
 
     private static String quote(String s) {

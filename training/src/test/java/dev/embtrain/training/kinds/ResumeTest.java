@@ -185,7 +185,7 @@ class ResumeTest {
                 "--set", "training.optimizer.learning_rate=0.02");
         assertEquals(2, changed.status());
         assertEquals("embtrain: --resume: training.optimizer.learning_rate was 0.01 in the interrupted run and is 0.02"
-                + " now; only training.epochs may change when a run is resumed\n", changed.err());
+                + " now; only training.epochs (and a search's trials) may change when a run is resumed\n", changed.err());
         CliRun.Result longer = CliRun.run("train", config.toString(), "--run-dir", run.toString(), "--resume",
                 "--set", "training.epochs=5");
         assertEquals(0, longer.status(), longer.err());

@@ -64,11 +64,11 @@ class LabelledSearchAndScoreTest {
         assertEquals(0, b.status(), b.err());
         List<String> trials = withoutSeconds(tmp.resolve("a/trials.csv"));
         assertEquals(trials, withoutSeconds(tmp.resolve("b/trials.csv")));
-        assertEquals("number,state,value,epochs,,training.optimizer.learning_rate,model.layers", trials.get(0));
+        assertEquals("number,state,value,epochs,,training.optimizer.learning_rate,model.layers,reports", trials.get(0));
         assertEquals(9, trials.size());
         // Trial 0 is the config's own values, so the best is at least as good as the default on validation.
         assertTrue(trials.get(1).startsWith("0,COMPLETE,"), trials.get(1));
-        assertTrue(trials.get(1).endsWith(",0.01,[]"), trials.get(1));
+        assertTrue(trials.get(1).contains(",0.01,[],1:"), trials.get(1));
         long pruned = trials.stream().filter(l -> l.contains(",PRUNED,")).count();
         assertTrue(pruned >= 1, String.join("\n", trials));
         assertEquals(8, a.out().lines().filter(l -> l.startsWith("trial ")).count(), a.out());

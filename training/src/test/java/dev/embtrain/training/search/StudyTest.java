@@ -74,7 +74,7 @@ class StudyTest {
         FrozenTrial best = study.optimize(6, StudyTest::objective, csv, t -> lines.add(study.progressLine(t)));
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertEquals("number,state,value,epochs,seconds,training.optimizer.learning_rate,model.dropout,model.layers,"
-                + "training.epochs", rows.get(0));
+                + "training.epochs,reports", rows.get(0));
         assertEquals(7, rows.size());
         for (FrozenTrial t : study.trials()) {
             String row = rows.get(t.number() + 1);
@@ -85,8 +85,23 @@ class StudyTest {
             assertEquals(String.valueOf(t.epochs()), f[3]);
             Object layers = t.params().get("model.layers");
             String quotedLayers = layers.toString().contains(",") ? "\"" + layers + "\"" : layers.toString();
+            StringBuilder reports = new StringBuilder();
+            t.reports().forEach((e, v) -> reports.append(reports.length() == 0 ? "" : ";").append(e).append(':')
+                    .append(v));
             assertEquals(t.params().get("training.optimizer.learning_rate") + "," + t.params().get("model.dropout")
-                    + "," + quotedLayers + "," + t.params().get("training.epochs"), f[5]);
+                    + "," + quotedLayers + "," + t.params().get("training.epochs") + "," + reports, f[5]);
+        }
+        // The table reads back to the same trials, and a study resumed from its first three
+        // proposes the other three again.
+        assertEquals(study.trials(), study.readCsv(csv).stream().map(t -> new FrozenTrial(t.number(), t.state(),
+                t.value(), t.params(), t.reports(), study.trials().get(t.number()).seconds())).toList());
+        Study resumed = new Study(space(), new RandomSampler(), new MedianPruner(2, 1), 3);
+        resumed.resume(study.readCsv(csv).subList(0, 3));
+        resumed.optimize(3, StudyTest::objective, null, null);
+        for (int i = 3; i < 6; i++) {
+            assertEquals(study.trials().get(i).params(), resumed.trials().get(i).params());
+            assertEquals(study.trials().get(i).state(), resumed.trials().get(i).state());
+            assertEquals(study.trials().get(i).value(), resumed.trials().get(i).value());
         }
         assertEquals(6, lines.size());
         assertTrue(lines.get(0).startsWith("trial 0 COMPLETE value "), lines.get(0));
