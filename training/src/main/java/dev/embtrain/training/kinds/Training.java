@@ -194,6 +194,11 @@ public final class Training {
             Files.delete(trials);
         }
         Prepared prepared = kind.prepare(loaded, report);
+        Path partial = target.toAbsolutePath().resolveSibling(target.getFileName() + RunDirectory.PARTIAL);
+        if (resume && config.search() == null && Files.isDirectory(target) && !Files.exists(partial)) {
+            // Extending a finished run: refuse before copying it.
+            resumable(target, config);
+        }
         try (RunDirectory run = resume ? RunDirectory.resume(target) : RunDirectory.begin(target, overwrite)) {
             try {
                 return run(run, config, kind, devices, monitor, prepared);
@@ -236,8 +241,7 @@ public final class Training {
                 List<Listener> listeners = new ArrayList<>(List.of(csv));
                 listeners.addAll(progress);
                 kept = train(config, prepared, devices, monitor, modelDir, listeners, true, 0, false, saved, run);
-                // The finished run needs no checkpoint: its kept parameters are in model/.
-                RunDirectory.deleteTree(dir.resolve(Checkpoints.DIR));
+                // The checkpoint stays in the finished run: --resume with more epochs extends it from there.
             } catch (TrainingInterrupted e) {
                 boolean checkpointed = Checkpoints.read(dir) != null;
                 if (checkpointed) {
@@ -460,8 +464,10 @@ public final class Training {
     private Checkpoints.Saved resumable(Path dir, RunConfig config) throws IOException {
         Checkpoints.Saved saved = Checkpoints.read(dir);
         if (saved == null) {
-            throw new java.nio.file.NoSuchFileException(dir.toString(), null,
-                    "nothing to resume: the run stopped before its first epoch ended");
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, dir.getFileName().toString()
+                    .endsWith(RunDirectory.PARTIAL) ? "nothing to resume: the run stopped before its first epoch"
+                    + " ended" : "nothing to resume: this run has no checkpoint (it was written before runs kept"
+                    + " one)");
         }
         Object then = new org.yaml.snakeyaml.Yaml().load(saved.config());
         Object now = new org.yaml.snakeyaml.Yaml().load(ConfigBinder.dump(tree(config)));

@@ -165,9 +165,12 @@ public final class RunDirectory implements AutoCloseable {
         Path parent = target.toAbsolutePath().getParent();
         Path staging = parent.resolve(target.getFileName() + PARTIAL);
         if (!Files.isDirectory(staging)) {
-            throw new java.nio.file.NoSuchFileException(staging.toString(), null, Files.exists(target)
-                    ? "nothing to resume: " + target + " is a finished run" : "nothing to resume: no run was"
-                            + " interrupted there");
+            if (!Files.isDirectory(target) || !isEmbtrains(target)) {
+                throw new java.nio.file.NoSuchFileException(staging.toString(), null,
+                        "nothing to resume: no run was interrupted there");
+            }
+            // A finished run: extended in a copy, which replaces it only once the longer run is complete.
+            copyTree(target, staging);
         }
         if (held(staging)) {
             throw new FileAlreadyExistsException(staging.toString(), null,
@@ -279,6 +282,19 @@ public final class RunDirectory implements AutoCloseable {
                 deleteTree(staging);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete staging directory " + staging, e);
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
             }
         }
     }

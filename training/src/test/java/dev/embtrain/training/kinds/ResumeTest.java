@@ -103,7 +103,7 @@ class ResumeTest {
         for (int i = 0; i < a.length; i++) {
             assertArrayEquals(a[i], b[i], 1e-6f, table + " row " + i);
         }
-        assertFalse(Files.exists(actual.resolve(Checkpoints.DIR)), "a finished run keeps no checkpoint");
+        assertTrue(Files.isDirectory(actual.resolve(Checkpoints.DIR)), "a finished run keeps its checkpoint");
         assertFalse(Files.exists(actual.resolveSibling(actual.getFileName() + ".partial")));
     }
 
@@ -190,5 +190,26 @@ class ResumeTest {
                 "--set", "training.epochs=5");
         assertEquals(0, longer.status(), longer.err());
         assertEquals(6, Files.readAllLines(run.resolve(RunFiles.METRICS)).size());
+    }
+
+    @Test
+    void aFinishedRunIsExtendedWithMoreEpochs(@TempDir Path tmp) throws Exception {
+        Path config = Files.writeString(tmp.resolve("c.yaml"), RATINGS.replace("DATA", tmp.resolve("data").toString())
+                .replace("epochs: 4", "epochs: 2"));
+        Path run = tmp.resolve("run");
+        assertEquals(0, CliRun.run("train", config.toString(), "--run-dir", run.toString()).status());
+        List<String> two = Files.readAllLines(run.resolve(RunFiles.METRICS));
+        CliRun.Result same = CliRun.run("train", config.toString(), "--run-dir", run.toString(), "--resume");
+        assertEquals(2, same.status());
+        assertEquals("embtrain: --resume: the checkpoint already holds 2 epochs, and training.epochs is 2\n",
+                same.err());
+        assertFalse(Files.exists(tmp.resolve("run.partial")));
+        CliRun.Result longer = CliRun.run("train", config.toString(), "--run-dir", run.toString(), "--resume",
+                "--set", "training.epochs=3");
+        assertEquals(0, longer.status(), longer.err());
+        List<String> three = Files.readAllLines(run.resolve(RunFiles.METRICS));
+        assertEquals(4, three.size());
+        assertEquals(two, three.subList(0, 3), "the finished epochs stay as they were");
+        assertFalse(Files.exists(tmp.resolve("run.partial")));
     }
 }
