@@ -45,7 +45,7 @@ class ResumeTest {
             """;
 
     /** Starts {@code embtrain train} in a child JVM, as a user's shell would. */
-    private static Process child(Path config, Path run, Path log) throws Exception {
+    static Process child(Path config, Path run, Path log) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(java.toString(), "-cp", classPath, "-Dai.djl.offline=true",

@@ -58,13 +58,8 @@ class SearchResumeTest {
 
         Path run = tmp.resolve("killed");
         Path trials = tmp.resolve("killed.trials.csv");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = tmp.resolve("child.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                classPath, "-Dai.djl.offline=true", "-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR", ""),
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "dev.embtrain.training.cli.Main", "train", config.toString(), "--run-dir", run.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = ResumeTest.child(config, run, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!(Files.exists(trials) && Files.readAllLines(trials).size() >= 3)) {
             assertTrue(p.isAlive() && System.nanoTime() < deadline, () -> "no second trial: " + log);
