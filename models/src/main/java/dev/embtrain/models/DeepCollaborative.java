@@ -1,6 +1,5 @@
 package dev.embtrain.models;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -72,9 +71,8 @@ public final class DeepCollaborative extends ScoreBlock {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.head();
-        Device device = ids.getDevice();
-        NDArray u = Layers.lookup(ids.get(userIndex), store.getValue(userEmbedding, device, training));
-        NDArray i = Layers.lookup(ids.get(itemIndex), store.getValue(itemEmbedding, device, training));
+        NDArray u = Layers.lookup(store, userEmbedding, training, ids.get(userIndex));
+        NDArray i = Layers.lookup(store, itemEmbedding, training, ids.get(itemIndex));
         NDArray x = u.concat(i, 1);
         NDArray score = mlp.forward(store, new NDList(x), training, params).head().reshape(-1);
         return new NDList(SigmoidRange.apply(score, lo, hi));

@@ -73,11 +73,10 @@ public final class DotProductBias extends ScoreBlock {
         NDArray categorical = inputs.head();
         NDArray users = categorical.get(userIndex);
         NDArray items = categorical.get(itemIndex);
-        ai.djl.Device device = categorical.getDevice();
-        NDArray p = Layers.lookup(users, store.getValue(userFactors, device, training));
-        NDArray q = Layers.lookup(items, store.getValue(itemFactors, device, training));
-        NDArray bu = Layers.lookup(users, store.getValue(userBias, device, training));
-        NDArray bi = Layers.lookup(items, store.getValue(itemBias, device, training));
+        NDArray p = Layers.lookup(store, userFactors, training, users);
+        NDArray q = Layers.lookup(store, itemFactors, training, items);
+        NDArray bu = Layers.lookup(store, userBias, training, users);
+        NDArray bi = Layers.lookup(store, itemBias, training, items);
         NDArray score = p.mul(q).sum(new int[] {1}, true).add(bu).add(bi).reshape(-1);
         return new NDList(SigmoidRange.apply(score, lo, hi));
     }

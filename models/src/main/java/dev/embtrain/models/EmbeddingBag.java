@@ -1,6 +1,5 @@
 package dev.embtrain.models;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -86,13 +85,11 @@ public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTab
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray first = inputs.get(0);
         NDArray candidates = inputs.get(1);
-        Device device = first.getDevice();
-        NDArray in = store.getValue(input, device, training);
         NDArray context;
         if (mode == Mode.SKIP_GRAM) {
-            context = Layers.lookup(first, in); // [B, D]
+            context = Layers.lookup(store, input, training, first); // [B, D]
         } else {
-            NDArray vectors = Layers.lookup(first, in); // [B, W, D]
+            NDArray vectors = Layers.lookup(store, input, training, first); // [B, W, D]
             // Padding (index 0) does not count; the mask is data, never differentiated.
             NDArray mask = first.neq(0).toType(vectors.getDataType(), false).expandDims(2); // [B, W, 1]
             context = vectors.mul(mask).sum(new int[] {1}); // [B, D]
@@ -101,14 +98,15 @@ public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTab
                 context = context.div(count);
             }
         }
-        NDArray outTable = store.getValue(output, device, training);
         if (inputs.size() == 3) {
-            // Shared negatives: one dot per positive, one [B, D] x [D, K] product for the pool.
-            NDArray positive = Layers.lookup(candidates, outTable).mul(context).sum(new int[] {1}); // [B]
-            NDArray pool = Layers.lookup(inputs.get(2), outTable); // [K, D]
+            // Shared negatives: one dot per positive, one [B, D] x [D, K] product for the pool;
+            // both from one lookup of the output table (a row-sparse table is gathered once).
+            NDList rows = Layers.lookups(store, output, training, candidates, inputs.get(2));
+            NDArray positive = rows.get(0).mul(context).sum(new int[] {1}); // [B]
+            NDArray pool = rows.get(1); // [K, D]
             return new NDList(positive, context.matMul(pool.transpose())); // [B], [B, K]
         }
-        NDArray out = Layers.lookup(candidates, outTable); // [B, C, D]
+        NDArray out = Layers.lookup(store, output, training, candidates); // [B, C, D]
         return new NDList(out.mul(context.expandDims(1)).sum(new int[] {2})); // [B, C]
     }
 

@@ -132,10 +132,10 @@ public final class FactorizationMachine extends ScoreBlock {
         for (Categorical c : categorical) {
             NDArray id = ids.get(c.column);
             if (c.embedding != null) {
-                vectors.add(Layers.lookup(id, store.getValue(c.embedding, device, training)));
+                vectors.add(Layers.lookup(store, c.embedding, training, id));
             }
             if (c.bias != null) {
-                linear = plus(linear, Layers.lookup(id, store.getValue(c.bias, device, training)));
+                linear = plus(linear, Layers.lookup(store, c.bias, training, id));
             }
         }
         for (Dense d : dense) {
@@ -282,9 +282,9 @@ public final class FactorizationMachine extends ScoreBlock {
             }
         }
         for (Dense d : dense) {
-            tables.add(new EmbeddingTable(d.name, d.name, d.projection));
+            tables.add(new EmbeddingTable(d.name, d.name, d.projection, false));
             if (d.bias != null) {
-                tables.add(new EmbeddingTable(d.name + "_bias", d.name, d.bias));
+                tables.add(new EmbeddingTable(d.name + "_bias", d.name, d.bias, false));
             }
         }
         return List.copyOf(tables);

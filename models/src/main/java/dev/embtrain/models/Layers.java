@@ -1,6 +1,8 @@
 package dev.embtrain.models;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -10,6 +12,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.List;
 
@@ -37,15 +40,41 @@ final class Layers {
     }
 
     /**
-     * Looks rows up with a dense gradient: the fastest exact gather whose gradient Adam(W) can
-     * consume (a COO gradient is cheaper to make but no DJL optimizer takes it).
+     * Looks rows of a table up: row by row when the store serves the table so ({@link RowLookup},
+     * while training), else with a dense gradient, the fastest exact gather whose gradient Adam(W)
+     * can consume (a COO gradient is cheaper to make but no DJL optimizer takes it).
      *
-     * @param ids int64 indices {@code [B]}
+     * @param store the forward pass's parameter store
      * @param table the table {@code [n, D]}
-     * @return the rows {@code [B, D]}
+     * @param training whether this is a training pass
+     * @param ids int64 indices of any shape S
+     * @return the rows {@code S + [D]}
      */
-    static NDArray lookup(NDArray ids, NDArray table) {
-        return Embedding.embedding(ids, table, SparseFormat.DENSE).head();
+    static NDArray lookup(ParameterStore store, Parameter table, boolean training, NDArray ids) {
+        return lookups(store, table, training, ids).head();
+    }
+
+    /**
+     * Looks rows of one table up for several arrays of ids in one step; a row-sparse table must be
+     * looked up this way, once, when a forward pass needs it for more than one set of ids.
+     *
+     * @param store the forward pass's parameter store
+     * @param table the table {@code [n, D]}
+     * @param training whether this is a training pass
+     * @param ids int64 indices, any shapes
+     * @return the rows for each array of ids
+     */
+    static NDList lookups(ParameterStore store, Parameter table, boolean training, NDArray... ids) {
+        Device device = ids[0].getDevice();
+        if (training && store instanceof RowLookup rows && rows.isRowSparse(table)) {
+            return rows.rows(table, device, new NDList(ids));
+        }
+        NDArray weight = store.getValue(table, device, training);
+        NDList out = new NDList(ids.length);
+        for (NDArray id : ids) {
+            out.add(Embedding.embedding(id, weight, SparseFormat.DENSE).head());
+        }
+        return out;
     }
 
     /**

@@ -121,7 +121,7 @@ public final class WideAndDeep extends ScoreBlock {
             if (!wide) {
                 continue;
             }
-            NDArray weights = Layers.lookup(column[f], store.getValue(wideWeights.get(f), device, training));
+            NDArray weights = Layers.lookup(store, wideWeights.get(f), training, column[f]);
             if (fields.get(f).slots() > 1) {
                 // A bag of buckets [B, S]: the sum of its weights, padding (0) left out; the mask
                 // is a constant, so no Java number enters the differentiated graph.
@@ -133,7 +133,7 @@ public final class WideAndDeep extends ScoreBlock {
         }
         NDList deepInputs = new NDList();
         for (int e = 0; e < embeddings.size(); e++) {
-            deepInputs.add(Layers.lookup(column[embeddedColumns.get(e)], store.getValue(embeddings.get(e), device, training)));
+            deepInputs.add(Layers.lookup(store, embeddings.get(e), training, column[embeddedColumns.get(e)]));
         }
         if (denseWidth > 0) {
             deepInputs.add(inputs.get(1));

@@ -12,8 +12,23 @@ import ai.djl.training.tracker.Tracker;
  * @param minDelta the smallest change in the better direction that counts as an improvement
  * @param learningRate the schedule, to report the rate in each epoch's record
  * @param optimizer the trainer's optimizer, called directly on a single device
+ * @param rowSparse the tables trained row by row, or null when every parameter trains densely
  */
-public record FitOptions(int epochs, Monitor monitor, double minDelta, Tracker learningRate, Optimizer optimizer) {
+public record FitOptions(int epochs, Monitor monitor, double minDelta, Tracker learningRate, Optimizer optimizer,
+        RowSparse rowSparse) {
+
+    /**
+     * Options for a run whose parameters all train densely.
+     *
+     * @param epochs the most epochs to run, &gt; 0
+     * @param monitor the metric that picks the best epoch
+     * @param minDelta the smallest change in the better direction that counts as an improvement
+     * @param learningRate the schedule, to report the rate in each epoch's record
+     * @param optimizer the trainer's optimizer, called directly on a single device
+     */
+    public FitOptions(int epochs, Monitor monitor, double minDelta, Tracker learningRate, Optimizer optimizer) {
+        this(epochs, monitor, minDelta, learningRate, optimizer, null);
+    }
 
     /** Rejects a count or delta out of range. */
     public FitOptions {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.optimizer.Optimizer;
@@ -71,6 +72,11 @@ public final class Learner {
         // One device: update each parameter from its own gradient. DJL's parameter server would
         // first copy every gradient (one pass over every table per step) to reduce across devices.
         Optimizer direct = trainer.getDevices().length == 1 ? options.optimizer() : null;
+        RowSparse rowSparse = options.rowSparse();
+        if (rowSparse != null && direct == null) {
+            throw new IllegalArgumentException("row-sparse tables train on one device; found "
+                    + trainer.getDevices().length);
+        }
         List<Parameter> parameters = trainer.getModel().getBlock().getParameters().values().stream()
                 .filter(Parameter::requiresGradient).toList();
         for (EpochRecord r : resumed) {
@@ -103,7 +109,7 @@ public final class Learner {
                 while (batchesOfEpoch.hasNext()) {
                     try (Batch batch = batchesOfEpoch.next()) {
                         samples += batch.getSize();
-                        trainStep(trainer, batch, lossTotal, direct, parameters);
+                        trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step + 1);
                     }
                     step++;
                     b++;
@@ -113,6 +119,9 @@ public final class Learner {
                 }
                 lossSum = lossTotal.getFloat();
                 trained = b;
+            }
+            if (rowSparse != null) {
+                rowSparse.sync();
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
             Map<String, Double> valid = objective.validate(trainer);
@@ -140,7 +149,11 @@ public final class Learner {
     }
 
     private static void trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
-            List<Parameter> parameters) {
+            List<Parameter> parameters, RowSparse rowSparse, int step) {
+        if (rowSparse != null) {
+            sparseStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step);
+            return;
+        }
         // One device: DJL's split hands back the same arrays; several GPUs: one slice each.
         for (Batch split : batch.split(trainer.getDevices(), false)) {
             try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -160,5 +173,30 @@ public final class Learner {
                 direct.update(p.getId(), weight, grad);
             }
         }
+    }
+
+    /**
+     * A step whose tables train row by row: the forward pass reads them through the row-sparse
+     * store, which updates the rows it handed out; the dense optimizer updates the rest.
+     */
+    private static void sparseStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
+            List<Parameter> parameters, RowSparse rowSparse, int step) {
+        ParameterStore store = rowSparse.begin(trainer.getManager());
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDList preds = trainer.getModel().getBlock().forward(store, batch.getData(), batch.getLabels(), null);
+            NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), preds);
+            collector.backward(loss);
+            lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
+        }
+        for (Parameter p : parameters) {
+            if (rowSparse.hosts(p)) {
+                continue;
+            }
+            NDArray weight = p.getArray();
+            try (NDArray grad = weight.getGradient()) {
+                direct.update(p.getId(), weight, grad);
+            }
+        }
+        rowSparse.step(step);
     }
 }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.embtrain.training.engine.EpochRecord;
-import dev.embtrain.training.optim.ScheduledAdam;
+import dev.embtrain.training.optim.SavesState;
 import dev.embtrain.training.run.RunDirectory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -58,13 +58,13 @@ final class Checkpoints {
      *
      * @param staging the run's staging directory
      * @param model the model, its parameters as the epoch left them
-     * @param optimizer the optimizer
+     * @param optimizers the optimizers whose state the run needs, in a fixed order
      * @param history every epoch so far
      * @param steps optimizer steps so far
      * @param config the config as YAML
      * @throws IOException when it cannot be written
      */
-    static void write(Path staging, Model model, ScheduledAdam optimizer, List<EpochRecord> history, int steps,
+    static void write(Path staging, Model model, List<SavesState> optimizers, List<EpochRecord> history, int steps,
             String config) throws IOException {
         Path tmp = staging.resolve(DIR + ".tmp");
         RunDirectory.deleteTree(tmp);
@@ -106,7 +106,9 @@ final class Checkpoints {
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
                 names.put(p.getValue().getId(), p.getKey());
             }
-            optimizer.writeState(out, names);
+            for (SavesState optimizer : optimizers) {
+                optimizer.writeState(out, names);
+            }
         }
         Files.write(tmp.resolve(STATE), bytes.toByteArray());
         Files.writeString(tmp.resolve(CONFIG), config, StandardCharsets.UTF_8);
@@ -172,10 +174,10 @@ final class Checkpoints {
      *
      * @param saved the checkpoint
      * @param model the model
-     * @param optimizer its optimizer, before its first update
+     * @param optimizers its optimizers, before their first update, in the order they were written
      * @throws IOException when they do not fit
      */
-    static void restore(Saved saved, Model model, ScheduledAdam optimizer) throws IOException {
+    static void restore(Saved saved, Model model, List<SavesState> optimizers) throws IOException {
         Map<String, NDArray> weights = new HashMap<>();
         Map<String, String> ids = new HashMap<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
@@ -190,6 +192,9 @@ final class Checkpoints {
             weights.put(p.getKey(), array);
             ids.put(p.getKey(), p.getValue().getId());
         }
-        optimizer.readState(new DataInputStream(new ByteArrayInputStream(saved.optimizerState())), weights, ids);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved.optimizerState()));
+        for (SavesState optimizer : optimizers) {
+            optimizer.readState(in, weights, ids);
+        }
     }
 }

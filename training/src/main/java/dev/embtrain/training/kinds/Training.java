@@ -33,7 +33,10 @@ import dev.embtrain.training.engine.listeners.Interruption;
 import dev.embtrain.training.engine.listeners.MetricsCsv;
 import dev.embtrain.training.engine.listeners.Pruning;
 import dev.embtrain.training.optim.Optimizers;
-import dev.embtrain.training.optim.ScheduledAdam;
+import dev.embtrain.models.EmbeddingTable;
+import dev.embtrain.models.HasEmbeddingTables;
+import dev.embtrain.training.optim.RowSparseTables;
+import dev.embtrain.training.optim.SavesState;
 import dev.embtrain.training.run.RunDirectory;
 import dev.embtrain.training.search.Distribution;
 import dev.embtrain.training.search.FrozenTrial;
@@ -345,17 +348,24 @@ public final class Training {
      */
     static void checkUnusedKeys(ConfigLoader.Loaded loaded) {
         TrainingConfig t = loaded.config().training();
-        boolean sgd = t.optimizer().type() == OptimizerConfig.OptimizerType.SGD;
-        String optimizer = ConfigBinder.yamlName(t.optimizer().type());
+        OptimizerConfig.OptimizerType type = t.optimizer().type();
+        boolean sgd = type == OptimizerConfig.OptimizerType.SGD;
+        // sgd and rowwise-adagrad have no beta1 for one-cycle's moms to schedule.
+        boolean noMomentum = sgd || type == OptimizerConfig.OptimizerType.ROWWISE_ADAGRAD;
+        String optimizer = ConfigBinder.yamlName(type);
         List<String> unused = new ArrayList<>();
-        for (String key : sgd ? List.of("betas", "eps") : List.of("momentum")) {
+        for (String key : switch (type) {
+            case SGD -> List.of("betas", "eps");
+            case ROWWISE_ADAGRAD -> List.of("betas", "momentum");
+            case ADAM, ADAMW -> List.of("momentum");
+        }) {
             unused.add("optimizer." + key);
         }
         ScheduleConfig.ScheduleType schedule = t.schedule().type();
         if (schedule != ScheduleConfig.ScheduleType.ONE_CYCLE) {
             unused.addAll(List.of("schedule.div_factor", "schedule.pct_start", "schedule.cycle_momentum",
                     "schedule.moms"));
-        } else if (sgd) {
+        } else if (noMomentum) {
             unused.addAll(List.of("schedule.cycle_momentum", "schedule.moms"));
         }
         if (schedule == ScheduleConfig.ScheduleType.CONSTANT) {
@@ -365,12 +375,13 @@ public final class Training {
             String path = "training." + key;
             // A key written at its default changes nothing: a run's config.yaml and best.yaml write every key.
             if (loaded.given(path) && !java.util.Objects.equals(value(t, key), value(DEFAULT_TRAINING, key))) {
-                String who = key.startsWith("optimizer.") || sgd && key.contains("mom") ? "optimizer " + optimizer
+                String who = key.startsWith("optimizer.") || noMomentum && key.contains("mom") ? "optimizer " + optimizer
                         : "schedule " + ConfigBinder.yamlName(schedule);
                 throw loaded.error(path, who + " does not use it"
                         + (sgd && key.contains("mom") ? " (sgd keeps training.optimizer.momentum fixed)" : "")
                         + "; remove it, or pick " + (key.startsWith("optimizer.")
-                                ? (sgd ? "adam or adamw" : "sgd") : sgd && key.contains("mom") ? "adam or adamw"
+                                ? (key.endsWith("momentum") ? "sgd" : "adam or adamw")
+                                : noMomentum && key.contains("mom") ? "adam or adamw"
                                 : "schedule.type: one-cycle" + (key.endsWith("final_div_factor") ? " or linear" : "")));
             }
         }
@@ -398,7 +409,9 @@ public final class Training {
         try {
             Engine.getInstance().setRandomSeed((int) config.seed());
             Prepared.Trainable t = prepared.build(config, model, refit);
-            Device[] use = t.oneDevice() ? new Device[] {devices[0]} : devices;
+            // Row-sparse tables train on one device (DJL's multi-device split is unreliable: DJL-NOTES).
+            long sparseFrom = training.optimizer().sparseFromRows();
+            Device[] use = t.oneDevice() || sparseFrom != Long.MAX_VALUE ? new Device[] {devices[0]} : devices;
             FitResult fit;
             try {
                 int totalSteps = t.objective().batchesPerEpoch() * training.epochs();
@@ -408,15 +421,26 @@ public final class Training {
                         .optOptimizer(optimizer).optDevices(use);
                 try (Trainer trainer = model.newTrainer(trainingConfig)) {
                     trainer.initialize(t.objective().inputShapes());
+                    RowSparseTables sparse = rowSparse(model, trainer, training, lr, totalSteps, sparseFrom);
+                    List<SavesState> states = new ArrayList<>();
+                    if (optimizer instanceof SavesState dense) {
+                        states.add(dense);
+                    }
+                    if (sparse != null) {
+                        states.add(sparse.optimizer());
+                    }
                     if (say) {
                         long parameters = model.getBlock().getParameters().values().stream()
                                 .mapToLong(p -> p.getArray().getShape().size()).sum();
                         report.accept(String.format(Locale.ROOT, "model    %s, %,d parameters; device %s%s",
                                 t.description(), parameters, use.length == 1 ? use[0] : List.of(use),
-                                use.length < devices.length ? " (this kind trains on one device)" : ""));
+                                use.length < devices.length ? " (this run trains on one device)" : ""));
+                        if (sparse != null) {
+                            report.accept(sparseLine(model, sparse, sparseFrom));
+                        }
                     }
                     if (saved != null) {
-                        Checkpoints.restore(saved, model, (ScheduledAdam) optimizer);
+                        Checkpoints.restore(saved, model, states);
                     }
                     List<Listener> listeners = new ArrayList<>();
                     listeners.add(new Interruption(stop));
@@ -425,15 +449,15 @@ public final class Training {
                         listeners.add(new BestEpoch(epoch -> RunFiles.saveBest(model, modelDir, epoch)));
                     }
                     listeners.addAll(extra);
-                    if (checkpointIn != null && optimizer instanceof ScheduledAdam adam) {
+                    if (checkpointIn != null && optimizer instanceof SavesState) {
                         String yaml = ConfigBinder.dump(tree(config));
                         listeners.add(new Checkpoint((history, steps) -> Checkpoints.write(checkpointIn.dir(), model,
-                                adam, history, steps, yaml), saved == null ? List.of() : saved.history(),
+                                states, history, steps, yaml), saved == null ? List.of() : saved.history(),
                                 saved == null ? 0 : saved.steps()));
                     }
                     listeners.add(new EarlyStopping(stopAfter > 0 ? 0 : training.earlyStopping().patience()));
                     FitOptions options = new FitOptions(stopAfter > 0 ? stopAfter : training.epochs(), monitor,
-                            training.earlyStopping().minDelta(), lr, optimizer);
+                            training.earlyStopping().minDelta(), lr, optimizer, sparse);
                     fit = Learner.fit(trainer, t.objective(), options, listeners,
                             saved == null ? List.of() : saved.history());
                     if (stopAfter > 0) {
@@ -455,6 +479,41 @@ public final class Training {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Returns the run's row-sparse tables, or null when no embedding table has {@code sparseFrom}
+     * rows (then nothing changes: every table trains densely, as before).
+     */
+    private static RowSparseTables rowSparse(Model model, Trainer trainer, TrainingConfig training, Tracker lr,
+            int totalSteps, long sparseFrom) {
+        if (sparseTables(model, sparseFrom).isEmpty()) {
+            return null;
+        }
+        return new RowSparseTables(trainer.getManager(), Optimizers.rowOptimizer(training, lr, totalSteps),
+                sparseFrom);
+    }
+
+    /** The embedding tables a model looks rows up in that have at least {@code sparseFrom} rows. */
+    private static List<EmbeddingTable> sparseTables(Model model, long sparseFrom) {
+        if (sparseFrom == Long.MAX_VALUE || !(model.getBlock() instanceof HasEmbeddingTables tables)) {
+            return List.of();
+        }
+        return tables.embeddingTables().stream()
+                .filter(e -> e.lookedUp() && e.parameter().getArray().getShape().get(0) >= sparseFrom).toList();
+    }
+
+    /** The start-up line for row-sparse tables: which, and the memory their optimizer keeps. */
+    private static String sparseLine(Model model, RowSparseTables sparse, long sparseFrom) {
+        List<String> names = new ArrayList<>();
+        long state = 0;
+        for (EmbeddingTable e : sparseTables(model, sparseFrom)) {
+            ai.djl.ndarray.types.Shape shape = e.parameter().getArray().getShape();
+            names.add(String.format(Locale.ROOT, "%s %,d x %d", e.name(), shape.get(0), shape.get(1)));
+            state += sparse.optimizer().stateBytes(shape.get(0), shape.get(1));
+        }
+        return String.format(Locale.ROOT, "tables   row by row with %s: %s; optimizer state %,.1f MB",
+                sparse.optimizer().describe(), String.join(", ", names), state / 1e6);
     }
 
     /**

@@ -44,16 +44,10 @@ public final class Optimizers {
      */
     public static Optimizer optimizer(TrainingConfig training, Tracker lr, int totalSteps) {
         OptimizerConfig o = training.optimizer();
-        ScheduleConfig s = training.schedule();
-        boolean cycle = s.type() == ScheduleConfig.ScheduleType.ONE_CYCLE && s.cycleMomentum();
-        List<Double> moms = s.moms();
         return switch (o.type()) {
             case ADAMW, ADAM -> ScheduledAdam.builder()
                     .setLearningRateTracker(lr)
-                    .optBeta1(cycle
-                            ? new OneCycle(moms.get(0).floatValue(), moms.get(1).floatValue(), moms.get(2).floatValue(),
-                                    totalSteps, s.pctStart())
-                            : Tracker.fixed(o.betas().get(0).floatValue()))
+                    .optBeta1(beta1(training, totalSteps))
                     .optBeta2(o.betas().get(1).floatValue())
                     .optEpsilon((float) o.eps())
                     .optDecoupledWeightDecay(o.type() == OptimizerConfig.OptimizerType.ADAMW)
@@ -64,6 +58,40 @@ public final class Optimizers {
                     .optMomentum((float) o.momentum())
                     .optWeightDecays((float) o.weightDecay())
                     .build();
+            case ROWWISE_ADAGRAD -> DenseAdagrad.builder(lr, (float) o.eps())
+                    .optWeightDecays((float) o.weightDecay())
+                    .build();
         };
+    }
+
+    /**
+     * Builds the update of row-sparse tables that goes with {@link #optimizer}: the same rule,
+     * the same schedules, applied to the rows a step touched.
+     *
+     * @param training the training section
+     * @param lr the learning-rate schedule
+     * @param totalSteps optimizer steps in the run
+     * @return the row optimizer, or null for sgd, which has none
+     */
+    public static RowOptimizer rowOptimizer(TrainingConfig training, Tracker lr, int totalSteps) {
+        OptimizerConfig o = training.optimizer();
+        return switch (o.type()) {
+            case ADAMW, ADAM -> new LazyAdam(lr, beta1(training, totalSteps), o.betas().get(1).floatValue(),
+                    (float) o.eps(), (float) o.weightDecay(), o.type() == OptimizerConfig.OptimizerType.ADAMW);
+            case ROWWISE_ADAGRAD -> new RowwiseAdagrad(lr, (float) o.eps(), (float) o.weightDecay());
+            case SGD -> null;
+        };
+    }
+
+    /** Adam's beta1: fixed, or one-cycle's momentum schedule. */
+    private static Tracker beta1(TrainingConfig training, int totalSteps) {
+        OptimizerConfig o = training.optimizer();
+        ScheduleConfig s = training.schedule();
+        if (s.type() == ScheduleConfig.ScheduleType.ONE_CYCLE && s.cycleMomentum()) {
+            List<Double> moms = s.moms();
+            return new OneCycle(moms.get(0).floatValue(), moms.get(1).floatValue(), moms.get(2).floatValue(),
+                    totalSteps, s.pctStart());
+        }
+        return Tracker.fixed(o.betas().get(0).floatValue());
     }
 }

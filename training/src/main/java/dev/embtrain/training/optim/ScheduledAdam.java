@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * fourteen passes and seven temporaries per parameter; for MovieLens 100k at batch 64 the fused
  * loop halves the optimizer's time, which dominates a step. Other devices use the native op.
  */
-public final class ScheduledAdam extends Optimizer {
+public final class ScheduledAdam extends Optimizer implements SavesState {
 
     private final ParameterTracker learningRate;
     private final Tracker beta1;
@@ -299,7 +299,7 @@ public final class ScheduledAdam extends Optimizer {
         return fuse && Boolean.TRUE.equals(aliasing.get(parameterId));
     }
 
-    private static boolean aliases(NDArray a) {
+    static boolean aliases(NDArray a) {
         if (a.isEmpty()) {
             return true;
         }
@@ -315,7 +315,7 @@ public final class ScheduledAdam extends Optimizer {
         return Float.compare(seen, probe) == 0;
     }
 
-    private static FloatBuffer buffer(NDArray a) {
+    static FloatBuffer buffer(NDArray a) {
         return a.toByteBuffer(true).asFloatBuffer();
     }
 

@@ -64,7 +64,8 @@ class ConfigLoaderTest {
     @Test
     void badEnumListsTheChoices() {
         String yaml = MINIMAL + "training:\n  optimizer:\n    type: adamx\n";
-        assertEquals("training.optimizer.type: expected one of [adamw, adam, sgd], found \"adamx\" (x.yaml:9)",
+        assertEquals("training.optimizer.type: expected one of [adamw, adam, sgd, rowwise-adagrad], found"
+                + " \"adamx\" (x.yaml:9)",
                 error(yaml));
     }
 

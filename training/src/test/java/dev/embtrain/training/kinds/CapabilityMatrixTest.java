@@ -136,6 +136,24 @@ class CapabilityMatrixTest {
         assertNotEquals(trainLosses(runDir), trainLosses(sgdRun));
         assertTrue(Files.readString(sgdRun.resolve(RunFiles.CONFIG)).contains("    type: sgd\n"));
 
+        // sparse: true trains every embedding table row by row with lazy Adam, to about the same
+        // loss (rows a step skips keep their moments, so not the same trajectory); the labelled
+        // classifier has no table and trains exactly as before.
+        Path sparseRun = tmp.resolve("sparse-" + family);
+        Result sparse = train(config, sparseRun, "training.optimizer.sparse=true");
+        assertEquals(0, sparse.status(), sparse.err());
+        List<Double> denseLosses = trainLosses(runDir);
+        List<Double> sparseLosses = trainLosses(sparseRun);
+        if (family.equals("labelled")) {
+            assertTrue(!sparse.out().contains("row by row"), sparse.out());
+            assertEquals(denseLosses, sparseLosses);
+        } else {
+            assertTrue(sparse.out().contains("\ntables   row by row with lazy adamw: "), sparse.out());
+            assertNotEquals(denseLosses, sparseLosses);
+            assertEquals(denseLosses.get(2), sparseLosses.get(2), 0.1 * denseLosses.get(2),
+                    denseLosses + " " + sparseLosses);
+        }
+
         // patience 1 stops once the metric stalls (min_delta 1000: no change counts as an improvement).
         Path stopRun = tmp.resolve("stop-" + family);
         Result stop = train(config, stopRun, "training.early_stopping.patience=1",

@@ -143,6 +143,20 @@ class ResumeTest {
         killedDuringEpochThreeResumesToTheSameRun(tmp, SESSIONS, "item");
     }
 
+    /** Lazy AdamW's moments of row-sparse tables are restored exactly. */
+    @Test
+    void aRowSparseRatingsRunKilledDuringEpochThreeResumesToTheSameRun(@TempDir Path tmp) throws Exception {
+        killedDuringEpochThreeResumesToTheSameRun(tmp, RATINGS.replace("learning_rate: 1.0e-2}",
+                "learning_rate: 1.0e-2, sparse: true}"), "item");
+    }
+
+    /** Row-wise Adagrad's accumulators are restored exactly. */
+    @Test
+    void aRowwiseAdagradItem2VecRunKilledDuringEpochThreeResumesToTheSameRun(@TempDir Path tmp) throws Exception {
+        killedDuringEpochThreeResumesToTheSameRun(tmp, SESSIONS.replace("{type: adam, learning_rate: 1.0e-2",
+                "{type: rowwise-adagrad, learning_rate: 1.0e-1"), "item");
+    }
+
     @Test
     void sigtermAndSigintStopBetweenStepsKeepTheCheckpointAndResume(@TempDir Path tmp) throws Exception {
         Path config = Files.writeString(tmp.resolve("c.yaml"), RATINGS.replace("DATA", tmp.resolve("data").toString()));

@@ -38,6 +38,29 @@ class UnusedKeysTest {
     }
 
     @Test
+    void rowwiseAdagradRefusesAdamAndSgdKeysAndSparseFalse() {
+        assertEquals("training.optimizer.betas: optimizer rowwise-adagrad does not use it; remove it, or pick adam or"
+                + " adamw (--set training.optimizer.betas=[0.9, 0.999])", refused("training.optimizer.type=rowwise-adagrad",
+                "training.optimizer.betas=[0.9, 0.999]"));
+        assertEquals("training.optimizer.momentum: optimizer rowwise-adagrad does not use it; remove it, or pick sgd"
+                + " (--set training.optimizer.momentum=0.5)", refused("training.optimizer.type=rowwise-adagrad",
+                "training.optimizer.momentum=0.5"));
+        assertEquals("training.schedule.moms: optimizer rowwise-adagrad does not use it; remove it, or pick adam or"
+                + " adamw (--set training.schedule.moms=[0.9, 0.8, 0.9])", refused(
+                "training.optimizer.type=rowwise-adagrad", "training.schedule.moms=[0.9, 0.8, 0.9]"));
+        ConfigException sparse = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=rowwise-adagrad",
+                        "training.optimizer.sparse=false")));
+        assertEquals("training.optimizer.sparse: rowwise-adagrad trains its tables row by row; use true or auto, or"
+                + " another optimizer (--set training.optimizer.sparse=false)", sparse.getMessage());
+        ConfigException sgd = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=sgd",
+                        "training.optimizer.sparse=true")));
+        assertEquals("training.optimizer.sparse: sgd has no row-sparse update; use adam, adamw or rowwise-adagrad, or"
+                + " sparse: false (--set training.optimizer.sparse=true)", sgd.getMessage());
+    }
+
+    @Test
     void oneCycleKeysWithAnotherScheduleAreRefused() {
         assertEquals("training.schedule.pct_start: schedule linear does not use it; remove it, or pick schedule.type:"
                 + " one-cycle (--set training.schedule.pct_start=0.3)", refused("training.schedule.type=linear",

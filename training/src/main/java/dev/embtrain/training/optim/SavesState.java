@@ -1,0 +1,67 @@
+package dev.embtrain.training.optim;
+
+import ai.djl.ndarray.NDArray;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+/** An optimizer whose state a checkpoint keeps, by parameter name, so that a resumed run continues exactly. */
+public interface SavesState {
+
+    /**
+     * Writes the state.
+     *
+     * @param out where to write
+     * @param namesById each parameter's name by its id
+     * @throws IOException when writing fails
+     */
+    void writeState(DataOutputStream out, Map<String, String> namesById) throws IOException;
+
+    /**
+     * Reads what {@link #writeState} wrote, before the first update.
+     *
+     * @param in where to read
+     * @param weightsByName each trained parameter's array by name
+     * @param idsByName each parameter's id by name
+     * @throws IOException when the state does not fit the parameters
+     */
+    void readState(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
+            throws IOException;
+
+    /**
+     * Writes one array of state: its length and values.
+     *
+     * @param out where to write
+     * @param values the values
+     * @throws IOException when writing fails
+     */
+    static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values.length);
+        for (float v : values) {
+            out.writeFloat(v);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeFloats} wrote into an array of the expected length.
+     *
+     * @param in where to read
+     * @param name the parameter's name, for the message
+     * @param expected the length the state must have
+     * @return the values
+     * @throws IOException when the length differs
+     */
+    static float[] readFloats(DataInputStream in, String name, long expected) throws IOException {
+        int length = in.readInt();
+        if (length != expected) {
+            throw new IOException("the checkpoint's optimizer state of " + name + " holds " + length
+                    + " values, this run's needs " + expected);
+        }
+        float[] values = new float[length];
+        for (int j = 0; j < length; j++) {
+            values[j] = in.readFloat();
+        }
+        return values;
+    }
+}
