@@ -43,16 +43,7 @@ final class LabelledCommands {
             return 0;
         }
         CommandLine cl = new DefaultParser().parse(options, args);
-        int batch;
-        try {
-            batch = Integer.parseInt(cl.getOptionValue("batch", Integer.toString(DEFAULT_BATCH)));
-        } catch (NumberFormatException e) {
-            throw new Main.UsageException("score: --batch expects a whole number, found \""
-                    + cl.getOptionValue("batch") + "\"");
-        }
-        if (batch < 1) {
-            throw new Main.UsageException("score: --batch must be > 0, found " + batch);
-        }
+        int batch = Main.positive("score: --batch", cl.getOptionValue("batch", Integer.toString(DEFAULT_BATCH)));
         Path run = Path.of(cl.getOptionValue("run"));
         if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.kinds.RunFiles.CONFIG))) {
             try (dev.embtrain.training.kinds.SavedRun saved = dev.embtrain.training.kinds.SavedRun.open(run)) {

@@ -51,7 +51,7 @@ public final class Main {
               embtrain export --run DIR --serving OUT [--overwrite]
               embtrain score --run DIR --embeddings FILE --out FILE [--ids FILE] [--batch N]
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
-              embtrain benchmark CONFIG... [--set path=value]...
+              embtrain benchmark CONFIG... [--set path=value]... [--steps N]
               embtrain COMMAND --help
 
             Commands:
@@ -293,15 +293,7 @@ public final class Main {
             return 0;
         }
         CommandLine cl = new DefaultParser().parse(options, args);
-        int k;
-        try {
-            k = Integer.parseInt(cl.getOptionValue("k", "10"));
-        } catch (NumberFormatException e) {
-            throw new UsageException("neighbors: -k expects a whole number, found \"" + cl.getOptionValue("k") + "\"");
-        }
-        if (k < 1) {
-            throw new UsageException("neighbors: -k must be > 0, found " + k);
-        }
+        int k = positive("neighbors: -k", cl.getOptionValue("k", "10"));
         String table = cl.getOptionValue("table", "item");
         try (SavedRun run = SavedRun.open(Path.of(cl.getOptionValue("run")))) {
             require(run, Command.NEIGHBORS, "");
@@ -446,16 +438,7 @@ public final class Main {
             return 0;
         }
         CommandLine cl = new DefaultParser().parse(options, args);
-        int batch;
-        try {
-            batch = Integer.parseInt(cl.getOptionValue("batch", "4096"));
-        } catch (NumberFormatException e) {
-            throw new UsageException("predict: --batch expects a whole number, found \"" + cl.getOptionValue("batch")
-                    + "\"");
-        }
-        if (batch < 1) {
-            throw new UsageException("predict: --batch must be > 0, found " + batch);
-        }
+        int batch = positive("predict: --batch", cl.getOptionValue("batch", "4096"));
         Path run = Path.of(cl.getOptionValue("run"));
         try (SavedRun saved = SavedRun.open(run)) {
             require(saved, Command.PREDICT, "");
@@ -473,10 +456,13 @@ public final class Main {
         Options options = new Options()
                 .addOption(Option.builder().longOpt("set").hasArg().argName("path=value")
                         .desc("override a key in every config, e.g. dataset.path=data/ml-100k (repeatable)").build())
+                .addOption(Option.builder().longOpt("steps").hasArg().argName("N")
+                        .desc("train at most N optimizer steps of each config, cutting the epoch there, so that a"
+                                + " slow configuration (a dense 10^7-row table) is measured in minutes").build())
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         CommandLine cl = new DefaultParser().parse(options, args);
         if (cl.hasOption("help") || cl.getArgList().isEmpty()) {
-            help("benchmark CONFIG... [--set path=value]...",
+            help("benchmark CONFIG... [--set path=value]... [--steps N]",
                     "Trains each config in turn (into a temporary run directory, deleted afterwards) and prints"
                             + " a table: seconds of the first epoch (warm-up included) and of the later ones,"
                             + " training samples per second, and the final and best value of the monitored metric.",
@@ -486,6 +472,7 @@ public final class Main {
         }
         String[] sets = cl.getOptionValues("set");
         List<String> overrides = sets == null ? List.of() : List.of(sets);
+        int steps = cl.hasOption("steps") ? positive("benchmark: --steps", cl.getOptionValue("steps")) : 0;
         List<ConfigLoader.Loaded> configs = new java.util.ArrayList<>();
         for (String file : cl.getArgList()) {
             ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(file), overrides);
@@ -503,8 +490,9 @@ public final class Main {
             for (ConfigLoader.Loaded loaded : configs) {
                 Path runDir = scratch.resolve(loaded.config().name());
                 Training.Outcome o = new Training(loaded, runDir, false, List.of(), line -> line.lines()
-                        .filter(l -> l.startsWith("baseline")).forEach(l -> out.println(loaded.config().name() + ": "
-                                + l))).run();
+                        .filter(l -> l.startsWith("baseline") || l.startsWith("tables"))
+                        .forEach(l -> out.println(loaded.config().name() + ": " + l)))
+                        .stoppingAfterSteps(steps).run();
                 List<EpochRecord> h = o.fit().history();
                 List<EpochRecord> later = h.size() < 2 ? h : h.subList(1, h.size());
                 double laterSeconds = later.stream().mapToDouble(EpochRecord::seconds).average().orElse(0);
@@ -523,6 +511,27 @@ public final class Main {
         out.println();
         rows.forEach(out::println);
         return 0;
+    }
+
+    /**
+     * Parses a whole number &gt; 0 given on the command line.
+     *
+     * @param option the command and option, for the message ({@code predict: --batch})
+     * @param value what was given
+     * @return the number
+     * @throws UsageException naming the option when it is not a whole number &gt; 0
+     */
+    static int positive(String option, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " expects a whole number, found \"" + value + "\"");
+        }
+        if (n < 1) {
+            throw new UsageException(option + " must be > 0, found " + n);
+        }
+        return n;
     }
 
     private void help(String usage, String what, Options options, String example) {

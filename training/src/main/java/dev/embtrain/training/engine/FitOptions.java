@@ -13,9 +13,10 @@ import ai.djl.training.tracker.Tracker;
  * @param learningRate the schedule, to report the rate in each epoch's record
  * @param optimizer the trainer's optimizer, called directly on a single device
  * @param rowSparse the tables trained row by row, or null when every parameter trains densely
+ * @param maxSteps the most optimizer steps, the last epoch cut there; 0 for no bound
  */
 public record FitOptions(int epochs, Monitor monitor, double minDelta, Tracker learningRate, Optimizer optimizer,
-        RowSparse rowSparse) {
+        RowSparse rowSparse, int maxSteps) {
 
     /**
      * Options for a run whose parameters all train densely.
@@ -27,7 +28,7 @@ public record FitOptions(int epochs, Monitor monitor, double minDelta, Tracker l
      * @param optimizer the trainer's optimizer, called directly on a single device
      */
     public FitOptions(int epochs, Monitor monitor, double minDelta, Tracker learningRate, Optimizer optimizer) {
-        this(epochs, monitor, minDelta, learningRate, optimizer, null);
+        this(epochs, monitor, minDelta, learningRate, optimizer, null, 0);
     }
 
     /** Rejects a count or delta out of range. */
@@ -41,5 +42,8 @@ public record FitOptions(int epochs, Monitor monitor, double minDelta, Tracker l
         java.util.Objects.requireNonNull(monitor, "monitor");
         java.util.Objects.requireNonNull(learningRate, "learningRate");
         java.util.Objects.requireNonNull(optimizer, "optimizer");
+        if (maxSteps < 0) {
+            throw new IllegalArgumentException("maxSteps must be >= 0, found " + maxSteps);
+        }
     }
 }

@@ -116,6 +116,10 @@ public final class Learner {
                     for (Listener l : listeners) {
                         l.onTrainingBatch(epoch, b, batches);
                     }
+                    if (options.maxSteps() > 0 && step >= options.maxSteps()) {
+                        stopped = true;
+                        break;
+                    }
                 }
                 lossSum = lossTotal.getFloat();
                 trained = b;

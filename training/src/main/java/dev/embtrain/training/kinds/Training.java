@@ -35,6 +35,8 @@ import dev.embtrain.training.engine.listeners.Pruning;
 import dev.embtrain.training.optim.Optimizers;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
+import dev.embtrain.training.optim.MemoryPlan;
+import dev.embtrain.training.optim.RowOptimizer;
 import dev.embtrain.training.optim.RowSparseTables;
 import dev.embtrain.training.optim.SavesState;
 import dev.embtrain.training.run.RunDirectory;
@@ -79,6 +81,7 @@ public final class Training {
     private final List<Listener> progress;
     private final Consumer<String> report;
     private boolean resume;
+    private int stepLimit;
     private java.util.function.BooleanSupplier stop = () -> false;
 
     /**
@@ -131,6 +134,21 @@ public final class Training {
      */
     public Training resuming(boolean resume) {
         this.resume = resume;
+        return this;
+    }
+
+    /**
+     * Ends training after this many optimizer steps, inside the first epoch if it is longer: the
+     * bound {@code embtrain benchmark --steps} puts on slow configurations.
+     *
+     * @param steps the most steps, or 0 for no bound
+     * @return this
+     */
+    public Training stoppingAfterSteps(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, found " + steps);
+        }
+        this.stepLimit = steps;
         return this;
     }
 
@@ -419,9 +437,17 @@ public final class Training {
                 Optimizer optimizer = Optimizers.optimizer(training, lr, totalSteps);
                 DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(t.objective().loss())
                         .optOptimizer(optimizer).optDevices(use);
+                RowOptimizer rowOptimizer = sparseFrom == Long.MAX_VALUE ? null
+                        : Optimizers.rowOptimizer(training, lr, totalSteps);
+                MemoryPlan memory = MemoryPlan.of(model.getBlock().getParameters().values(), training.optimizer(),
+                        rowOptimizer, sparseFrom, use[0]);
+                String tooLarge = memory.problem(use[0]);
+                if (tooLarge != null) {
+                    throw loaded.error("model", tooLarge);
+                }
                 try (Trainer trainer = model.newTrainer(trainingConfig)) {
                     trainer.initialize(t.objective().inputShapes());
-                    RowSparseTables sparse = rowSparse(model, trainer, training, lr, totalSteps, sparseFrom);
+                    RowSparseTables sparse = rowSparse(model, trainer, rowOptimizer, sparseFrom);
                     List<SavesState> states = new ArrayList<>();
                     if (optimizer instanceof SavesState dense) {
                         states.add(dense);
@@ -438,6 +464,7 @@ public final class Training {
                         if (sparse != null) {
                             report.accept(sparseLine(model, sparse, sparseFrom));
                         }
+                        report.accept(memory.describe());
                     }
                     if (saved != null) {
                         Checkpoints.restore(saved, model, states);
@@ -457,7 +484,7 @@ public final class Training {
                     }
                     listeners.add(new EarlyStopping(stopAfter > 0 ? 0 : training.earlyStopping().patience()));
                     FitOptions options = new FitOptions(stopAfter > 0 ? stopAfter : training.epochs(), monitor,
-                            training.earlyStopping().minDelta(), lr, optimizer, sparse);
+                            training.earlyStopping().minDelta(), lr, optimizer, sparse, stepLimit);
                     fit = Learner.fit(trainer, t.objective(), options, listeners,
                             saved == null ? List.of() : saved.history());
                     if (stopAfter > 0) {
@@ -485,13 +512,12 @@ public final class Training {
      * Returns the run's row-sparse tables, or null when no embedding table has {@code sparseFrom}
      * rows (then nothing changes: every table trains densely, as before).
      */
-    private static RowSparseTables rowSparse(Model model, Trainer trainer, TrainingConfig training, Tracker lr,
-            int totalSteps, long sparseFrom) {
-        if (sparseTables(model, sparseFrom).isEmpty()) {
+    private static RowSparseTables rowSparse(Model model, Trainer trainer, RowOptimizer rowOptimizer,
+            long sparseFrom) {
+        if (rowOptimizer == null || sparseTables(model, sparseFrom).isEmpty()) {
             return null;
         }
-        return new RowSparseTables(trainer.getManager(), Optimizers.rowOptimizer(training, lr, totalSteps),
-                sparseFrom);
+        return new RowSparseTables(trainer.getManager(), rowOptimizer, sparseFrom);
     }
 
     /** The embedding tables a model looks rows up in that have at least {@code sparseFrom} rows. */

@@ -205,6 +205,11 @@ class LearnerTest {
 
     private static Run run(FakeObjective objective, int epochs, Monitor monitor, double minDelta, float lr,
             Tracker reported, List<Listener> listeners) {
+        return run(objective, epochs, monitor, minDelta, lr, reported, listeners, 0);
+    }
+
+    private static Run run(FakeObjective objective, int epochs, Monitor monitor, double minDelta, float lr,
+            Tracker reported, List<Listener> listeners, int maxSteps) {
         Block block = Linear.builder().setUnits(1).build();
         block.setInitializer(new ConstantInitializer(W), Parameter.Type.WEIGHT);
         block.setInitializer(new ConstantInitializer(B), Parameter.Type.BIAS);
@@ -214,7 +219,7 @@ class LearnerTest {
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(objective.loss())
                     .optOptimizer(opt).optDevices(new Device[] {Device.cpu()}))) {
                 trainer.initialize(objective.inputShapes());
-                FitOptions options = new FitOptions(epochs, monitor, minDelta, reported, opt);
+                FitOptions options = new FitOptions(epochs, monitor, minDelta, reported, opt, null, maxSteps);
                 FitResult result = Learner.fit(trainer, objective, options, listeners);
                 return new Run(result, block.getParameters().get("weight").getArray().toFloatArray(),
                         block.getParameters().get("bias").getArray().toFloatArray());
@@ -262,6 +267,30 @@ class LearnerTest {
                 "end 2"), recorder.events);
         assertEquals(List.of(1, 2), recorder.records.stream().map(EpochRecord::epoch).toList());
         assertEquals(2, objective.validations);
+    }
+
+    /** A step bound cuts the epoch it falls in, validates it, and ends the run; the record counts its samples. */
+    @Test
+    void aStepBoundEndsTheRunInsideAnEpochAfterValidatingIt() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 3, 1}, 3, 2, 1);
+        Recorder recorder = new Recorder();
+        FitResult result = run(objective, 3, LOWER, 0, 0.1f, Tracker.fixed(0.1f), List.of(recorder), 4).result();
+        assertEquals(List.of("begin 3",
+                "batch 1 1/3", "batch 1 2/3", "batch 1 3/3", "epoch 1",
+                "batch 2 1/3", "epoch 2",
+                "end 2"), recorder.events);
+        assertEquals(List.of(6L, 2L), result.history().stream().map(EpochRecord::samples).toList());
+        assertEquals(2, objective.validations);
+        assertTrue(objective.epochManagers.stream().noneMatch(NDManager::isOpen));
+    }
+
+    /** A bound at an epoch's last step does not open an empty epoch after it. */
+    @Test
+    void aStepBoundAtAnEpochsEndEndsThere() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 3}, 3, 2);
+        FitResult result = run(objective, 3, LOWER, 0, 0.1f, Tracker.fixed(0.1f), List.of(), 2).result();
+        assertEquals(List.of(5L), result.history().stream().map(EpochRecord::samples).toList());
+        assertEquals(1, objective.epochs.size());
     }
 
     @Test

@@ -1,0 +1,77 @@
+package dev.embtrain.training.optim;
+
+import static dev.embtrain.training.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.tracker.Tracker;
+import dev.embtrain.training.cli.CliRun;
+import dev.embtrain.training.config.ConfigLoader;
+import dev.embtrain.training.config.OptimizerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemoryPlanTest {
+
+    private static Parameter table(String name, long rows, long cols) {
+        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(new Shape(rows, cols)).build();
+    }
+
+    private static OptimizerConfig optimizer(String type) {
+        return ConfigLoader.load("name: m\ndataset: {type: synthetic-sessions}\nmodel: {type: embedding-bag}\n"
+                + "training: {optimizer: {type: " + type + "}}\n", "m.yaml", List.of()).config().training().optimizer();
+    }
+
+    /**
+     * A 1,000 x 8 table from 100 rows trains row by row, a 50 x 8 one densely, and a layer without
+     * a shape yet is left out. AdamW: engine = both tables' weights + 3 copies (gradient, two
+     * moments) of the dense one = (8,000 + 400) · 4 + 3 · 400 · 4 = 38,400 bytes; heap = lazy Adam's
+     * two moments of the row-sparse one = 2 · 8,000 · 4 = 64,000. Row-wise Adagrad: 2 copies of
+     * the dense table, one float per sparse row.
+     */
+    @Test
+    void countsWeightsDenseStateAndRowSparseStateByHand() {
+        List<Parameter> parameters = List.of(table("big", 1000, 8), table("small", 50, 8),
+                Parameter.builder().setName("mlp").setType(Parameter.Type.WEIGHT).build());
+        LazyAdam lazy = new LazyAdam(Tracker.fixed(0.1f), Tracker.fixed(0.9f), 0.99f, 1e-5f, 0f, true);
+        MemoryPlan adam = MemoryPlan.of(parameters, optimizer("adamw"), lazy, 100, Device.cpu());
+        assertEquals(new MemoryPlan(38_400, 64_000, "big 1,000 x 8"), adam);
+        assertNull(adam.problem(Device.cpu()));
+        MemoryPlan adagrad = MemoryPlan.of(parameters, optimizer("rowwise-adagrad"),
+                new RowwiseAdagrad(Tracker.fixed(0.1f), 1e-8f, 0f), 100, Device.cpu());
+        assertEquals(new MemoryPlan(33_600 + 2 * 1_600, 4_000, "big 1,000 x 8"), adagrad);
+        MemoryPlan dense = MemoryPlan.of(parameters, optimizer("adamw"), null, Long.MAX_VALUE, Device.cpu());
+        assertEquals(new MemoryPlan(33_600 + 3 * 33_600, 0, "big 1,000 x 8"), dense);
+    }
+
+    /**
+     * Tables larger than any machine are refused before training: exit 2, one line, nothing
+     * written. 61 users and 41 items (each with the unknown id) x 10^9 factors, four copies under
+     * AdamW (weights, gradient, two moments) of 4 bytes: (61 + 41) · 10^9 · 16 = 1632 GB.
+     */
+    @Test
+    void aModelThatCannotFitIsRefusedBeforeTraining(@TempDir Path tmp) throws Exception {
+        Path config = Files.writeString(tmp.resolve("big.yaml"), """
+                name: big
+                dataset: {type: synthetic-movielens, path: %s, users: 60, items: 40, ratings: 1500}
+                model: {type: dot-product-bias, factors: 1000000000}
+                training: {epochs: 1, progress: false}
+                """.formatted(tmp.resolve("data")));
+        CliRun.Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().startsWith("embtrain: model: the parameters, their gradients and optimizer state need"
+                + " 1632.00 GB of host memory (largest table user_factors 61 x 1000000000), but "), r.err());
+        assertTrue(r.err().endsWith(" is free; use fewer factors, training.optimizer.sparse: true, or"
+                + " training.optimizer.type: rowwise-adagrad (" + config + ":3)\n"), r.err());
+        assertEquals(1, r.err().lines().count());
+        assertFalse(Files.exists(tmp.resolve("run")));
+    }
+}
