@@ -7,8 +7,8 @@ import ai.djl.util.Pair;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.optim.SavesState;
 import dev.embtrain.training.run.RunDirectory;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +34,10 @@ final class Checkpoints {
     static final String DIR = "checkpoint";
 
     private static final String STATE = "state.bin";
+    private static final String OPTIMIZER = "optimizer.bin";
     private static final String CONFIG = "config.yaml";
-    private static final String MAGIC = "embtrain-checkpoint-1";
+    /** Version 2 streams its files (version 1 held everything in one array, at most 2 GB). */
+    private static final String MAGIC = "embtrain-checkpoint-2";
 
     /**
      * A checkpoint read back.
@@ -46,10 +47,10 @@ final class Checkpoints {
      * @param steps optimizer steps taken
      * @param config the config it was trained with, as YAML
      * @param parameters every parameter's values, by name
-     * @param optimizerState the optimizer's state, for {@link #restore}
+     * @param optimizerState the file of the optimizers' state, read by {@link #restore}
      */
     record Saved(Path dir, List<EpochRecord> history, int steps, String config, Map<String, float[]> parameters,
-            byte[] optimizerState) {}
+            Path optimizerState) {}
 
     private Checkpoints() {}
 
@@ -69,8 +70,7 @@ final class Checkpoints {
         Path tmp = staging.resolve(DIR + ".tmp");
         RunDirectory.deleteTree(tmp);
         Files.createDirectories(tmp);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        try (DataOutputStream out = stream(tmp.resolve(STATE))) {
             out.writeUTF(MAGIC);
             // The parameters by name, restored into the arrays the trainer already holds: DJL's
             // Model.load would put new arrays in place, and the trainer's parameter store would
@@ -80,11 +80,7 @@ final class Checkpoints {
             out.writeInt(parameters.size());
             for (Pair<String, Parameter> p : parameters) {
                 out.writeUTF(p.getKey());
-                float[] values = p.getValue().getArray().toFloatArray();
-                out.writeInt(values.length);
-                for (float v : values) {
-                    out.writeFloat(v);
-                }
+                SavesState.writeFloats(out, p.getValue().getArray().toFloatArray());
             }
             out.writeInt(steps);
             out.writeInt(history.size());
@@ -102,15 +98,16 @@ final class Checkpoints {
                 out.writeBoolean(r.improved());
                 out.writeInt(r.bestEpoch());
             }
-            Map<String, String> names = new HashMap<>();
-            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-                names.put(p.getValue().getId(), p.getKey());
-            }
+        }
+        Map<String, String> names = new HashMap<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            names.put(p.getValue().getId(), p.getKey());
+        }
+        try (DataOutputStream out = stream(tmp.resolve(OPTIMIZER))) {
             for (SavesState optimizer : optimizers) {
                 optimizer.writeState(out, names);
             }
         }
-        Files.write(tmp.resolve(STATE), bytes.toByteArray());
         Files.writeString(tmp.resolve(CONFIG), config, StandardCharsets.UTF_8);
         Path current = staging.resolve(DIR);
         Path old = staging.resolve(DIR + ".old");
@@ -134,20 +131,24 @@ final class Checkpoints {
         if (!Files.isRegularFile(dir.resolve(STATE))) {
             return null;
         }
-        byte[] all = Files.readAllBytes(dir.resolve(STATE));
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
-        if (!MAGIC.equals(in.readUTF())) {
-            throw new IOException(dir.resolve(STATE) + ": not a checkpoint embtrain wrote");
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(
+                dir.resolve(STATE)), 1 << 16))) {
+            return read(dir, in);
+        }
+    }
+
+    private static Saved read(Path dir, DataInputStream in) throws IOException {
+        String magic = in.readUTF();
+        if (!MAGIC.equals(magic)) {
+            throw new IOException(dir.resolve(STATE) + (magic.startsWith("embtrain-checkpoint-")
+                    ? ": a checkpoint of another embtrain version (" + magic + "); train the run again"
+                    : ": not a checkpoint embtrain wrote"));
         }
         Map<String, float[]> parameters = new LinkedHashMap<>();
         int count = in.readInt();
         for (int i = 0; i < count; i++) {
             String name = in.readUTF();
-            float[] values = new float[in.readInt()];
-            for (int j = 0; j < values.length; j++) {
-                values[j] = in.readFloat();
-            }
-            parameters.put(name, values);
+            parameters.put(name, SavesState.readFloats(in, in.readInt()));
         }
         int steps = in.readInt();
         int n = in.readInt();
@@ -163,9 +164,8 @@ final class Checkpoints {
             history.add(new EpochRecord(epoch, trainLoss, valid, in.readDouble(), in.readLong(), in.readFloat(),
                     in.readBoolean(), in.readInt()));
         }
-        byte[] optimizer = Arrays.copyOfRange(all, all.length - in.available(), all.length);
         return new Saved(dir, history, steps, Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8),
-                parameters, optimizer);
+                parameters, dir.resolve(OPTIMIZER));
     }
 
     /**
@@ -192,9 +192,15 @@ final class Checkpoints {
             weights.put(p.getKey(), array);
             ids.put(p.getKey(), p.getValue().getId());
         }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved.optimizerState()));
-        for (SavesState optimizer : optimizers) {
-            optimizer.readState(in, weights, ids);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(
+                saved.optimizerState()), 1 << 16))) {
+            for (SavesState optimizer : optimizers) {
+                optimizer.readState(in, weights, ids);
+            }
         }
+    }
+
+    private static DataOutputStream stream(Path file) throws IOException {
+        return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
     }
 }

@@ -22,8 +22,15 @@ import java.util.Locale;
  * @param engineBytes bytes the engine will hold
  * @param heapBytes bytes the Java heap will hold
  * @param largest the largest table, as {@code name rows x cols}
+ * @param largestBytes its bytes
  */
-public record MemoryPlan(long engineBytes, long heapBytes, String largest) {
+public record MemoryPlan(long engineBytes, long heapBytes, String largest, long largestBytes) {
+
+    /**
+     * The most bytes one parameter may hold: DJL encodes a parameter into one byte array (and
+     * PyTorch's engine will not alias a larger tensor to a direct buffer).
+     */
+    public static final long MAX_TABLE_BYTES = Integer.MAX_VALUE - 8;
 
     /**
      * Works out the plan.
@@ -68,7 +75,7 @@ public record MemoryPlan(long engineBytes, long heapBytes, String largest) {
                         shape.dimension() == 2 ? shape.get(1) : 1);
             }
         }
-        return new MemoryPlan(engine, heap, largest);
+        return new MemoryPlan(engine, heap, largest, Math.max(0, largestValues) * Float.BYTES);
     }
 
     /**
@@ -78,6 +85,10 @@ public record MemoryPlan(long engineBytes, long heapBytes, String largest) {
      * @return null when it fits, else what does not, with the numbers, in one line
      */
     public String problem(Device device) {
+        if (largestBytes > MAX_TABLE_BYTES) {
+            return String.format(Locale.ROOT, "table %s holds %s, but DJL saves a parameter as one array of at most"
+                    + " 2 GB; use fewer factors, or fewer rows (a higher min_count)", largest, gb(largestBytes));
+        }
         long engineFree = device.isGpu() ? gpuFree(device) : hostAvailable();
         if (engineFree > 0 && engineBytes > engineFree) {
             return String.format(Locale.ROOT, "the parameters, their gradients and optimizer state need %s of %s"

@@ -9,6 +9,9 @@ import java.util.Map;
 /** An optimizer whose state a checkpoint keeps, by parameter name, so that a resumed run continues exactly. */
 public interface SavesState {
 
+    /** Floats converted per bulk write or read. */
+    int CHUNK = 8192;
+
     /**
      * Writes the state.
      *
@@ -38,8 +41,12 @@ public interface SavesState {
      */
     static void writeFloats(DataOutputStream out, float[] values) throws IOException {
         out.writeInt(values.length);
-        for (float v : values) {
-            out.writeFloat(v);
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(CHUNK * Float.BYTES);
+        for (int from = 0; from < values.length; from += CHUNK) {
+            int n = Math.min(CHUNK, values.length - from);
+            chunk.clear();
+            chunk.asFloatBuffer().put(values, from, n);
+            out.write(chunk.array(), 0, n * Float.BYTES);
         }
     }
 
@@ -58,9 +65,26 @@ public interface SavesState {
             throw new IOException("the checkpoint's optimizer state of " + name + " holds " + length
                     + " values, this run's needs " + expected);
         }
+        return readFloats(in, length);
+    }
+
+    /**
+     * Reads {@code length} floats as {@link #writeFloats} wrote them after their length
+     * (big-endian, as {@link DataOutputStream#writeFloat}), in bulk.
+     *
+     * @param in where to read
+     * @param length how many
+     * @return the values
+     * @throws IOException when the stream ends first
+     */
+    static float[] readFloats(DataInputStream in, int length) throws IOException {
         float[] values = new float[length];
-        for (int j = 0; j < length; j++) {
-            values[j] = in.readFloat();
+        byte[] bytes = new byte[CHUNK * Float.BYTES];
+        java.nio.FloatBuffer view = java.nio.ByteBuffer.wrap(bytes).asFloatBuffer();
+        for (int from = 0; from < length; from += CHUNK) {
+            int n = Math.min(CHUNK, length - from);
+            in.readFully(bytes, 0, n * Float.BYTES);
+            view.get(0, values, from, n);
         }
         return values;
     }

@@ -106,11 +106,7 @@ public final class ScheduledAdam extends Optimizer implements SavesState {
             out.writeUTF(namesById.get(c.getKey()));
             out.writeInt(c.getValue());
             for (Map<String, Map<Device, NDArray>> moments : List.of(means, variances)) {
-                float[] values = moments.get(c.getKey()).values().iterator().next().toFloatArray();
-                out.writeInt(values.length);
-                for (float v : values) {
-                    out.writeFloat(v);
-                }
+                SavesState.writeFloats(out, moments.get(c.getKey()).values().iterator().next().toFloatArray());
             }
         }
     }
@@ -143,10 +139,7 @@ public final class ScheduledAdam extends Optimizer implements SavesState {
                     throw new IOException("the checkpoint's optimizer state of " + name + " holds " + length
                             + " values, the parameter " + weight.size());
                 }
-                float[] values = new float[length];
-                for (int j = 0; j < length; j++) {
-                    values[j] = in.readFloat();
-                }
+                float[] values = SavesState.readFloats(in, length);
                 NDArray state = weight.zerosLike();
                 state.set(java.nio.FloatBuffer.wrap(values));
                 Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();

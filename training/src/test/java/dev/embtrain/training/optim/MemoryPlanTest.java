@@ -43,20 +43,43 @@ class MemoryPlanTest {
                 Parameter.builder().setName("mlp").setType(Parameter.Type.WEIGHT).build());
         LazyAdam lazy = new LazyAdam(Tracker.fixed(0.1f), Tracker.fixed(0.9f), 0.99f, 1e-5f, 0f, true);
         MemoryPlan adam = MemoryPlan.of(parameters, optimizer("adamw"), lazy, 100, Device.cpu());
-        assertEquals(new MemoryPlan(38_400, 64_000, "big 1,000 x 8"), adam);
+        assertEquals(new MemoryPlan(38_400, 64_000, "big 1,000 x 8", 32_000), adam);
         assertNull(adam.problem(Device.cpu()));
         MemoryPlan adagrad = MemoryPlan.of(parameters, optimizer("rowwise-adagrad"),
                 new RowwiseAdagrad(Tracker.fixed(0.1f), 1e-8f, 0f), 100, Device.cpu());
-        assertEquals(new MemoryPlan(33_600 + 2 * 1_600, 4_000, "big 1,000 x 8"), adagrad);
+        assertEquals(new MemoryPlan(33_600 + 2 * 1_600, 4_000, "big 1,000 x 8", 32_000), adagrad);
         MemoryPlan dense = MemoryPlan.of(parameters, optimizer("adamw"), null, Long.MAX_VALUE, Device.cpu());
-        assertEquals(new MemoryPlan(33_600 + 3 * 33_600, 0, "big 1,000 x 8"), dense);
+        assertEquals(new MemoryPlan(33_600 + 3 * 33_600, 0, "big 1,000 x 8", 32_000), dense);
+    }
+
+    /** A table of more than 2 GB cannot be saved by DJL: refused, whatever the machine has. */
+    @Test
+    void aTableOverTwoGigabytesIsRefused() {
+        MemoryPlan plan = MemoryPlan.of(List.of(table("user", 10_000_000, 64)), optimizer("rowwise-adagrad"),
+                new RowwiseAdagrad(Tracker.fixed(0.1f), 1e-8f, 0f), 0, Device.cpu());
+        assertEquals("table user 10,000,000 x 64 holds 2.56 GB, but DJL saves a parameter as one array of at most"
+                + " 2 GB; use fewer factors, or fewer rows (a higher min_count)", plan.problem(Device.cpu()));
     }
 
     /**
-     * Tables larger than any machine are refused before training: exit 2, one line, nothing
-     * written. 61 users and 41 items (each with the unknown id) x 10^9 factors, four copies under
-     * AdamW (weights, gradient, two moments) of 4 bytes: (61 + 41) · 10^9 · 16 = 1632 GB.
+     * Tables that fit DJL's format but no machine: 200 tables of 10^7 x 50 (2.0 GB each) under
+     * dense AdamW need four copies of 4 bytes: 200 · 5 · 10^8 · 16 = 1600 GB of host memory.
      */
+    @Test
+    void tablesBeyondTheHostsMemoryAreRefusedWithTheNumbers() {
+        List<Parameter> tables = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            tables.add(table("t" + i, 10_000_000, 50));
+        }
+        String problem = MemoryPlan.of(tables, optimizer("adamw"), null, Long.MAX_VALUE, Device.cpu())
+                .problem(Device.cpu());
+        assertTrue(problem.startsWith("the parameters, their gradients and optimizer state need 1600.00 GB of host"
+                + " memory (largest table t0 10,000,000 x 50), but "), problem);
+        assertTrue(problem.endsWith(" is free; use fewer factors, training.optimizer.sparse: true, or"
+                + " training.optimizer.type: rowwise-adagrad"), problem);
+    }
+
+    /** A model that cannot be saved is refused before training: exit 2, one line, nothing written. */
     @Test
     void aModelThatCannotFitIsRefusedBeforeTraining(@TempDir Path tmp) throws Exception {
         Path config = Files.writeString(tmp.resolve("big.yaml"), """
@@ -67,10 +90,9 @@ class MemoryPlanTest {
                 """.formatted(tmp.resolve("data")));
         CliRun.Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().startsWith("embtrain: model: the parameters, their gradients and optimizer state need"
-                + " 1632.00 GB of host memory (largest table user_factors 61 x 1000000000), but "), r.err());
-        assertTrue(r.err().endsWith(" is free; use fewer factors, training.optimizer.sparse: true, or"
-                + " training.optimizer.type: rowwise-adagrad (" + config + ":3)\n"), r.err());
+        assertEquals("embtrain: model: table user_factors 61 x 1000000000 holds 244.00 GB, but DJL saves a parameter"
+                + " as one array of at most 2 GB; use fewer factors, or fewer rows (a higher min_count) (" + config
+                + ":3)\n", r.err());
         assertEquals(1, r.err().lines().count());
         assertFalse(Files.exists(tmp.resolve("run")));
     }
