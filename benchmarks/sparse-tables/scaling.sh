@@ -11,7 +11,9 @@ rows=("$@")
 [[ ${#rows[@]} -gt 0 ]] || rows=(10000 100000 1000000 10000000)
 for n in "${rows[@]}"; do
   ratings=$(( n > 1000000 ? n + n / 5 : 1200000 ))
-  common=(--set "dataset.users=$n" --set "dataset.ratings=$ratings" --set "dataset.path=data/scaling-$n")
+  # DJL saves a parameter as one array of at most 2 GB: 10^7 rows x 48 factors is the widest there.
+  factors=$(( n >= 10000000 ? 48 : 64 ))
+  common=(--set "dataset.users=$n" --set "dataset.ratings=$ratings" --set "dataset.path=data/scaling-$n" --set "model.factors=$factors")
   for mode in dense sparse rowwise; do
     case "$mode" in
       # A dense step walks the whole table: bound it by rows so no point runs past a few minutes.
