@@ -65,18 +65,30 @@ print(f"peer: {users - 1:,} users x {items - 1:,} items, {n:,} training ratings,
       f" batch {a.batch}, {'sparse + SparseAdam' if a.sparse else 'dense + AdamW'}, torch {torch.__version__},"
       f" {torch.get_num_threads()} thread(s)")
 steps = 0
+phases = {"batch": 0.0, "forward": 0.0, "loss": 0.0, "backward": 0.0, "update": 0.0}
+clock = time.perf_counter
 for epoch in range(1, a.epochs + 1):
     perm = torch.randperm(n)
     begin = time.perf_counter()
     total = 0.0
     seen = 0
     for s in range(0, n, a.batch):
+        t0 = clock()
         idx = perm[s:s + a.batch]
+        uu, ii, rr = u[idx], i[idx], r[idx]
+        t1 = clock()
         opt.zero_grad()
-        loss = torch.nn.functional.mse_loss(model(u[idx], i[idx]), r[idx])
-        loss.backward()
-        opt.step()
+        pred = model(uu, ii)
+        t2 = clock()
+        loss = torch.nn.functional.mse_loss(pred, rr)
         total += loss.item()
+        t3 = clock()
+        loss.backward()
+        t4 = clock()
+        opt.step()
+        t5 = clock()
+        for k, d in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            phases[k] += d
         seen += len(idx)
         steps += 1
         if a.steps and steps >= a.steps:
@@ -86,3 +98,5 @@ for epoch in range(1, a.epochs + 1):
           f" {total / max(1, (seen + a.batch - 1) // a.batch):.4f}")
     if a.steps and steps >= a.steps:
         break
+print("peer step profile over %d steps, ms a step: %s, total %.3f" % (steps, ", ".join(
+    "%s %.3f" % (k, 1000 * v / steps) for k, v in phases.items()), 1000 * sum(phases.values()) / steps))

@@ -30,6 +30,9 @@ import java.util.Map;
  */
 public final class Learner {
 
+    /** Whether to print each fit's {@link StepProfile} when it ends ({@code -Dembtrain.profile=true}). */
+    private static final boolean PROFILE = Boolean.getBoolean("embtrain.profile");
+
     private Learner() {}
 
     /**
@@ -94,6 +97,7 @@ public final class Learner {
             }
         }
         listeners.forEach(l -> l.onTrainingBegin(options.epochs()));
+        StepProfile profile = new StepProfile();
         boolean stopped = false;
         for (int epoch = resumed.size() + 1; epoch <= options.epochs() && !stopped; epoch++) {
             long begin = System.nanoTime();
@@ -106,10 +110,13 @@ public final class Learner {
                 NDArray lossTotal = epochManager.zeros(new Shape());
                 batches = batchesOfEpoch.batches();
                 int b = 0;
+                profile.start();
                 while (batchesOfEpoch.hasNext()) {
                     try (Batch batch = batchesOfEpoch.next()) {
+                        profile.mark(StepProfile.Phase.BATCH);
                         samples += batch.getSize();
-                        trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step + 1);
+                        trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step + 1, profile);
+                        profile.step();
                     }
                     step++;
                     b++;
@@ -120,6 +127,7 @@ public final class Learner {
                         stopped = true;
                         break;
                     }
+                    profile.start();
                 }
                 lossSum = lossTotal.getFloat();
                 trained = b;
@@ -147,31 +155,47 @@ public final class Learner {
                 }
             }
         }
+        if (PROFILE) {
+            System.err.println(profile);
+        }
         FitResult result = new FitResult(history, bestEpoch, stopped && history.size() < options.epochs());
         listeners.forEach(l -> l.onTrainingEnd(result));
         return result;
     }
 
     private static void trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
-            List<Parameter> parameters, RowSparse rowSparse, int step) {
+            List<Parameter> parameters, RowSparse rowSparse, int step, StepProfile profile) {
         if (rowSparse != null) {
-            sparseStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step);
+            sparseStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step, profile);
             return;
         }
         // One device: DJL's split hands back the same arrays; several GPUs: one slice each.
         for (Batch split : batch.split(trainer.getDevices(), false)) {
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDList preds = trainer.forward(split.getData(), split.getLabels());
+                profile.mark(StepProfile.Phase.FORWARD);
                 NDArray loss = trainer.getLoss().evaluate(split.getLabels(), preds);
+                profile.mark(StepProfile.Phase.LOSS);
                 collector.backward(loss);
+                profile.mark(StepProfile.Phase.BACKWARD);
                 lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
             }
+            profile.mark(StepProfile.Phase.LOSS);
         }
         if (direct == null) {
             trainer.step();
-            return;
+        } else {
+            denseUpdate(direct, parameters, null);
         }
+        profile.mark(StepProfile.Phase.DENSE_UPDATE);
+    }
+
+    /** Updates every parameter from its own gradient, but those the row-sparse tables update. */
+    private static void denseUpdate(Optimizer direct, List<Parameter> parameters, RowSparse rowSparse) {
         for (Parameter p : parameters) {
+            if (rowSparse != null && rowSparse.hosts(p)) {
+                continue;
+            }
             NDArray weight = p.getArray();
             try (NDArray grad = weight.getGradient()) {
                 direct.update(p.getId(), weight, grad);
@@ -184,23 +208,21 @@ public final class Learner {
      * store, which updates the rows it handed out; the dense optimizer updates the rest.
      */
     private static void sparseStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
-            List<Parameter> parameters, RowSparse rowSparse, int step) {
+            List<Parameter> parameters, RowSparse rowSparse, int step, StepProfile profile) {
         ParameterStore store = rowSparse.begin(trainer.getManager());
         try (GradientCollector collector = trainer.newGradientCollector()) {
             NDList preds = trainer.getModel().getBlock().forward(store, batch.getData(), batch.getLabels(), null);
+            profile.mark(StepProfile.Phase.FORWARD);
             NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), preds);
+            profile.mark(StepProfile.Phase.LOSS);
             collector.backward(loss);
+            profile.mark(StepProfile.Phase.BACKWARD);
             lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
         }
-        for (Parameter p : parameters) {
-            if (rowSparse.hosts(p)) {
-                continue;
-            }
-            NDArray weight = p.getArray();
-            try (NDArray grad = weight.getGradient()) {
-                direct.update(p.getId(), weight, grad);
-            }
-        }
+        profile.mark(StepProfile.Phase.LOSS);
+        denseUpdate(direct, parameters, rowSparse);
+        profile.mark(StepProfile.Phase.DENSE_UPDATE);
         rowSparse.step(step);
+        profile.mark(StepProfile.Phase.SPARSE_UPDATE);
     }
 }
