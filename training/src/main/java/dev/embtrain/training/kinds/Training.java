@@ -393,8 +393,8 @@ public final class Training {
             String path = "training." + key;
             // A key written at its default changes nothing: a run's config.yaml and best.yaml write every key.
             if (loaded.given(path) && !java.util.Objects.equals(value(t, key), value(DEFAULT_TRAINING, key))) {
-                String who = key.startsWith("optimizer.") || noMomentum && key.contains("mom") ? "optimizer " + optimizer
-                        : "schedule " + ConfigBinder.yamlName(schedule);
+                String who = key.startsWith("optimizer.") || noMomentum && key.contains("mom")
+                        ? "optimizer " + optimizer : "schedule " + ConfigBinder.yamlName(schedule);
                 throw loaded.error(path, who + " does not use it"
                         + (sgd && key.contains("mom") ? " (sgd keeps training.optimizer.momentum fixed)" : "")
                         + "; remove it, or pick " + (key.startsWith("optimizer.")
@@ -427,9 +427,11 @@ public final class Training {
         try {
             Engine.getInstance().setRandomSeed((int) config.seed());
             Prepared.Trainable t = prepared.build(config, model, refit);
-            // Row-sparse tables train on one device (DJL's multi-device split is unreliable: DJL-NOTES).
+            // Tables have their shapes from construction, so which train row by row is known now.
+            // Those runs train on one device (DJL's multi-device split is unreliable: DJL-NOTES).
             long sparseFrom = training.optimizer().sparseFromRows();
-            Device[] use = t.oneDevice() || sparseFrom != Long.MAX_VALUE ? new Device[] {devices[0]} : devices;
+            List<EmbeddingTable> sparseTables = sparseTables(model, sparseFrom);
+            Device[] use = t.oneDevice() || !sparseTables.isEmpty() ? new Device[] {devices[0]} : devices;
             FitResult fit;
             try {
                 int totalSteps = t.objective().batchesPerEpoch() * training.epochs();
@@ -437,7 +439,7 @@ public final class Training {
                 Optimizer optimizer = Optimizers.optimizer(training, lr, totalSteps);
                 DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(t.objective().loss())
                         .optOptimizer(optimizer).optDevices(use);
-                RowOptimizer rowOptimizer = sparseFrom == Long.MAX_VALUE ? null
+                RowOptimizer rowOptimizer = sparseTables.isEmpty() ? null
                         : Optimizers.rowOptimizer(training, lr, totalSteps);
                 MemoryPlan memory = MemoryPlan.of(model.getBlock().getParameters().values(), training.optimizer(),
                         rowOptimizer, sparseFrom, use[0]);
@@ -447,7 +449,8 @@ public final class Training {
                 }
                 try (Trainer trainer = model.newTrainer(trainingConfig)) {
                     trainer.initialize(t.objective().inputShapes());
-                    RowSparseTables sparse = rowSparse(model, trainer, rowOptimizer, sparseFrom);
+                    RowSparseTables sparse = rowOptimizer == null ? null
+                            : new RowSparseTables(trainer.getManager(), rowOptimizer, sparseFrom);
                     List<SavesState> states = new ArrayList<>();
                     if (optimizer instanceof SavesState dense) {
                         states.add(dense);
@@ -462,7 +465,7 @@ public final class Training {
                                 t.description(), parameters, use.length == 1 ? use[0] : List.of(use),
                                 use.length < devices.length ? " (this run trains on one device)" : ""));
                         if (sparse != null) {
-                            report.accept(sparseLine(model, sparse, sparseFrom));
+                            report.accept(sparseLine(sparseTables, rowOptimizer));
                         }
                         report.accept(memory.describe());
                     }
@@ -509,37 +512,28 @@ public final class Training {
     }
 
     /**
-     * Returns the run's row-sparse tables, or null when no embedding table has {@code sparseFrom}
-     * rows (then nothing changes: every table trains densely, as before).
+     * The embedding tables a model looks rows up in that have at least {@code sparseFrom} rows;
+     * when there are none, nothing changes: every table trains densely, as before.
      */
-    private static RowSparseTables rowSparse(Model model, Trainer trainer, RowOptimizer rowOptimizer,
-            long sparseFrom) {
-        if (rowOptimizer == null || sparseTables(model, sparseFrom).isEmpty()) {
-            return null;
-        }
-        return new RowSparseTables(trainer.getManager(), rowOptimizer, sparseFrom);
-    }
-
-    /** The embedding tables a model looks rows up in that have at least {@code sparseFrom} rows. */
     private static List<EmbeddingTable> sparseTables(Model model, long sparseFrom) {
         if (sparseFrom == Long.MAX_VALUE || !(model.getBlock() instanceof HasEmbeddingTables tables)) {
             return List.of();
         }
         return tables.embeddingTables().stream()
-                .filter(e -> e.lookedUp() && e.parameter().getArray().getShape().get(0) >= sparseFrom).toList();
+                .filter(e -> e.lookedUp() && e.parameter().getShape().get(0) >= sparseFrom).toList();
     }
 
     /** The start-up line for row-sparse tables: which, and the memory their optimizer keeps. */
-    private static String sparseLine(Model model, RowSparseTables sparse, long sparseFrom) {
+    private static String sparseLine(List<EmbeddingTable> tables, RowOptimizer rowOptimizer) {
         List<String> names = new ArrayList<>();
         long state = 0;
-        for (EmbeddingTable e : sparseTables(model, sparseFrom)) {
-            ai.djl.ndarray.types.Shape shape = e.parameter().getArray().getShape();
+        for (EmbeddingTable e : tables) {
+            ai.djl.ndarray.types.Shape shape = e.parameter().getShape();
             names.add(String.format(Locale.ROOT, "%s %,d x %d", e.name(), shape.get(0), shape.get(1)));
-            state += sparse.optimizer().stateBytes(shape.get(0), shape.get(1));
+            state += rowOptimizer.stateBytes(shape.get(0), shape.get(1));
         }
         return String.format(Locale.ROOT, "tables   row by row with %s: %s; optimizer state %,.1f MB",
-                sparse.optimizer().describe(), String.join(", ", names), state / 1e6);
+                rowOptimizer.describe(), String.join(", ", names), state / 1e6);
     }
 
     /**

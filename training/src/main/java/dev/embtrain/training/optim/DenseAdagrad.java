@@ -9,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,29 +62,20 @@ public final class DenseAdagrad extends Optimizer implements SavesState {
     /** {@inheritDoc} */
     @Override
     public void writeState(DataOutputStream out, Map<String, String> namesById) throws IOException {
-        out.writeInt(sums.size());
-        for (String id : new TreeMap<>(sums).keySet()) {
-            out.writeUTF(namesById.get(id));
-            SavesState.writeFloats(out, sums.get(id).toFloatArray());
-        }
+        SavesState.writeEntries(out, namesById, sums.keySet(),
+                id -> SavesState.writeFloats(out, sums.get(id).toFloatArray()));
     }
 
     /** {@inheritDoc} */
     @Override
     public void readState(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
             throws IOException {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            NDArray weight = weightsByName.get(name);
-            if (weight == null) {
-                throw new IOException("the checkpoint's optimizer state names parameter " + name
-                        + ", which this model does not have");
-            }
-            NDArray sum = weight.zerosLike();
-            sum.set(java.nio.FloatBuffer.wrap(SavesState.readFloats(in, name, weight.size())));
-            sums.put(idsByName.get(name), sum);
-        }
+        SavesState.readEntries(in, weightsByName, idsByName, "optimizer state names parameter",
+                (name, id, weight) -> {
+                    NDArray sum = weight.zerosLike();
+                    sum.set(java.nio.FloatBuffer.wrap(SavesState.readFloats(in, name, weight.size())));
+                    sums.put(id, sum);
+                });
     }
 
     /** Builds a {@link DenseAdagrad}. */

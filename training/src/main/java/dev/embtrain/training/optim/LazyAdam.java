@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -126,29 +125,20 @@ public final class LazyAdam implements RowOptimizer {
     /** {@inheritDoc} */
     @Override
     public void writeState(DataOutputStream out, Map<String, String> namesById) throws IOException {
-        out.writeInt(means.size());
-        for (String id : new TreeMap<>(means).keySet()) {
-            out.writeUTF(namesById.get(id));
+        SavesState.writeEntries(out, namesById, means.keySet(), id -> {
             SavesState.writeFloats(out, means.get(id));
             SavesState.writeFloats(out, variances.get(id));
-        }
+        });
     }
 
     /** {@inheritDoc} */
     @Override
     public void readState(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
             throws IOException {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            NDArray weight = weightsByName.get(name);
-            if (weight == null) {
-                throw new IOException("the checkpoint's sparse optimizer state names table " + name
-                        + ", which this model does not have");
-            }
-            String id = idsByName.get(name);
-            means.put(id, SavesState.readFloats(in, name, weight.size()));
-            variances.put(id, SavesState.readFloats(in, name, weight.size()));
-        }
+        SavesState.readEntries(in, weightsByName, idsByName, "sparse optimizer state names table",
+                (name, id, weight) -> {
+                    means.put(id, SavesState.readFloats(in, name, weight.size()));
+                    variances.put(id, SavesState.readFloats(in, name, weight.size()));
+                });
     }
 }

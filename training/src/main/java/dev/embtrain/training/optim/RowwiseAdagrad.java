@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -103,26 +102,15 @@ public final class RowwiseAdagrad implements RowOptimizer {
     /** {@inheritDoc} */
     @Override
     public void writeState(DataOutputStream out, Map<String, String> namesById) throws IOException {
-        out.writeInt(sums.size());
-        for (String id : new TreeMap<>(sums).keySet()) {
-            out.writeUTF(namesById.get(id));
-            SavesState.writeFloats(out, sums.get(id));
-        }
+        SavesState.writeEntries(out, namesById, sums.keySet(), id -> SavesState.writeFloats(out, sums.get(id)));
     }
 
     /** {@inheritDoc} */
     @Override
     public void readState(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
             throws IOException {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            String name = in.readUTF();
-            NDArray weight = weightsByName.get(name);
-            if (weight == null) {
-                throw new IOException("the checkpoint's sparse optimizer state names table " + name
-                        + ", which this model does not have");
-            }
-            sums.put(idsByName.get(name), SavesState.readFloats(in, name, weight.getShape().get(0)));
-        }
+        SavesState.readEntries(in, weightsByName, idsByName, "sparse optimizer state names table",
+                (name, id, weight) ->
+                sums.put(id, SavesState.readFloats(in, name, weight.getShape().get(0))));
     }
 }

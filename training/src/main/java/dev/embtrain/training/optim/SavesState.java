@@ -32,6 +32,72 @@ public interface SavesState {
     void readState(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
             throws IOException;
 
+    /** Writes the state of one parameter. */
+    interface EntryWriter {
+        /**
+         * Writes it.
+         *
+         * @param id the parameter's id
+         * @throws IOException when writing fails
+         */
+        void write(String id) throws IOException;
+    }
+
+    /** Reads the state of one parameter. */
+    interface EntryReader {
+        /**
+         * Reads it.
+         *
+         * @param name the parameter's name
+         * @param id its id in this model
+         * @param weight its array
+         * @throws IOException when the state does not fit it
+         */
+        void read(String name, String id, NDArray weight) throws IOException;
+    }
+
+    /**
+     * Writes per-parameter state: the count, then for each parameter, in id order, its name and
+     * what {@code entry} writes.
+     *
+     * @param out where to write
+     * @param namesById each parameter's name by its id
+     * @param ids the parameters that have state
+     * @param entry writes one parameter's state
+     * @throws IOException when writing fails
+     */
+    static void writeEntries(DataOutputStream out, Map<String, String> namesById, java.util.Set<String> ids,
+            EntryWriter entry) throws IOException {
+        out.writeInt(ids.size());
+        for (String id : new java.util.TreeSet<>(ids)) {
+            out.writeUTF(namesById.get(id));
+            entry.write(id);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeEntries} wrote, refusing a name this model does not have.
+     *
+     * @param in where to read
+     * @param weightsByName each trained parameter's array by name
+     * @param idsByName each parameter's id by name
+     * @param what what the state belongs to, for the message ({@code optimizer state names parameter})
+     * @param entry reads one parameter's state
+     * @throws IOException when the state does not fit the parameters
+     */
+    static void readEntries(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName,
+            String what, EntryReader entry) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String name = in.readUTF();
+            NDArray weight = weightsByName.get(name);
+            if (weight == null) {
+                throw new IOException("the checkpoint's " + what + " " + name + ", which this model does not have");
+            }
+            entry.read(name, idsByName.get(name), weight);
+        }
+    }
+
     /**
      * Writes one array of state: its length and values.
      *
