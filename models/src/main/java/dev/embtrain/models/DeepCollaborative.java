@@ -32,6 +32,30 @@ public final class DeepCollaborative extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
+    /**
+     * The block's settings, as the trainer builds it and {@code serving.properties} carries it.
+     *
+     * @param users U, unknown included
+     * @param items I, unknown included
+     * @param userWidth Du, or 0 for fastai's rule
+     * @param itemWidth Di, or 0 for fastai's rule
+     * @param layers the hidden layers' widths
+     * @param dropout the dropout after each hidden layer
+     * @param batchNorm whether batch normalisation follows each hidden layer
+     * @param yLo the sigmoid range's low end
+     * @param yHi its high end
+     * @param initStd the embeddings' initial standard deviation
+     */
+    public record Spec(int users, int items, int userWidth, int itemWidth, List<Integer> layers, float dropout,
+            boolean batchNorm, float yLo, float yHi, float initStd) implements BlockSpec {
+        @Override
+        public DeepCollaborative newBlock() {
+            return builder().setVocabularySizes(users, items).optEmbeddingWidths(userWidth, itemWidth)
+                    .optLayers(layers).optDropout(dropout).optBatchNorm(batchNorm).optYRange(yLo, yHi)
+                    .optInitStd(initStd).build();
+        }
+    }
+
     private final NDIndex userIndex;
     private final NDIndex itemIndex;
     private final float lo;

@@ -28,6 +28,24 @@ public final class DotProductBias extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
+    /**
+     * The block's settings, as the trainer builds it and {@code serving.properties} carries it.
+     *
+     * @param users U, unknown included
+     * @param items I, unknown included
+     * @param factors D
+     * @param yLo the sigmoid range's low end
+     * @param yHi its high end
+     * @param initStd the initial weights' standard deviation
+     */
+    public record Spec(int users, int items, int factors, float yLo, float yHi, float initStd) implements BlockSpec {
+        @Override
+        public DotProductBias newBlock() {
+            return builder().setVocabularySizes(users, items).setFactors(factors).optYRange(yLo, yHi)
+                    .optInitStd(initStd).build();
+        }
+    }
+
     private final int userColumn;
     private final int itemColumn;
     private final int factors;

@@ -40,6 +40,22 @@ public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTab
 
     private static final byte VERSION = 1;
 
+    /**
+     * The block's settings, as the trainer builds it and {@code serving.properties} carries it.
+     *
+     * @param items the vocabulary, unknown included
+     * @param vectorSize the vectors' width
+     * @param mode skip-gram or cbow
+     * @param pooling how cbow pools its context
+     */
+    public record Spec(int items, int vectorSize, Mode mode, Pooling pooling) implements BlockSpec {
+        @Override
+        public EmbeddingBag newBlock() {
+            return builder().setVocabularySize(items).setVectorSize(vectorSize).optMode(mode).optPooling(pooling)
+                    .build();
+        }
+    }
+
     /** How examples are formed. */
     public enum Mode {
         /** Predict each context item from the centre item. */

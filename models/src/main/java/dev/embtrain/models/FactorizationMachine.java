@@ -45,6 +45,40 @@ public final class FactorizationMachine extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
+    /**
+     * What one field contributes, in a {@link Spec}.
+     *
+     * @param field the field
+     * @param mode its mode
+     */
+    public record FieldMode(String field, Mode mode) {}
+
+    /**
+     * The block's settings, as the trainer builds it and {@code serving.properties} carries it.
+     *
+     * @param fields the categorical fields, in input column order
+     * @param denseGroups the dense groups, in input column order
+     * @param factors D
+     * @param modes fields whose mode is not {@code BOTH}
+     * @param globalBias whether there is a global bias
+     * @param head regression (a rating in the range) or binary (a logit)
+     * @param yLo the range's low end (regression)
+     * @param yHi its high end
+     * @param initStd the initial weights' standard deviation
+     */
+    public record Spec(List<CategoricalField> fields, List<DenseGroup> denseGroups, int factors, List<FieldMode> modes,
+            boolean globalBias, Head head, float yLo, float yHi, float initStd) implements BlockSpec {
+        @Override
+        public FactorizationMachine newBlock() {
+            Builder b = builder().setCategoricalFields(fields).optDenseGroups(denseGroups).setFactors(factors)
+                    .optGlobalBias(globalBias).optInitStd(initStd);
+            for (FieldMode m : modes) {
+                b.optFieldMode(m.field(), m.mode());
+            }
+            return (head == Head.BINARY ? b.optBinary() : b.optRegression(yLo, yHi)).build();
+        }
+    }
+
     /** What a field contributes (feat2vec's {@code bias_only} and {@code embeddings_only}). */
     public enum Mode {
         /** A linear term and an embedding in the pairwise interactions. */

@@ -45,6 +45,30 @@ public final class WideAndDeep extends ScoreBlock {
 
     private static final byte VERSION = 1;
 
+    /**
+     * The block's settings, as the trainer builds it and {@code serving.properties} carries it.
+     *
+     * @param fields the id fields, in input column order
+     * @param denseWidth G, the dense columns
+     * @param wide whether the block has its wide (linear) part
+     * @param layers the deep part's hidden widths
+     * @param dropout the dropout after each hidden layer
+     * @param batchNorm whether batch normalisation follows each hidden layer
+     * @param head regression (a rating in the range) or binary (a logit)
+     * @param yLo the range's low end (regression)
+     * @param yHi its high end
+     * @param initStd the initial weights' standard deviation
+     */
+    public record Spec(List<Field> fields, int denseWidth, boolean wide, List<Integer> layers, float dropout,
+            boolean batchNorm, Head head, float yLo, float yHi, float initStd) implements BlockSpec {
+        @Override
+        public WideAndDeep newBlock() {
+            Builder b = builder().setFields(fields).optDenseWidth(denseWidth).optWide(wide).optLayers(layers)
+                    .optDropout(dropout).optBatchNorm(batchNorm).optInitStd(initStd);
+            return (head == Head.BINARY ? b.optBinary() : b.optRegression(yLo, yHi)).build();
+        }
+    }
+
     private final List<Field> fields;
     private final int denseWidth;
     private final int deepWidth;

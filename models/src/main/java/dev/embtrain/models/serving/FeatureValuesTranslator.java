@@ -9,6 +9,8 @@ import ai.djl.translate.TranslatorContext;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.embtrain.models.DenseGroup;
+import dev.embtrain.models.FactorizationMachine;
 import dev.embtrain.models.shared.Cosine;
 import dev.embtrain.models.shared.TopK;
 import java.io.IOException;
@@ -52,9 +54,12 @@ public final class FeatureValuesTranslator extends TableTranslator {
         }
         Path dir = ctx.getModel().getModelPath();
         Properties p = Responses.properties(ctx);
-        fields = FactorizationMachineFactory.pairs(p.getProperty("fields", "")).size();
-        for (String[] g : FactorizationMachineFactory.pairs(p.getProperty("dense_groups", ""))) {
-            denseWidth += Integer.parseInt(g[1]);
+        Map<String, String> entries = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> entries.put(k, p.getProperty(k)));
+        FactorizationMachine.Spec spec = (FactorizationMachine.Spec) Specs.read(entries);
+        fields = spec.fields().size();
+        for (DenseGroup g : spec.denseGroups()) {
+            denseWidth += g.width();
         }
         for (String line : Files.readAllLines(dir.resolve("vocab/tables.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t", -1);

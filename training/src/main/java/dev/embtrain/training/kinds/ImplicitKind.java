@@ -1,5 +1,9 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.models.serving.FeatureValuesTranslator;
+import dev.embtrain.models.Head;
+import dev.embtrain.models.DenseGroup;
+import dev.embtrain.models.CategoricalField;
 import ai.djl.Model;
 import dev.embtrain.datasets.split.Split;
 import dev.embtrain.datasets.split.Splits;
@@ -82,6 +86,32 @@ final class ImplicitKind implements RunKind {
     @Override
     public String defaultMonitor(RunConfig config) {
         return metrics(config).isEmpty() ? "train_loss" : "valid_loss";
+    }
+
+    /** feat2vec: every feature value's vector and its neighbours across tables. */
+    @Override
+    public Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException {
+        List<CategoricalField> fields = new ArrayList<>();
+        List<DenseGroup> groups = new ArrayList<>();
+        List<FactorizationMachine.FieldMode> modes = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        files.add(TABLES);
+        for (String line : Files.readAllLines(runDir.resolve(TABLES), StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            int rows = ServingExport.lines(runDir.resolve(RunFiles.labels(f[0])));
+            // A field's table is indexed by its vocabulary (row 0 unknown); a group's has a row per column.
+            if (f[1].equals("0")) {
+                fields.add(new CategoricalField(f[0], rows));
+            } else {
+                groups.add(new DenseGroup(f[0], rows));
+            }
+            modes.add(new FactorizationMachine.FieldMode(f[0], FactorizationMachine.Mode.EMBEDDINGS_ONLY));
+            files.add(RunFiles.labels(f[0]));
+        }
+        FactorizationMachineConfig fm = (FactorizationMachineConfig) loaded.config().model();
+        FactorizationMachine.Spec spec = new FactorizationMachine.Spec(fields, groups, fm.factors(), modes, true,
+                Head.BINARY, 0f, 1f, (float) fm.initStd());
+        return new Serving(spec, FeatureValuesTranslator.class, Map.of(), files, Map.of());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.models.serving.ClassifierTranslator;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.training.loss.Loss;
@@ -105,6 +106,14 @@ final class LabelledKind implements RunKind {
     @Override
     public String defaultMonitor(RunConfig config) {
         return "valid_auc";
+    }
+
+    /** A classifier, with the run's preprocessing applied in the translator. */
+    @Override
+    public Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException {
+        int width = Preprocessing.load(runDir.resolve(Preprocessing.FILE)).width();
+        return new Serving(LabelledModel.spec((WideAndDeepConfig) config.model(), width), ClassifierTranslator.class,
+                Map.of(), List.of(Preprocessing.FILE), Map.of());
     }
 
     @Override

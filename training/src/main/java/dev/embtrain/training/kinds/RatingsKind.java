@@ -1,5 +1,10 @@
 package dev.embtrain.training.kinds;
 
+import java.util.ArrayList;
+import dev.embtrain.models.serving.RatingTranslator;
+import dev.embtrain.models.serving.FeatureTranslator;
+import dev.embtrain.models.shared.HashedCross;
+import dev.embtrain.models.BlockSpec;
 import dev.embtrain.training.export.Tables;
 import ai.djl.Device;
 import ai.djl.Model;
@@ -11,10 +16,11 @@ import dev.embtrain.datasets.movielens.SideTables;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.EmbeddingBagConfig;
 import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.data.Batches;
+import dev.embtrain.training.modeltypes.ModelType;
+import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.engine.MseLoss;
 import dev.embtrain.training.engine.SigmoidBceLoss;
@@ -55,7 +61,8 @@ final class RatingsKind implements RunKind {
 
     @Override
     public boolean accepts(RunConfig config) {
-        return config.dataset() instanceof RatingsDatasetConfig && !(config.model() instanceof EmbeddingBagConfig);
+        return config.dataset() instanceof RatingsDatasetConfig
+                && ModelTypes.of(config.model()).data() == ModelType.Data.RATINGS;
     }
 
     @Override
@@ -71,7 +78,7 @@ final class RatingsKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return ModelFactory.task(config.model()).metrics();
+        return ModelTypes.of(config.model()).task(config.model()).metrics();
     }
 
     @Override
@@ -79,12 +86,42 @@ final class RatingsKind implements RunKind {
         return metrics(config).get(0);
     }
 
+    /**
+     * A model over user and item alone is served by ids; one over side features encodes a request
+     * as the trainer did, from the layout, the vocabularies, the side tables and the crosses.
+     */
+    @Override
+    public Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException {
+        FeatureSchema schema = SavedRun.schema(runDir, loaded);
+        ModelType<?> type = ModelTypes.of(config.model());
+        BlockSpec spec = type.spec(config.model(), schema);
+        if (!type.readsFeatures(config.model(), schema)) {
+            return new Serving(spec, RatingTranslator.class, Map.of(),
+                    RatingsData.FIELDS.stream().map(RunFiles::vocabulary).toList(), Map.of());
+        }
+        List<String> files = new ArrayList<>();
+        files.add(RunFiles.SCHEMA);
+        for (String field : schema.spec().fields()) {
+            files.add(RunFiles.vocabulary(field));
+        }
+        for (String table : List.of(SideTables.USERS, SideTables.ITEMS)) {
+            files.add(RunFiles.FEATURES_DIR + "/" + table);
+        }
+        StringBuilder crosses = new StringBuilder();
+        for (HashedCross c : schema.spec().crosses()) {
+            crosses.append(c.name()).append('\t').append(c.buckets()).append('\t')
+                    .append(String.join(",", c.fields())).append('\n');
+        }
+        return new Serving(spec, FeatureTranslator.class, Map.of(), files,
+                Map.of(RunFiles.FEATURES_DIR + "/crosses.tsv", crosses.toString()));
+    }
+
     @Override
     public Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) throws IOException {
         RatingsData data = RatingsData.load(loaded);
         try {
-            ModelFactory.check(loaded.config().model(), data.schema());
-        } catch (ModelFactory.Mismatch e) {
+            ModelTypes.of(loaded.config().model()).check(loaded.config().model(), data.schema());
+        } catch (ModelType.Mismatch e) {
             throw loaded.error(e.key(), e.getMessage());
         }
         report.accept(describe(data));
@@ -110,14 +147,15 @@ final class RatingsKind implements RunKind {
 
         @Override
         public Trainable build(RunConfig config, Model model, boolean refit) {
+            ModelType<?> type = ModelTypes.of(config.model());
             try {
-                ModelFactory.check(config.model(), data.schema());
-            } catch (ModelFactory.Mismatch e) {
+                type.check(config.model(), data.schema());
+            } catch (ModelType.Mismatch e) {
                 throw new IllegalArgumentException(e.key() + ": " + e.getMessage(), e);
             }
-            Block block = ModelFactory.build(config.model(), data.schema());
+            Block block = type.spec(config.model(), data.schema()).newBlock();
             model.setBlock(block);
-            Task task = ModelFactory.task(config.model());
+            Task task = type.task(config.model());
             Device device = model.getNDManager().getDevice();
             int batchSize = config.training().batchSize();
             Supervised objective = new Supervised(batches(model, device, data.train()),
@@ -155,9 +193,7 @@ final class RatingsKind implements RunKind {
                 sizes.put(c.name(), c.size());
             }
             r.put("vocabulary_sizes", sizes);
-            if (config.model() instanceof dev.embtrain.training.config.WideAndDeepConfig wd) {
-                r.put("embedding_widths", ModelFactory.embeddingWidths(wd, data.schema()));
-            }
+            r.putAll(ModelTypes.of(config.model()).resolved(config.model(), data.schema()));
             r.put("id_columns", data.schema().idWidth());
             r.put("dense_columns", data.schema().denseWidth());
             if (block instanceof HasEmbeddingTables model) {
@@ -167,7 +203,7 @@ final class RatingsKind implements RunKind {
             r.put("valid_rows", data.valid().rows());
             r.put("data_format", data.table().format());
             data.noiseFloor().ifPresent(floor -> r.put("noise_floor_mse", floor));
-            if (ModelFactory.task(config.model()) == Task.BINARY) {
+            if (ModelTypes.of(config.model()).task(config.model()) == Task.BINARY) {
                 double[] baseline = PopularityBaseline.auc(data);
                 r.put("baseline_valid_auc_item_positive_rate", baseline[0]);
                 r.put("baseline_valid_auc_item_rating_count", baseline[1]);
@@ -238,7 +274,7 @@ final class RatingsKind implements RunKind {
             }
         }
         RunFiles.writeSchema(dir, data.schema());
-        if (FeatureModels.uses(config)) {
+        if (ModelTypes.of(config.model()).readsFeatures(config.model(), data.schema())) {
             SideTables.collect(data.features(), data.schema(), data.split().train())
                     .write(dir.resolve(RunFiles.FEATURES_DIR));
         }
@@ -277,7 +313,7 @@ final class RatingsKind implements RunKind {
             throws IOException {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("train_loss", h.stream().mapToDouble(EpochRecord::trainLoss).toArray());
-        boolean binary = ModelFactory.task(config.model()) == Task.BINARY;
+        boolean binary = ModelTypes.of(config.model()).task(config.model()) == Task.BINARY;
         String valid = binary ? "valid_log_loss" : "valid_mse";
         series.put(valid, h.stream().mapToDouble(m -> m.valid().get(valid)).toArray());
         Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch",

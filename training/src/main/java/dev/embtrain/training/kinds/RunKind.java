@@ -5,6 +5,7 @@ import dev.embtrain.training.config.RunConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -93,6 +94,30 @@ public interface RunKind {
     default List<dev.embtrain.training.export.Neighbors.Table> tables(SavedRun run) throws IOException {
         return List.of();
     }
+
+    /**
+     * What a run's serving directory holds beside its parameters and the models jar.
+     *
+     * @param spec the block's spec, written to {@code serving.properties}
+     * @param translator the translator DJL Serving answers requests with
+     * @param properties further entries the translator reads
+     * @param files run-relative files copied to the same place
+     * @param written run-relative files written with this text
+     */
+    record Serving(dev.embtrain.models.BlockSpec spec, Class<?> translator, Map<String, String> properties,
+            List<String> files, Map<String, String> written) {}
+
+    /**
+     * Returns what a finished run of this kind serves: its block's spec, its translator and the
+     * files they read.
+     *
+     * @param runDir the run
+     * @param config the kept model's config (the best trial's after a search)
+     * @param loaded the run's config as written
+     * @return the serving directory's contents
+     * @throws IOException when a file of the run cannot be read
+     */
+    Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException;
 
     /**
      * Writes a finished run's DJL Serving directory.

@@ -12,6 +12,7 @@ import dev.embtrain.datasets.features.FeatureSpec;
 import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
+import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EmbeddingBagConfig;
 import dev.embtrain.training.config.RunConfig;
@@ -103,7 +104,7 @@ public final class SavedRun implements AutoCloseable {
             for (String field : schema.spec().fields()) {
                 vocabularies.put(field, schema.vocabulary(field));
             }
-            block = ModelFactory.build(config.model(), schema);
+            block = ModelTypes.of(config.model()).spec(config.model(), schema).newBlock();
         }
         Model model = null;
         if (block != null) {

@@ -1,9 +1,12 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.models.serving.NeighborsTranslator;
 import dev.embtrain.training.export.Tables;
 import ai.djl.Model;
 import dev.embtrain.models.EmbeddingBag;
 import dev.embtrain.models.EmbeddingTable;
+import dev.embtrain.training.modeltypes.ModelType;
+import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.config.ConfigBinder;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EmbeddingBagConfig;
@@ -49,7 +52,8 @@ final class SessionsKind implements RunKind {
 
     @Override
     public boolean accepts(RunConfig config) {
-        return config.model() instanceof EmbeddingBagConfig && config.dataset() instanceof SessionsDatasetConfig;
+        return ModelTypes.of(config.model()).data() == ModelType.Data.SESSIONS
+                && config.dataset() instanceof SessionsDatasetConfig;
     }
 
     @Override
@@ -73,6 +77,14 @@ final class SessionsKind implements RunKind {
     }
 
     @Override
+    public Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException {
+        int items = ServingExport.lines(runDir.resolve(RunFiles.vocabulary("item")));
+        // EmbeddingBag's input vectors: the item table embtrain neighbors searches.
+        return new Serving(spec((EmbeddingBagConfig) config.model(), items), NeighborsTranslator.class,
+                Map.of("table", "input"), List.of(RunFiles.vocabulary("item"), RunFiles.labels("item")), Map.of());
+    }
+
+    @Override
     public Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) throws IOException {
         SessionsData data = SessionsData.load(loaded);
         report.accept(describe(data));
@@ -92,8 +104,18 @@ final class SessionsKind implements RunKind {
      * @return the uninitialised block
      */
     static EmbeddingBag block(EmbeddingBagConfig config, int vocabularySize) {
-        return EmbeddingBag.builder().setVocabularySize(vocabularySize).setVectorSize(config.vectorSize())
-                .optMode(config.mode()).optPooling(config.pooling()).build();
+        return spec(config, vocabularySize).newBlock();
+    }
+
+    /**
+     * Returns the spec of the block a model section names, for training and serving alike.
+     *
+     * @param config the model section
+     * @param vocabularySize items + 1 (unknown)
+     * @return the spec
+     */
+    static EmbeddingBag.Spec spec(EmbeddingBagConfig config, int vocabularySize) {
+        return new EmbeddingBag.Spec(vocabularySize, config.vectorSize(), config.mode(), config.pooling());
     }
 
     /** The item table, the input vectors. */

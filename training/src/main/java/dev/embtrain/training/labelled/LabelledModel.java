@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.embtrain.models.Head;
 import dev.embtrain.models.WideAndDeep;
 import dev.embtrain.training.config.WideAndDeepConfig;
 import java.io.IOException;
@@ -33,15 +34,19 @@ public final class LabelledModel {
      * @return the uninitialised block
      */
     public static Block build(WideAndDeepConfig config, int width) {
-        return WideAndDeep.builder()
-                .setFields(List.of())
-                .optDenseWidth(width)
-                .optLayers(config.layers())
-                .optDropout((float) config.dropout())
-                .optBatchNorm(config.batchNorm())
-                .optInitStd((float) config.initStd())
-                .optBinary()
-                .build();
+        return spec(config, width).newBlock();
+    }
+
+    /**
+     * Returns the block's spec, for training and serving alike.
+     *
+     * @param config the model section (binary objective)
+     * @param width G, the preprocessed width
+     * @return the spec
+     */
+    public static WideAndDeep.Spec spec(WideAndDeepConfig config, int width) {
+        return new WideAndDeep.Spec(List.of(), width, true, config.layers(), (float) config.dropout(),
+                config.batchNorm(), Head.BINARY, 0f, 1f, (float) config.initStd());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.embtrain.training.kinds;
+package dev.embtrain.training.modeltypes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,8 +31,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The blocks ModelFactory builds on a feature schema: their columns, widths and output shapes. */
-class ModelFactoryTest {
+/** The blocks the model types build on a feature schema: their columns, widths and output shapes. */
+class ModelTypesTest {
 
     private static final String FLAGS = "|0|0|0|0|0|1|0|0|1|0|0|0|0|0|0|0|0|0|0\n";
 
@@ -53,7 +53,7 @@ class ModelFactoryTest {
 
     private static float[] forward(Block block, FeatureSchema schema) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Shape[] shapes = RatingsKind.inputShapes(schema, 4);
+            Shape[] shapes = new Shape[] {new Shape(4, schema.idWidth()), new Shape(4, schema.denseWidth())};
             block.initialize(manager, DataType.FLOAT32, shapes);
             NDList input = new NDList(manager.create(encoded.ids(), shapes[0]), manager.create(encoded.dense(), shapes[1]));
             NDArray out = block.forward(new ParameterStore(manager, false), input, false).head();
@@ -69,12 +69,12 @@ class ModelFactoryTest {
         FactorizationMachineConfig config = new FactorizationMachineConfig(3, FactorizationMachineConfig.Objective.REGRESSION,
                 List.of(new FieldMode("year", FieldMode.Mode.BIAS_ONLY)), true, List.of(1.0, 5.0), 0.01, 5, 0.25, 0.75,
                 1.0, FactorizationMachineConfig.ImplicitLoss.NS);
-        FactorizationMachine fm = (FactorizationMachine) ModelFactory.build(config, schema);
+        FactorizationMachine fm = (FactorizationMachine) ModelTypes.of(config).spec(config, schema).newBlock();
         assertEquals(List.of("user", "item", "age", "year", "age_x_year", "genres"), fm.fieldNames());
         assertEquals(FactorizationMachine.Mode.BIAS_ONLY, fm.fieldMode("year"));
         assertEquals(10, fm.categoricalFields().get(4).vocabularySize());
         assertEquals(schema.vocabulary("genres").size(), fm.denseGroups().get(0).width());
-        assertEquals(Task.REGRESSION, ModelFactory.task(config));
+        assertEquals(Task.REGRESSION, ModelTypes.of(config).task(config));
         for (float rating : forward(fm, schema)) {
             assertEquals(true, rating > 1 && rating < 5, "rating " + rating);
         }
@@ -86,18 +86,18 @@ class ModelFactoryTest {
         WideAndDeepConfig config = new WideAndDeepConfig(WideAndDeepConfig.Objective.BINARY, List.of(4), 0.0, false,
                 EmbeddingSizeRule.FOURTH_ROOT, List.of(new FieldSize("item", 5)), List.of(0.0, 5.5), 0.01);
         // fourth root of the vocabulary sizes 3 (users, unknown included), 3 (ages), 3 (years): round(1.316) = 1
-        assertEquals(Map.of("user", 1, "item", 5, "age", 1, "year", 1), ModelFactory.embeddingWidths(config, schema));
-        WideAndDeep wd = (WideAndDeep) ModelFactory.build(config, schema);
+        assertEquals(Map.of("user", 1, "item", 5, "age", 1, "year", 1), ModelTypes.embeddingWidths(config, schema));
+        WideAndDeep wd = (WideAndDeep) ModelTypes.of(config).spec(config, schema).newBlock();
         assertEquals(List.of(new WideAndDeep.Field("user", 3, 1), new WideAndDeep.Field("item", 3, 5),
                 new WideAndDeep.Field("age", 3, 1), new WideAndDeep.Field("year", 3, 1),
                 new WideAndDeep.Field("user_x_genres", 8, 0, 2)), wd.fields());
         assertEquals(1 + 5 + 1 + 1 + schema.denseWidth(), wd.deepWidth());
-        assertEquals(Task.BINARY, ModelFactory.task(config));
+        assertEquals(Task.BINARY, ModelTypes.of(config).task(config));
         forward(wd, schema);
 
         WideAndDeepConfig unknown = new WideAndDeepConfig(WideAndDeepConfig.Objective.BINARY, List.of(4), 0.0, false,
                 EmbeddingSizeRule.FASTAI, List.of(new FieldSize("genres", 5)), List.of(0.0, 5.5), 0.01);
-        var e = assertThrows(IllegalArgumentException.class, () -> ModelFactory.build(unknown, schema));
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelTypes.of(unknown).spec(unknown, schema));
         assertEquals("no embedded field \"genres\"; the embedded fields are [user, item, age, year]", e.getMessage());
     }
 }
