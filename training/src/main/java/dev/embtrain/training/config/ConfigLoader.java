@@ -121,7 +121,8 @@ public final class ConfigLoader {
     /** Session models need session data and rating models ratings; anything else is a config error. */
     private static void checkModelFitsData(Loaded loaded) {
         RunConfig c = loaded.config();
-        boolean sessionModel = c.model() instanceof EmbeddingBagConfig;
+        boolean sessionModel = dev.embtrain.training.modeltypes.ModelTypes.of(c.model()).data()
+                == dev.embtrain.training.modeltypes.ModelType.Data.SESSIONS;
         boolean sessionData = c.dataset() instanceof SessionsDatasetConfig;
         if (sessionModel && !sessionData) {
             throw loaded.error("model.type", c.model().type() + " learns from sessions, but dataset.type "
