@@ -64,21 +64,6 @@ public record EarlyStoppingConfig(
             return higherIsBetter;
         }
 
-        /**
-         * Returns whether {@code value} improves on {@code best} by more than {@code minDelta}.
-         *
-         * @param value this epoch's value
-         * @param best the best so far (NaN before the first epoch)
-         * @param minDelta the smallest improvement that counts
-         * @return whether it is an improvement
-         */
-        public boolean improves(double value, double best, double minDelta) {
-            if (Double.isNaN(best)) {
-                return true;
-            }
-            return higherIsBetter ? value > best + minDelta : value < best - minDelta;
-        }
-
         /** {@inheritDoc} */
         @Override
         public String yamlName() {
