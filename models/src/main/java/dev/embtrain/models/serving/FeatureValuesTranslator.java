@@ -54,9 +54,7 @@ public final class FeatureValuesTranslator extends TableTranslator {
         }
         Path dir = ctx.getModel().getModelPath();
         Properties p = Responses.properties(ctx);
-        Map<String, String> entries = new LinkedHashMap<>();
-        p.stringPropertyNames().forEach(k -> entries.put(k, p.getProperty(k)));
-        FactorizationMachine.Spec spec = (FactorizationMachine.Spec) Specs.read(entries);
+        FactorizationMachine.Spec spec = (FactorizationMachine.Spec) Specs.read(p);
         fields = spec.fields().size();
         for (DenseGroup g : spec.denseGroups()) {
             denseWidth += g.width();

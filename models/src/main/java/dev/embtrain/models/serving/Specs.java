@@ -57,12 +57,12 @@ public final class Specs {
     /**
      * Reads the spec {@code serving.properties} names.
      *
-     * @param arguments its entries
+     * @param arguments its entries (DJL's block-factory arguments, or the file's {@code Properties})
      * @return the spec
      * @throws IllegalArgumentException naming the entry that is missing or malformed
      */
-    public static BlockSpec read(Map<String, ?> arguments) {
-        String name = Arguments.string(arguments, SPEC);
+    public static BlockSpec read(Map<?, ?> arguments) {
+        String name = entry(arguments, SPEC);
         Class<?> type;
         try {
             type = Class.forName(name, true, Specs.class.getClassLoader());
@@ -80,7 +80,7 @@ public final class Specs {
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
             String key = key(c.getName());
-            String text = Arguments.string(arguments, key);
+            String text = entry(arguments, key);
             types[i] = c.getType();
             if (c.getType() == List.class) {
                 Class<?> element = element(c.getGenericType());
@@ -100,12 +100,13 @@ public final class Specs {
     }
 
     /**
-     * Returns the snake-case entry name of a component.
+     * Returns the snake-case name of a record component: its entry here, and its YAML key in a
+     * config.
      *
      * @param component a record component's name, {@code yLo}
      * @return {@code y_lo}
      */
-    static String key(String component) {
+    public static String key(String component) {
         StringBuilder sb = new StringBuilder();
         for (char ch : component.toCharArray()) {
             if (Character.isUpperCase(ch)) {
@@ -115,6 +116,14 @@ public final class Specs {
             }
         }
         return sb.toString();
+    }
+
+    private static String entry(Map<?, ?> arguments, String key) {
+        Object value = arguments.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("serving.properties lacks " + key);
+        }
+        return value.toString().trim();
     }
 
     private static Record record(BlockSpec spec) {

@@ -429,15 +429,8 @@ public final class ConfigBinder {
      * @return the key
      */
     public static String snake(String camel) {
-        StringBuilder sb = new StringBuilder();
-        for (char ch : camel.toCharArray()) {
-            if (Character.isUpperCase(ch)) {
-                sb.append('_').append(Character.toLowerCase(ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
+        // The same names as a served model's serving.properties entries.
+        return dev.embtrain.models.serving.Specs.key(camel);
     }
 
     /**

@@ -206,7 +206,7 @@ public final class ModelType<C extends ModelConfig> {
             throw new Mismatch("dataset.label", "model.type " + name + " predicts ratings; a binary label needs "
                     + ModelTypes.names(ModelType::binaryCapable));
         }
-        if (!sideFeatures && (schema.columns().size() != 2 || schema.denseWidth() > 0)) {
+        if (!sideFeatures && ModelTypes.sideFeatures(schema)) {
             throw new Mismatch("dataset.features", "model.type " + name + " uses user and item alone; leave out"
                     + " dataset.features and dataset.crosses, or use " + ModelTypes.names(ModelType::sideFeatures)
                     + " for side features");
