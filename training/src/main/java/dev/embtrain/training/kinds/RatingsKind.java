@@ -8,7 +8,6 @@ import dev.embtrain.models.BlockSpec;
 import dev.embtrain.training.export.Tables;
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.Vocabulary;
@@ -161,7 +160,7 @@ final class RatingsKind implements RunKind {
             Supervised objective = new Supervised(batches(model, device, data.train()),
                     batches(model, device, data.valid()), task,
                     task == Task.BINARY ? new SigmoidBceLoss() : new MseLoss(), batchSize,
-                    inputShapes(data.schema(), batchSize), config.seed());
+                    ModelTypes.inputShapes(data.schema(), batchSize), config.seed());
             return new Trainable(objective, config.model().type(), false, null);
         }
 
@@ -216,12 +215,6 @@ final class RatingsKind implements RunKind {
                 plots(dir.resolve(RunFiles.PLOTS_DIR), config, block, data, f.fit().history());
             }
         }
-    }
-
-    /** Input shapes of a batch: ids {@code [B, F]}, and dense {@code [B, G]} when G &gt; 0. */
-    static Shape[] inputShapes(FeatureSchema schema, int batch) {
-        return schema.denseWidth() == 0 ? new Shape[] {new Shape(batch, schema.idWidth())}
-                : new Shape[] {new Shape(batch, schema.idWidth()), new Shape(batch, schema.denseWidth())};
     }
 
     private static String describe(RatingsData data) {

@@ -1,5 +1,6 @@
 package dev.embtrain.training.modeltypes;
 
+import ai.djl.ndarray.types.Shape;
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.models.CategoricalField;
 import dev.embtrain.models.DeepCollaborative;
@@ -149,6 +150,18 @@ public final class ModelTypes {
      */
     public static boolean sideFeatures(FeatureSchema schema) {
         return schema.columns().size() != 2 || schema.denseWidth() > 0;
+    }
+
+    /**
+     * Returns the input shapes of a batch of a model built on a schema.
+     *
+     * @param schema the schema
+     * @param batch B
+     * @return ids {@code [B, F]}, and dense {@code [B, G]} when G &gt; 0
+     */
+    public static Shape[] inputShapes(FeatureSchema schema, int batch) {
+        return schema.denseWidth() == 0 ? new Shape[] {new Shape(batch, schema.idWidth())}
+                : new Shape[] {new Shape(batch, schema.idWidth()), new Shape(batch, schema.denseWidth())};
     }
 
     /**

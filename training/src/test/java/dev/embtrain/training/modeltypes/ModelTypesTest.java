@@ -53,7 +53,7 @@ class ModelTypesTest {
 
     private static float[] forward(Block block, FeatureSchema schema) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Shape[] shapes = new Shape[] {new Shape(4, schema.idWidth()), new Shape(4, schema.denseWidth())};
+            Shape[] shapes = ModelTypes.inputShapes(schema, 4);
             block.initialize(manager, DataType.FLOAT32, shapes);
             NDList input = new NDList(manager.create(encoded.ids(), shapes[0]), manager.create(encoded.dense(), shapes[1]));
             NDArray out = block.forward(new ParameterStore(manager, false), input, false).head();
