@@ -2,6 +2,7 @@ package dev.embtrain.training.cli;
 
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.engine.Listener;
+import dev.embtrain.training.engine.Step;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -33,7 +34,10 @@ final class ConsoleProgress implements Listener {
     }
 
     @Override
-    public void onTrainingBatch(int epoch, int batch, int batches) {
+    public void afterStep(Step step) {
+        int epoch = step.epoch();
+        int batch = step.batch();
+        int batches = step.batches();
         if (!bar) {
             return;
         }

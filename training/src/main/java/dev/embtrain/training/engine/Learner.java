@@ -3,6 +3,7 @@ package dev.embtrain.training.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -96,15 +97,17 @@ public final class Learner {
                 }
             }
         }
+        listeners = ordered(listeners);
         listeners.forEach(l -> l.onTrainingBegin(options.epochs()));
         StepProfile profile = new StepProfile();
+        Step current = new Step(parameters, rowSparse, trainer.getDevices().length == 1);
         boolean stopped = false;
         for (int epoch = resumed.size() + 1; epoch <= options.epochs() && !stopped; epoch++) {
             long begin = System.nanoTime();
             double lossSum;
             long samples = 0;
             int batches;
-            int trained;
+            int counted = 0;
             try (NDManager epochManager = trainer.getManager().newSubManager();
                     Objective.Epoch batchesOfEpoch = objective.epoch(epochManager, epoch)) {
                 NDArray lossTotal = epochManager.zeros(new Shape());
@@ -112,33 +115,38 @@ public final class Learner {
                 int b = 0;
                 profile.start();
                 while (batchesOfEpoch.hasNext()) {
+                    b++;
+                    current.begin(epochManager, epoch, b, batches, step + 1);
                     try (Batch batch = batchesOfEpoch.next()) {
                         profile.mark(StepProfile.Phase.BATCH);
                         samples += batch.getSize();
-                        trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step + 1, profile);
+                        if (trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, current, listeners,
+                                profile)) {
+                            counted++;
+                        }
                         profile.step();
+                    } finally {
+                        current.end();
                     }
                     step++;
-                    b++;
                     for (Listener l : listeners) {
-                        l.onTrainingBatch(epoch, b, batches);
+                        l.afterStep(current);
                     }
-                    if (options.maxSteps() > 0 && step >= options.maxSteps()) {
+                    if (current.stopped() || (options.maxSteps() > 0 && step >= options.maxSteps())) {
                         stopped = true;
                         break;
                     }
                     profile.start();
                 }
                 lossSum = lossTotal.getFloat();
-                trained = b;
             }
             if (rowSparse != null) {
                 rowSparse.sync();
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
             Map<String, Double> valid = objective.validate(trainer);
-            // The mean over the batches trained, whatever the epoch announced.
-            double trainLoss = lossSum / trained;
+            // The mean over the batches trained, whatever the epoch announced, less those skipped.
+            double trainLoss = counted == 0 ? Double.NaN : lossSum / counted;
             double value = options.monitor().name().equals(Monitor.TRAIN_LOSS) ? trainLoss
                     : valid.getOrDefault(options.monitor().name(), Double.NaN);
             boolean improved = Double.isFinite(value) && options.monitor().improves(value, best, options.minDelta());
@@ -163,24 +171,58 @@ public final class Learner {
         return result;
     }
 
-    private static void trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
-            List<Parameter> parameters, RowSparse rowSparse, int step, StepProfile profile) {
+    /** Sorts listeners by {@link Listener#order()}, keeping the given order among equals. */
+    private static List<Listener> ordered(List<Listener> listeners) {
+        List<Listener> sorted = new ArrayList<>(listeners);
+        sorted.sort(java.util.Comparator.comparingInt(Listener::order));
+        return sorted;
+    }
+
+    /**
+     * Trains one batch: forward, loss, backward and update, with the step's events between them.
+     *
+     * @return whether the step was applied (its loss counts in the epoch's)
+     */
+    private static boolean trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
+            List<Parameter> parameters, RowSparse rowSparse, Step step, List<Listener> listeners,
+            StepProfile profile) {
+        for (Listener l : listeners) {
+            l.beforeForward(step);
+        }
+        if (step.skipped()) {
+            return false;
+        }
         if (rowSparse != null) {
-            sparseStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step, profile);
-            return;
+            return sparseStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step, listeners, profile);
         }
         // One device: DJL's split hands back the same arrays; several GPUs: one slice each.
+        List<NDArray> losses = new ArrayList<>();
         for (Batch split : batch.split(trainer.getDevices(), false)) {
             try (GradientCollector collector = trainer.newGradientCollector()) {
                 NDList preds = trainer.forward(split.getData(), split.getLabels());
                 profile.mark(StepProfile.Phase.FORWARD);
                 NDArray loss = trainer.getLoss().evaluate(split.getLabels(), preds);
                 profile.mark(StepProfile.Phase.LOSS);
+                afterLoss(step, loss, listeners);
+                if (step.skipped()) {
+                    return false;
+                }
                 collector.backward(loss);
                 profile.mark(StepProfile.Phase.BACKWARD);
-                lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
+                losses.add(loss.stopGradient());
             }
             profile.mark(StepProfile.Phase.LOSS);
+        }
+        step.phase(Step.Phase.AFTER_BACKWARD);
+        for (Listener l : listeners) {
+            l.afterBackward(step);
+        }
+        if (step.skipped()) {
+            dropGradients(parameters, null);
+            return false;
+        }
+        for (NDArray loss : losses) {
+            lossTotal.addi(loss.toDevice(lossTotal.getDevice(), false));
         }
         if (direct == null) {
             trainer.step();
@@ -188,8 +230,31 @@ public final class Learner {
             denseUpdate(direct, parameters, null);
         }
         profile.mark(StepProfile.Phase.DENSE_UPDATE);
+        return true;
     }
 
+    private static void afterLoss(Step step, NDArray loss, List<Listener> listeners) {
+        step.loss(loss);
+        for (Listener l : listeners) {
+            l.afterLoss(step);
+        }
+    }
+
+    /**
+     * Zeroes the gradients of a skipped step, but those the row-sparse tables hold (the optimizers
+     * zero a gradient as they apply it; one not applied would add to the next step's).
+     */
+    private static void dropGradients(List<Parameter> parameters, RowSparse rowSparse) {
+        for (Parameter p : parameters) {
+            if (rowSparse != null && rowSparse.hosts(p)) {
+                continue;
+            }
+            try (NDArray grad = p.getArray().getGradient()) {
+                // Not muli(0): a skipped step's gradient may hold NaN or infinities.
+                grad.set(new NDIndex("..."), 0f);
+            }
+        }
+    }
     /** Updates every parameter from its own gradient, but those the row-sparse tables update. */
     private static void denseUpdate(Optimizer direct, List<Parameter> parameters, RowSparse rowSparse) {
         for (Parameter p : parameters) {
@@ -207,22 +272,39 @@ public final class Learner {
      * A step whose tables train row by row: the forward pass reads them through the row-sparse
      * store, which updates the rows it handed out; the dense optimizer updates the rest.
      */
-    private static void sparseStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
-            List<Parameter> parameters, RowSparse rowSparse, int step, StepProfile profile) {
+    private static boolean sparseStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
+            List<Parameter> parameters, RowSparse rowSparse, Step step, List<Listener> listeners,
+            StepProfile profile) {
         ParameterStore store = rowSparse.begin(trainer.getManager());
+        NDArray loss;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             NDList preds = trainer.getModel().getBlock().forward(store, batch.getData(), batch.getLabels(), null);
             profile.mark(StepProfile.Phase.FORWARD);
-            NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), preds);
+            loss = trainer.getLoss().evaluate(batch.getLabels(), preds);
             profile.mark(StepProfile.Phase.LOSS);
+            afterLoss(step, loss, listeners);
+            if (step.skipped()) {
+                rowSparse.discard();
+                return false;
+            }
             collector.backward(loss);
             profile.mark(StepProfile.Phase.BACKWARD);
-            lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
         }
         profile.mark(StepProfile.Phase.LOSS);
+        step.phase(Step.Phase.AFTER_BACKWARD);
+        for (Listener l : listeners) {
+            l.afterBackward(step);
+        }
+        if (step.skipped()) {
+            dropGradients(parameters, rowSparse);
+            rowSparse.discard();
+            return false;
+        }
+        lossTotal.addi(loss.stopGradient().toDevice(lossTotal.getDevice(), false));
         denseUpdate(direct, parameters, rowSparse);
         profile.mark(StepProfile.Phase.DENSE_UPDATE);
-        rowSparse.step(step);
+        rowSparse.step(step.number());
         profile.mark(StepProfile.Phase.SPARSE_UPDATE);
+        return true;
     }
 }

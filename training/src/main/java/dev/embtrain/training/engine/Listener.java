@@ -1,11 +1,25 @@
 package dev.embtrain.training.engine;
 
 /**
- * Receives the loop's events, by DJL's {@code TrainingListener} names but without its traps:
- * early stopping is a returned {@link Decision}, not an exception, and every method runs on
- * the training thread.
+ * Receives the loop's events and may act on them, as fastai's callbacks do: around every step
+ * ({@link #beforeForward}, {@link #afterLoss}, {@link #afterBackward} with the gradients
+ * visible and scalable, {@link #afterStep}) a listener reads the {@link Step} and may skip its
+ * update or stop the run; after every epoch it returns a {@link Decision}. Early stopping is a
+ * decision, not an exception, and every method runs on the training thread. Listeners run in
+ * ascending {@link #order()}, those of equal order in the order given.
  */
 public interface Listener {
+
+    /**
+     * Returns where this listener runs among the others: lower first (fastai's {@code order}).
+     * Most listeners leave it at 0; one that must see gradients after another has changed them
+     * (a logger of clipped norms after clipping) returns more.
+     *
+     * @return the order
+     */
+    default int order() {
+        return 0;
+    }
 
     /** What the loop does after an epoch. */
     enum Decision {
@@ -23,13 +37,34 @@ public interface Listener {
     default void onTrainingBegin(int epochs) {}
 
     /**
-     * Called after each optimizer step.
+     * Called before a batch's forward pass; {@link Step#skip()} here spares the batch's forward
+     * and backward passes.
      *
-     * @param epoch the epoch, from 1
-     * @param batch the batch, from 1
-     * @param batches batches in the epoch
+     * @param step the step
      */
-    default void onTrainingBatch(int epoch, int batch, int batches) {}
+    default void beforeForward(Step step) {}
+
+    /**
+     * Called once the batch's loss is computed, before the backward pass ({@link Step#loss()}).
+     *
+     * @param step the step
+     */
+    default void afterLoss(Step step) {}
+
+    /**
+     * Called after the backward pass and before the optimizer step: {@link Step#gradients()} are
+     * what the update will apply, and may be changed in place (clipping) or the update skipped.
+     *
+     * @param step the step
+     */
+    default void afterBackward(Step step) {}
+
+    /**
+     * Called after the optimizer step (or its skip), once the batch is closed.
+     *
+     * @param step the step; its loss and gradients are gone
+     */
+    default void afterStep(Step step) {}
 
     /**
      * Called after each epoch's validation.

@@ -1,8 +1,10 @@
 package dev.embtrain.training.engine;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 
 /**
  * Tables a run trains row by row: the loop's forward pass reads parameters through
@@ -35,6 +37,18 @@ public interface RowSparse {
      * @param step the optimizer step, from 1
      */
     void step(int step);
+
+    /**
+     * Returns the gradients of the rows the step's forward pass looked up, one array per table
+     * in a fixed order, after the backward pass; {@link #step} applies them as they are then, so
+     * scaling them in place changes the update. The caller closes the arrays.
+     *
+     * @return the gradients
+     */
+    List<NDArray> gradients();
+
+    /** Closes the step without updating anything: its rows' gradients are dropped. */
+    void discard();
 
     /**
      * Makes every parameter array hold the current weights (a no-op where the tables alias the

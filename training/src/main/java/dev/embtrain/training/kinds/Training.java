@@ -29,6 +29,7 @@ import dev.embtrain.training.engine.listeners.BestEpoch;
 import dev.embtrain.training.engine.listeners.Checkpoint;
 import dev.embtrain.training.engine.listeners.Divergence;
 import dev.embtrain.training.engine.listeners.EarlyStopping;
+import dev.embtrain.training.engine.listeners.GradientClipping;
 import dev.embtrain.training.engine.listeners.Interruption;
 import dev.embtrain.training.engine.listeners.MetricsCsv;
 import dev.embtrain.training.engine.listeners.Pruning;
@@ -475,6 +476,9 @@ public final class Training {
                     List<Listener> listeners = new ArrayList<>();
                     listeners.add(new Interruption(stop));
                     listeners.add(new Divergence(monitor.name(), DIVERGED_HINT));
+                    if (training.clipGradNorm() > 0) {
+                        listeners.add(new GradientClipping(training.clipGradNorm()));
+                    }
                     if (stopAfter == 0) {
                         listeners.add(new BestEpoch(epoch -> RunFiles.saveBest(model, modelDir, epoch)));
                     }

@@ -174,17 +174,42 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
     /** {@inheritDoc} */
     @Override
     public void step(int stepNumber) {
+        finish(stepNumber, true);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void discard() {
+        finish(0, false);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<NDArray> gradients() {
+        List<NDArray> out = new ArrayList<>();
+        for (Table t : tables.values()) {
+            if (t.leaf != null) {
+                out.add(t.leaf.getGradient());
+            }
+        }
+        return out;
+    }
+
+    /** Updates the step's rows (or not) and resets the step. */
+    private void finish(int stepNumber, boolean update) {
         try {
             for (Table t : tables.values()) {
                 if (t.leaf == null) {
                     continue;
                 }
-                float[] grad;
-                try (NDArray g = t.leaf.getGradient()) {
-                    grad = g.toFloatArray();
+                if (update) {
+                    float[] grad;
+                    try (NDArray g = t.leaf.getGradient()) {
+                        grad = g.toFloatArray();
+                    }
+                    optimizer.update(t.parameter.getId(), t.weights, t.rowCount, t.cols, t.rows, t.count, grad,
+                            stepNumber);
                 }
-                optimizer.update(t.parameter.getId(), t.weights, t.rowCount, t.cols, t.rows, t.count, grad,
-                        stepNumber);
                 for (int u = 0; u < t.count; u++) {
                     t.slot[t.rows[u]] = -1;
                 }

@@ -48,7 +48,7 @@ class ConfigLoaderTest {
     void unknownKeyNamesPathLineAndSuggestion() {
         String yaml = MINIMAL + "training:\n  epoch: 3\n";
         assertEquals("training.epoch: unknown key (did you mean \"epochs\"?); expected one of [epochs, batch_size,"
-                + " optimizer, schedule, device, early_stopping, progress] (x.yaml:8)", error(yaml));
+                + " optimizer, schedule, device, early_stopping, progress, clip_grad_norm] (x.yaml:8)", error(yaml));
     }
 
     @Test
@@ -113,7 +113,7 @@ class ConfigLoaderTest {
         assertEquals("training.epochs: expected an integer, found \"x\" (--set training.epochs=x)",
                 error(MINIMAL, "training.epochs=x"));
         assertEquals("training.epoch: unknown key (did you mean \"epochs\"?); expected one of [epochs, batch_size,"
-                + " optimizer, schedule, device, early_stopping, progress] (--set training.epoch=3)",
+                + " optimizer, schedule, device, early_stopping, progress, clip_grad_norm] (--set training.epoch=3)",
                 error(MINIMAL, "training.epoch=3"));
         assertEquals("--set seed.x=1: seed is a value, not a section, so it has no key x",
                 error(MINIMAL + "seed: 3\n", "seed.x=1"));

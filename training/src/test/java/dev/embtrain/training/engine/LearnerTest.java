@@ -183,8 +183,8 @@ class LearnerTest {
         }
 
         @Override
-        public void onTrainingBatch(int epoch, int batch, int batches) {
-            events.add("batch " + epoch + " " + batch + "/" + batches);
+        public void afterStep(Step step) {
+            events.add("batch " + step.epoch() + " " + step.batch() + "/" + step.batches());
         }
 
         @Override
@@ -309,6 +309,251 @@ class LearnerTest {
         assertTrue(result.stoppedEarly());
     }
 
+    // ---- listeners that act on a step ----
+
+    /** Writes the step events of every batch, with the step's number. */
+    private static final class StepRecorder implements Listener {
+        final List<String> events = new ArrayList<>();
+        final String name;
+        final int order;
+
+        StepRecorder(String name, int order) {
+            this.name = name;
+            this.order = order;
+        }
+
+        @Override
+        public int order() {
+            return order;
+        }
+
+        @Override
+        public void beforeForward(Step step) {
+            events.add(name + " forward " + step.number());
+        }
+
+        @Override
+        public void afterLoss(Step step) {
+            events.add(name + " loss " + step.number());
+        }
+
+        @Override
+        public void afterBackward(Step step) {
+            events.add(name + " backward " + step.number());
+        }
+
+        @Override
+        public void afterStep(Step step) {
+            events.add(name + " step " + step.number());
+        }
+    }
+
+    @Test
+    void everyStepRaisesForwardLossBackwardAndStepInThatOrderNumberedAcrossEpochs() {
+        StepRecorder r = new StepRecorder("r", 0);
+        fit(new FakeObjective(new int[] {2, 2}, 1, 2), 2, List.of(r));
+        List<String> expected = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            for (String e : List.of("forward", "loss", "backward", "step")) {
+                expected.add("r " + e + " " + n);
+            }
+        }
+        assertEquals(expected, r.events);
+    }
+
+    /** Lower order first; equal orders keep the order given (fastai's {@code order}). */
+    @Test
+    void listenersRunInAscendingOrderAndInTheGivenOrderAmongEquals() {
+        List<String> events = new ArrayList<>();
+        List<Listener> listeners = new ArrayList<>();
+        for (String[] spec : new String[][] {{"a", "5"}, {"b", "0"}, {"c", "-1"}, {"d", "0"}}) {
+            listeners.add(new Listener() {
+                @Override
+                public int order() {
+                    return Integer.parseInt(spec[1]);
+                }
+
+                @Override
+                public void afterBackward(Step step) {
+                    events.add(spec[0]);
+                }
+            });
+        }
+        fit(new FakeObjective(new int[] {2}, 1), 1, listeners);
+        assertEquals(List.of("c", "b", "d", "a"), events);
+    }
+
+    /**
+     * A step skipped after its backward pass leaves the parameters as they were and drops its
+     * gradient: the next batch's update is one SGD step from the initial parameters, and the
+     * epoch's training loss is that batch's alone.
+     */
+    @Test
+    void aSkippedStepChangesNothingAndItsGradientDoesNotReachTheNextStep() {
+        float lr = 0.1f;
+        Listener skipFirst = new Listener() {
+            @Override
+            public void afterBackward(Step step) {
+                if (step.batch() == 1) {
+                    step.skip();
+                }
+            }
+        };
+        Run run = run(new FakeObjective(new int[] {2, 3}, 1), 1, LOWER, 0, lr, Tracker.fixed(lr), List.of(skipFirst));
+        double[] p = sgdStep(1, 3, new double[] {W, W, B}, lr);
+        assertArrayEquals(new float[] {(float) p[0], (float) p[1]}, run.weight(), 1e-5f);
+        assertArrayEquals(new float[] {(float) p[2]}, run.bias(), 1e-5f);
+        assertEquals(mse(1, 3, W, W, B), run.result().last().trainLoss(), 1e-5);
+        assertEquals(5, run.result().last().samples());
+    }
+
+    /** A guard that skips non-finite losses trains on: the NaN batch's NaN gradient is dropped. */
+    @Test
+    void skippingANonFiniteLossBeforeBackwardKeepsTheParametersFinite() {
+        float lr = 0.1f;
+        FakeObjective objective = new FakeObjective(new int[] {2, 3}, 1, 1);
+        objective.nanLabelEpoch = 1;
+        List<Integer> skipped = new ArrayList<>();
+        Listener guard = new Listener() {
+            @Override
+            public void afterLoss(Step step) {
+                if (!Float.isFinite(step.loss().getFloat())) {
+                    step.skip();
+                    skipped.add(step.number());
+                }
+            }
+        };
+        Run run = run(objective, 1, LOWER, 0, lr, Tracker.fixed(lr), List.of(guard));
+        assertEquals(List.of(1), skipped);
+        double[] p = sgdStep(1, 3, new double[] {W, W, B}, lr);
+        assertArrayEquals(new float[] {(float) p[0], (float) p[1]}, run.weight(), 1e-5f);
+        assertEquals(mse(1, 3, W, W, B), run.result().last().trainLoss(), 1e-5);
+    }
+
+    /** The same guard after backward: the NaN gradient was computed, and is zeroed, not applied. */
+    @Test
+    void skippingANonFiniteStepAfterBackwardZeroesItsNaNGradient() {
+        float lr = 0.1f;
+        FakeObjective objective = new FakeObjective(new int[] {2, 3}, 1, 1);
+        objective.nanLabelEpoch = 1;
+        Listener guard = new Listener() {
+            @Override
+            public void afterBackward(Step step) {
+                for (ai.djl.ndarray.NDArray g : step.gradients()) {
+                    if (g.isNaN().any().getBoolean()) {
+                        step.skip();
+                    }
+                }
+            }
+        };
+        Run run = run(objective, 1, LOWER, 0, lr, Tracker.fixed(lr), List.of(guard));
+        double[] p = sgdStep(1, 3, new double[] {W, W, B}, lr);
+        assertArrayEquals(new float[] {(float) p[0], (float) p[1]}, run.weight(), 1e-5f);
+        assertArrayEquals(new float[] {(float) p[2]}, run.bias(), 1e-5f);
+    }
+
+    @Test
+    void aStopFromAStepEndsTheRunAfterItValidatingThatEpoch() {
+        FakeObjective objective = new FakeObjective(new int[] {2, 2, 2}, 3, 2);
+        Listener stopAtTwo = new Listener() {
+            @Override
+            public void afterStep(Step step) {
+                if (step.number() == 2) {
+                    step.stop();
+                }
+            }
+        };
+        Recorder recorder = new Recorder();
+        FitResult result = fit(objective, 2, List.of(stopAtTwo, recorder));
+        assertEquals(List.of("begin 2", "batch 1 1/3", "batch 1 2/3", "epoch 1", "end 1"), recorder.events);
+        assertEquals(4L, result.last().samples());
+        assertTrue(result.stoppedEarly());
+    }
+
+    @Test
+    void gradientsAreVisibleAfterBackwardOnlyAndTheLossFromAfterLoss() {
+        List<String> errors = new ArrayList<>();
+        Listener probe = new Listener() {
+            @Override
+            public void beforeForward(Step step) {
+                errors.add(assertThrows(IllegalStateException.class, step::loss).getMessage());
+            }
+
+            @Override
+            public void afterLoss(Step step) {
+                errors.add(assertThrows(IllegalStateException.class, step::gradients).getMessage());
+            }
+
+            @Override
+            public void afterBackward(Step step) {
+                assertEquals(2, step.gradients().size());
+            }
+
+            @Override
+            public void afterStep(Step step) {
+                errors.add(assertThrows(IllegalStateException.class, step::gradients).getMessage());
+                errors.add(assertThrows(IllegalStateException.class, step::skip).getMessage());
+            }
+        };
+        fit(new FakeObjective(new int[] {2}, 1), 1, List.of(probe));
+        assertEquals(List.of("the loss is visible from afterLoss to afterBackward, not in BEFORE_FORWARD",
+                "gradients are visible in afterBackward only, not in AFTER_LOSS",
+                "gradients are visible in afterBackward only, not in AFTER_STEP",
+                "the update has run; skip() is for the events before it"), errors);
+    }
+
+    /** One SGD step on batch {@code k} of the given size from parameters (w1, w2, b). */
+    private static double[] sgdStep(int k, int n, double[] p, float lr) {
+        double[] grad = gradient(k, n, p);
+        double[] out = p.clone();
+        for (int j = 0; j < 3; j++) {
+            out[j] -= lr * grad[j];
+        }
+        return out;
+    }
+
+    /** The MSE gradient of batch {@code k} with respect to (w1, w2, b). */
+    static double[] gradient(int k, int n, double[] p) {
+        double[] grad = new double[3];
+        for (int i = 0; i < n; i++) {
+            double d = p[0] * x1(k, i) + p[1] * x2(k, i) + p[2] - label(k, i);
+            grad[0] += 2 * d * x1(k, i) / n;
+            grad[1] += 2 * d * x2(k, i) / n;
+            grad[2] += 2 * d / n;
+        }
+        return grad;
+    }
+
+    /**
+     * Clipping to a norm below the first batch's gradient norm scales that step's update to it:
+     * the parameters move by exactly {@code maxNorm / (norm + 1e-6)} of the SGD step.
+     */
+    @Test
+    void gradientClippingScalesAStepWhoseNormIsAboveTheBoundAndLeavesOneBelowIt() {
+        float lr = 0.1f;
+        double[] p0 = {W, W, B};
+        double[] g = gradient(0, 2, p0);
+        double norm = Math.sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+        double maxNorm = norm / 4;
+        Run clipped = run(new FakeObjective(new int[] {2}, 1), 1, LOWER, 0, lr, Tracker.fixed(lr),
+                List.of(new dev.embtrain.training.engine.listeners.GradientClipping(maxNorm)));
+        double factor = maxNorm / (norm + 1e-6);
+        assertArrayEquals(new float[] {(float) (W - lr * factor * g[0]), (float) (W - lr * factor * g[1])},
+                clipped.weight(), 1e-6f);
+        assertArrayEquals(new float[] {(float) (B - lr * factor * g[2])}, clipped.bias(), 1e-6f);
+        Run loose = run(new FakeObjective(new int[] {2}, 1), 1, LOWER, 0, lr, Tracker.fixed(lr),
+                List.of(new dev.embtrain.training.engine.listeners.GradientClipping(norm * 2)));
+        double[] p = sgdStep(0, 2, p0, lr);
+        assertArrayEquals(new float[] {(float) p[0], (float) p[1]}, loose.weight(), 1e-6f);
+    }
+
+    @Test
+    void gradientClippingRefusesANormThatIsNotPositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new dev.embtrain.training.engine.listeners.GradientClipping(0));
+        assertEquals("the largest gradient norm must be positive and finite, found 0.0", e.getMessage());
+    }
+
     // ---- closing ----
 
     @Test
@@ -322,14 +567,14 @@ class LearnerTest {
     }
 
     @Test
-    void eachBatchIsClosedBeforeItsOnTrainingBatch() {
+    void eachBatchIsClosedBeforeItsAfterStep() {
         FakeObjective objective = new FakeObjective(new int[] {2, 2}, 1);
         List<Boolean> closedAtEvent = new ArrayList<>();
         Listener probe = new Listener() {
             @Override
-            public void onTrainingBatch(int epoch, int batch, int batches) {
-                closedAtEvent.add(objective.batchManagers.size() == batch
-                        && !objective.batchManagers.get(batch - 1).isOpen());
+            public void afterStep(Step step) {
+                closedAtEvent.add(objective.batchManagers.size() == step.batch()
+                        && !objective.batchManagers.get(step.batch() - 1).isOpen());
             }
         };
         fit(objective, 1, List.of(probe));
@@ -363,12 +608,12 @@ class LearnerTest {
     }
 
     @Test
-    void aListenerFailingInOnTrainingBatchLeavesTheOpenedBatchesAndTheEpochClosed() {
+    void aListenerFailingInAfterStepLeavesTheOpenedBatchesAndTheEpochClosed() {
         FakeObjective objective = new FakeObjective(new int[] {2, 3, 1}, 3);
         Listener failing = new Listener() {
             @Override
-            public void onTrainingBatch(int epoch, int batch, int batches) {
-                if (batch == 2) {
+            public void afterStep(Step step) {
+                if (step.batch() == 2) {
                     throw new IllegalArgumentException("batch 2");
                 }
             }

@@ -111,6 +111,48 @@ class RowSparseTablesTest {
         }
     }
 
+    /**
+     * The step's rows' gradients are handed out before the update; halving them in place halves
+     * what the optimizer receives. A discarded step changes no row and leaves nothing behind.
+     */
+    @Test
+    void gradientsScaledInPlaceReachTheUpdateAndADiscardedStepChangesNothing() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Parameter p = table(manager);
+            Recording recording = new Recording();
+            RowSparseTables tables = new RowSparseTables(manager, recording, 0);
+            tables.begin(manager);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList rows = tables.rows(p, Device.cpu(), new NDList(manager.create(new long[] {3, 1, 3})));
+                collector.backward(rows.head().sum());
+            }
+            java.util.List<NDArray> gradients = tables.gradients();
+            assertEquals(1, gradients.size());
+            assertArrayEquals(new float[] {2, 2, 1, 1}, gradients.get(0).toFloatArray());
+            gradients.get(0).muli(0.5f);
+            tables.step(1);
+            assertArrayEquals(new int[] {3, 1}, recording.rows);
+            assertArrayEquals(new float[] {1, 1, 0.5f, 0.5f}, recording.grad);
+            float[] after = p.getArray().toFloatArray();
+            assertArrayEquals(new float[] {0, 1, 9.5f, 10.5f, 20, 21, 29, 30}, after);
+            tables.begin(manager);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList rows = tables.rows(p, Device.cpu(), new NDList(manager.create(new long[] {0, 2})));
+                collector.backward(rows.head().sum());
+            }
+            tables.discard();
+            assertArrayEquals(after, p.getArray().toFloatArray());
+            assertTrue(tables.gradients().isEmpty());
+            tables.begin(manager);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDList rows = tables.rows(p, Device.cpu(), new NDList(manager.create(new long[] {2})));
+                collector.backward(rows.head().sum());
+            }
+            tables.step(2);
+            assertArrayEquals(new int[] {2}, recording.rows);
+        }
+    }
+
     @Test
     void refusesWholeTableReadsTwoLookupsAndIdsOutOfRange() {
         try (NDManager manager = NDManager.newBaseManager()) {

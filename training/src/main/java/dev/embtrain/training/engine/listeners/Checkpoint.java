@@ -2,6 +2,7 @@ package dev.embtrain.training.engine.listeners;
 
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.engine.Listener;
+import dev.embtrain.training.engine.Step;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class Checkpoint implements Listener {
 
     /** {@inheritDoc} */
     @Override
-    public void onTrainingBatch(int epoch, int batch, int batches) {
+    public void afterStep(Step step) {
         steps++;
     }
 

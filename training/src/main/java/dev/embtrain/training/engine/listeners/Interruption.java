@@ -1,6 +1,7 @@
 package dev.embtrain.training.engine.listeners;
 
 import dev.embtrain.training.engine.Listener;
+import dev.embtrain.training.engine.Step;
 import dev.embtrain.training.engine.TrainingInterrupted;
 import java.util.function.BooleanSupplier;
 
@@ -20,9 +21,9 @@ public final class Interruption implements Listener {
 
     /** {@inheritDoc} */
     @Override
-    public void onTrainingBatch(int epoch, int batch, int batches) {
+    public void afterStep(Step step) {
         if (requested.getAsBoolean()) {
-            throw new TrainingInterrupted(epoch);
+            throw new TrainingInterrupted(step.epoch());
         }
     }
 }
