@@ -17,6 +17,7 @@ import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.config.ScheduleConfig;
 import dev.embtrain.training.config.SearchConfig;
 import dev.embtrain.training.config.TrainingConfig;
+import dev.embtrain.training.config.UnreadKeys;
 import dev.embtrain.training.engine.Devices;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.engine.FitOptions;
@@ -339,69 +340,17 @@ public final class Training {
         return new Monitor(name, EarlyStoppingConfig.Metric.valueOf(name.toUpperCase(Locale.ROOT)).higherIsBetter());
     }
 
-    /** The training section's defaults, to tell a key written at its default from one that changes something. */
-    private static final TrainingConfig DEFAULT_TRAINING = ConfigLoader.load("name: defaults\n"
-            + "dataset: {type: synthetic-sessions}\nmodel: {type: embedding-bag}\n", "the defaults", List.of())
-            .config().training();
-
-    private static Object value(TrainingConfig t, String key) {
-        return switch (key) {
-            case "optimizer.betas" -> t.optimizer().betas();
-            case "optimizer.eps" -> t.optimizer().eps();
-            case "optimizer.momentum" -> t.optimizer().momentum();
-            case "schedule.div_factor" -> t.schedule().divFactor();
-            case "schedule.pct_start" -> t.schedule().pctStart();
-            case "schedule.cycle_momentum" -> t.schedule().cycleMomentum();
-            case "schedule.moms" -> t.schedule().moms();
-            case "schedule.final_div_factor" -> t.schedule().finalDivFactor();
-            default -> throw new IllegalArgumentException(key);
-        };
-    }
-
     /**
-     * Refuses a training key the chosen optimizer or schedule does not read, so nothing the user
-     * wrote is dropped without a word (keys left at their defaults change nothing and pass).
+     * Refuses a key the user wrote that the chosen optimizer or schedule does not read, so
+     * nothing written is dropped without a word.
      *
      * @param loaded the config
-     * @throws ConfigException naming the key and its line
+     * @throws ConfigException naming the key, its line, and what would read it
      */
     static void checkUnusedKeys(ConfigLoader.Loaded loaded) {
-        TrainingConfig t = loaded.config().training();
-        OptimizerConfig.OptimizerType type = t.optimizer().type();
-        boolean sgd = type == OptimizerConfig.OptimizerType.SGD;
-        // sgd and rowwise-adagrad have no beta1 for one-cycle's moms to schedule.
-        boolean noMomentum = sgd || type == OptimizerConfig.OptimizerType.ROWWISE_ADAGRAD;
-        String optimizer = ConfigBinder.yamlName(type);
-        List<String> unused = new ArrayList<>();
-        for (String key : switch (type) {
-            case SGD -> List.of("betas", "eps");
-            case ROWWISE_ADAGRAD -> List.of("betas", "momentum");
-            case ADAM, ADAMW -> List.of("momentum");
-        }) {
-            unused.add("optimizer." + key);
-        }
-        ScheduleConfig.ScheduleType schedule = t.schedule().type();
-        if (schedule != ScheduleConfig.ScheduleType.ONE_CYCLE) {
-            unused.addAll(List.of("schedule.div_factor", "schedule.pct_start", "schedule.cycle_momentum",
-                    "schedule.moms"));
-        } else if (noMomentum) {
-            unused.addAll(List.of("schedule.cycle_momentum", "schedule.moms"));
-        }
-        if (schedule == ScheduleConfig.ScheduleType.CONSTANT) {
-            unused.add("schedule.final_div_factor");
-        }
-        for (String key : unused) {
-            String path = "training." + key;
-            // A key written at its default changes nothing: a run's config.yaml and best.yaml write every key.
-            if (loaded.given(path) && !java.util.Objects.equals(value(t, key), value(DEFAULT_TRAINING, key))) {
-                String who = key.startsWith("optimizer.") || noMomentum && key.contains("mom")
-                        ? "optimizer " + optimizer : "schedule " + ConfigBinder.yamlName(schedule);
-                throw loaded.error(path, who + " does not use it"
-                        + (sgd && key.contains("mom") ? " (sgd keeps training.optimizer.momentum fixed)" : "")
-                        + "; remove it, or pick " + (key.startsWith("optimizer.")
-                                ? (key.endsWith("momentum") ? "sgd" : "adam or adamw")
-                                : noMomentum && key.contains("mom") ? "adam or adamw"
-                                : "schedule.type: one-cycle" + (key.endsWith("final_div_factor") ? " or linear" : "")));
+        for (Map.Entry<String, String> unread : UnreadKeys.of(loaded.config()).entrySet()) {
+            if (loaded.given(unread.getKey())) {
+                throw loaded.error(unread.getKey(), unread.getValue());
             }
         }
     }
@@ -553,6 +502,12 @@ public final class Training {
                     + " one)");
         }
         Object then = new org.yaml.snakeyaml.Yaml().load(saved.config());
+        if (then instanceof Map<?, ?> written) {
+            // Checkpoints written before config dumps left unread keys out still hold them.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tree = (Map<String, Object>) written;
+            then = UnreadKeys.prune(tree, config);
+        }
         Object now = new org.yaml.snakeyaml.Yaml().load(ConfigBinder.dump(tree(config)));
         String differs = difference("", then, now);
         if (differs != null) {
@@ -619,7 +574,7 @@ public final class Training {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> tree(RunConfig config) {
-        return (Map<String, Object>) ConfigBinder.toYaml(config);
+        return UnreadKeys.prune((Map<String, Object>) ConfigBinder.toYaml(config), config);
     }
 
     /** The keys a search may name, checked before any data is read. */

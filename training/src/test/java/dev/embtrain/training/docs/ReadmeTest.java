@@ -25,7 +25,7 @@ class ReadmeTest {
     private static final Path README = ROOT.resolve("README.md");
 
     @Test
-    void everyConfigFileLoads() throws Exception {
+    void everyConfigFileLoadsAndPassesTheChecksMadeBeforeData() throws Exception {
         List<Path> configs;
         try (Stream<Path> s = Files.list(ROOT.resolve("configs"))) {
             configs = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
@@ -33,7 +33,10 @@ class ReadmeTest {
         assertTrue(configs.size() >= 3, configs.toString());
         for (Path c : configs) {
             String name = c.getFileName().toString().replace(".yaml", "");
-            assertEquals(name, ConfigLoader.load(c, List.of()).config().name(), "a config's name is its file name");
+            ConfigLoader.Loaded loaded = ConfigLoader.load(c, List.of());
+            assertEquals(name, loaded.config().name(), "a config's name is its file name");
+            // Every check a run makes before reading data: unread keys, the monitor, the search space.
+            dev.embtrain.training.kinds.Training.check(loaded);
         }
     }
 
