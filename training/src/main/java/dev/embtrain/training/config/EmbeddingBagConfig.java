@@ -42,6 +42,14 @@ public record EmbeddingBagConfig(
                 @Default("0") int sharedNegatives)
         implements ModelConfig {
 
+    /** {@inheritDoc} */
+    @Override
+    public java.util.Map<String, String> unreadKeys() {
+        return mode == EmbeddingBag.Mode.CBOW ? java.util.Map.of() : java.util.Map.of("pooling", "mode "
+                + ConfigBinder.yamlName(mode) + " does not use it (only cbow pools a context); remove it, or pick"
+                + " mode: cbow");
+    }
+
     /** Validates the section. */
     public EmbeddingBagConfig {
         Check.positive("vector_size", vectorSize);

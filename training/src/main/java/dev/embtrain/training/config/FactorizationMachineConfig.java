@@ -63,6 +63,24 @@ public record FactorizationMachineConfig(
         yRange = List.copyOf(yRange);
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public java.util.Map<String, String> unreadKeys() {
+        java.util.Map<String, String> unread = new java.util.LinkedHashMap<>();
+        String objectiveName = "objective " + ConfigBinder.yamlName(objective);
+        if (objective != Objective.REGRESSION) {
+            unread.put("y_range", objectiveName + " does not use it (only a regression maps into a range); remove it,"
+                    + " or pick objective: regression");
+        }
+        if (objective != Objective.IMPLICIT) {
+            for (String key : List.of("negatives", "field_exponent", "value_exponent", "value_bias", "loss")) {
+                unread.put(key, objectiveName + " does not use it (it configures the implicit sampler); remove it,"
+                        + " or pick objective: implicit");
+            }
+        }
+        return unread;
+    }
+
     /** What the model is trained to predict. */
     public enum Objective {
         /** A rating in y_range, MSE. */

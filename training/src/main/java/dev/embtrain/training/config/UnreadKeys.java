@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The keys of a config that nothing reads once the optimizer and the schedule are chosen (Adam's
- * betas under sgd, one-cycle's keys under a constant rate), each with what would read it. A key
+ * The keys of a config that nothing reads once the optimizer, the schedule and the model's own
+ * choices are made (Adam's betas under sgd, one-cycle's keys under a constant rate, the implicit
+ * sampler's keys of a regression; {@link ModelConfig#unreadKeys}), each with what would read it. A key
  * the user wrote that nothing reads is a config error naming it; a dumped config
  * ({@code config.yaml}, {@code best.yaml}, a checkpoint's) leaves them out, so what a run writes
  * loads again as it is and a user's edit of it cannot slip through unread.
@@ -55,6 +56,7 @@ public final class UnreadKeys {
             unread.put("training.schedule.final_div_factor", scheduleName
                     + " does not use it; remove it, or pick schedule.type: one-cycle or linear");
         }
+        config.model().unreadKeys().forEach((key, why) -> unread.put("model." + key, why));
         return unread;
     }
 

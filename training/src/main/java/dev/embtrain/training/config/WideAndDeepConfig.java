@@ -57,6 +57,14 @@ public record WideAndDeepConfig(
         yRange = List.copyOf(yRange);
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public java.util.Map<String, String> unreadKeys() {
+        return objective == Objective.REGRESSION ? java.util.Map.of() : java.util.Map.of("y_range", "objective "
+                + ConfigBinder.yamlName(objective) + " does not use it (only a regression maps into a range);"
+                + " remove it, or pick objective: regression");
+    }
+
     /** The head. */
     public enum Objective {
         /** A logit. */

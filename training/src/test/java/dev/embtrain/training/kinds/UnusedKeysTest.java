@@ -70,6 +70,28 @@ class UnusedKeysTest {
                 refused("training.schedule.type=constant", "training.schedule.final_div_factor=10"));
     }
 
+    /** A model's own choices leave keys unread: the sampler of a regression, cbow's pooling under skip-gram. */
+    @Test
+    void modelKeysItsOwnChoicesLeaveUnreadAreRefused() {
+        String ratings = """
+                name: t
+                dataset: {type: synthetic-movielens}
+                model: {type: factorization-machine, negatives: 3}
+                """;
+        ConfigException fm = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> Training.check(ConfigLoader.load(ratings, "t.yaml", List.of())));
+        assertEquals("model.negatives: objective regression does not use it (it configures the implicit sampler);"
+                + " remove it, or pick objective: implicit (t.yaml:3)", fm.getMessage());
+        ConfigException wd = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> Training.check(ConfigLoader.load(ratings.replace("factorization-machine, negatives: 3",
+                        "wide-and-deep, y_range: [0, 5]"), "t.yaml", List.of("dataset.label={type: binary}"))));
+        assertEquals("model.y_range: objective binary does not use it (only a regression maps into a range);"
+                + " remove it, or pick objective: regression (t.yaml:3)", wd.getMessage());
+        assertEquals("model.pooling: mode skip-gram does not use it (only cbow pools a context); remove it, or pick"
+                + " mode: cbow (--set model.pooling=sum)", refused("model.pooling=sum"));
+        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("model.mode=cbow", "model.pooling=sum")));
+    }
+
     @Test
     void keysInUseAndKeysLeftOutAreNotRefused() {
         // sgd with every Adam key left out, and one-cycle's keys under one-cycle.
