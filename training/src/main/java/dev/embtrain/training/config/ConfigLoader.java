@@ -118,6 +118,54 @@ public final class ConfigLoader {
         return loaded;
     }
 
+    /**
+     * Takes a config built in Java as if loaded: the same cross-section checks, errors that name
+     * the record component where a file would give a line ({@code (set in Java:
+     * OptimizerConfig.betas)}), and the keys whose value differs from their record's default
+     * counted as written, so a key the run does not read is refused when it was changed.
+     *
+     * @param config the config
+     * @return the config with where its keys came from
+     * @throws ConfigException when its sections do not fit together
+     */
+    public static Loaded of(RunConfig config) {
+        Map<String, String> locations = new java.util.LinkedHashMap<>();
+        java.util.Set<String> explicit = new java.util.LinkedHashSet<>();
+        for (String section : List.of("dataset", "model")) {
+            locations.put(section + ".type", "set in Java: RunConfig." + section);
+            explicit.add(section + ".type");
+        }
+        walk(config, "", locations, explicit);
+        Loaded loaded = new Loaded(config, Map.copyOf(locations), java.util.Set.copyOf(explicit));
+        checkModelFitsData(loaded);
+        return loaded;
+    }
+
+    /** Records where each component of a record and of the records inside it was set. */
+    private static void walk(Record r, String path, Map<String, String> locations, java.util.Set<String> explicit) {
+        Record defaults = Configs.defaultsOrNull(r.getClass());
+        for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+            String key = (path.isEmpty() ? "" : path + ".") + ConfigBinder.snake(c.getName());
+            Object value = component(c, r);
+            locations.put(key, "set in Java: " + r.getClass().getSimpleName() + "." + c.getName());
+            if (defaults == null || !java.util.Objects.equals(ConfigBinder.toYaml(value),
+                    ConfigBinder.toYaml(component(c, defaults)))) {
+                explicit.add(key);
+            }
+            if (value instanceof Record child) {
+                walk(child, key, locations, explicit);
+            }
+        }
+    }
+
+    private static Object component(java.lang.reflect.RecordComponent c, Record r) {
+        try {
+            return c.getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Session models need session data and rating models ratings; anything else is a config error. */
     private static void checkModelFitsData(Loaded loaded) {
         RunConfig c = loaded.config();

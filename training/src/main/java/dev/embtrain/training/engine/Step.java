@@ -144,6 +144,18 @@ public final class Step {
     }
 
     /**
+     * Returns the model's trained parameters, in the order of the dense part of
+     * {@link #gradients()} (a listener reads their values; changing them is the optimizer's job).
+     * A row-sparse table's array holds its weights on the CPU, and lags them on a GPU until the
+     * epoch ends.
+     *
+     * @return the parameters
+     */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /**
      * Returns the gradients the update is about to apply: every dense trained parameter's, then
      * the rows of every row-sparse table the batch looked up (the rows it did not look up have
      * none, which is what their gradient is). Scaling them in place ({@code muli}) changes the

@@ -5,17 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import dev.embtrain.training.Embtrain;
 import dev.embtrain.training.cli.CliRun.Result;
+import dev.embtrain.training.engine.Listener;
+import dev.embtrain.training.engine.Step;
 import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.modeltypes.ModelType;
+import dev.embtrain.training.modeltypes.ModelTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import dev.embtrain.training.modeltypes.ModelType;
-import dev.embtrain.training.modeltypes.ModelTypes;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -148,6 +154,11 @@ class CapabilityMatrixTest {
         assertNotEquals(trainLosses(runDir), trainLosses(sgdRun));
         assertTrue(Files.readString(sgdRun.resolve(RunFiles.CONFIG)).contains("    type: sgd\n"));
 
+        // sgd's trajectory, exactly, through the Java API: every parameter's first two steps are
+        // w1 = w0 - lr g1 and w2 = w1 - lr (g2 + momentum g1), with g the gradient clipping
+        // left (at most clip_grad_norm, and scaled to it where it was larger).
+        assertSgdTrajectoryWithClipping(config, tmp.resolve("sgd-java-" + family));
+
         // sparse: true trains every embedding table row by row with lazy Adam, to about the same
         // loss (rows a step skips keep their moments, so not the same trajectory); the labelled
         // classifier has no table and trains exactly as before.
@@ -241,5 +252,108 @@ class CapabilityMatrixTest {
             assertEquals("CLEAN", lines.get(lines.size() - 1), String.join("\n", lines));
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("200\t")), String.join("\n", lines));
         }
+    }
+
+    private static final double LR = 1.0;
+    private static final double MOMENTUM = 0.9;
+    private static final double CLIP = 1.0e-3;
+
+    /** The gradients' global norm as the clipping listener (order 0) found it, and as it left it. */
+    private static final class Norms implements Listener {
+        final int order;
+        final List<Double> norms = new ArrayList<>();
+
+        Norms(int order) {
+            this.order = order;
+        }
+
+        @Override
+        public int order() {
+            return order;
+        }
+
+        @Override
+        public void afterBackward(Step step) {
+            if (norms.size() < 2) {
+                double sum = 0;
+                for (NDArray g : step.gradients()) {
+                    sum += g.square().sum().getFloat();
+                }
+                norms.add(Math.sqrt(sum));
+            }
+        }
+    }
+
+    /** Every trained parameter before steps 1 and 2 and after step 2, and the gradients the updates applied. */
+    private static final class Trajectory implements Listener {
+        final List<List<float[]>> weights = new ArrayList<>();
+        final List<List<float[]>> gradients = new ArrayList<>();
+
+        @Override
+        public int order() {
+            return 10; // after clipping
+        }
+
+        @Override
+        public void afterBackward(Step step) {
+            if (gradients.size() < 2) {
+                weights.add(values(step.parameters(), false));
+                gradients.add(values(step.parameters(), true));
+            }
+        }
+
+        @Override
+        public void afterStep(Step step) {
+            if (step.number() == 2 && weights.size() == 2) {
+                weights.add(values(step.parameters(), false));
+                step.stop();
+            }
+        }
+
+        private static List<float[]> values(List<Parameter> parameters, boolean gradient) {
+            List<float[]> out = new ArrayList<>();
+            for (Parameter p : parameters) {
+                if (gradient) {
+                    try (NDArray g = p.getArray().getGradient()) {
+                        out.add(g.toFloatArray());
+                    }
+                } else {
+                    out.add(p.getArray().toFloatArray());
+                }
+            }
+            return out;
+        }
+    }
+
+    private static void assertSgdTrajectoryWithClipping(Path config, Path runDir) throws Exception {
+        Norms before = new Norms(-10);
+        Norms after = new Norms(10);
+        Trajectory t = new Trajectory();
+        Embtrain.train(config, List.of("training.optimizer.type=sgd", "training.optimizer.learning_rate=" + LR,
+                "training.clip_grad_norm=" + CLIP), runDir, before, after, t);
+        assertEquals(3, t.weights.size());
+        assertTrue(before.norms.get(0) > CLIP, "clipping must bind on the first step: " + before.norms);
+        for (int s = 0; s < 2; s++) {
+            // PyTorch's factor: min(1, clip / (norm + 1e-6)).
+            double norm = before.norms.get(s);
+            double expected = norm * Math.min(1, CLIP / (norm + 1e-6));
+            assertEquals(expected, after.norms.get(s), 1e-5 * expected, before.norms + " " + after.norms);
+        }
+        double moved = 0;
+        for (int i = 0; i < t.gradients.get(0).size(); i++) {
+            float[] w0 = t.weights.get(0).get(i);
+            float[] w1 = t.weights.get(1).get(i);
+            float[] w2 = t.weights.get(2).get(i);
+            float[] g1 = t.gradients.get(0).get(i);
+            float[] g2 = t.gradients.get(1).get(i);
+            for (int k = 0; k < w0.length; k++) {
+                double step1 = LR * g1[k];
+                double step2 = LR * (g2[k] + MOMENTUM * g1[k]);
+                assertEquals(w0[k] - step1, w1[k], 1e-7 + 1e-6 * Math.abs(w0[k]), "parameter " + i + "[" + k + "]");
+                assertEquals(w1[k] - step2, w2[k], 1e-7 + 1e-6 * Math.abs(w1[k]), "parameter " + i + "[" + k + "]");
+                moved = Math.max(moved, Math.abs(w1[k] - w0[k]));
+            }
+        }
+        assertTrue(moved > 1e-5, "the first step moved no parameter by more than " + moved);
     }
 }
