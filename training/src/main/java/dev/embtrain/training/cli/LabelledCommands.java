@@ -45,8 +45,8 @@ final class LabelledCommands {
         CommandLine cl = new DefaultParser().parse(options, args);
         int batch = Main.positive("score: --batch", cl.getOptionValue("batch", Integer.toString(DEFAULT_BATCH)));
         Path run = Path.of(cl.getOptionValue("run"));
-        if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.kinds.RunFiles.CONFIG))) {
-            try (dev.embtrain.training.kinds.SavedRun saved = dev.embtrain.training.kinds.SavedRun.open(run)) {
+        if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.run.RunFiles.CONFIG))) {
+            try (dev.embtrain.training.run.SavedRun saved = dev.embtrain.training.run.SavedRun.open(run)) {
                 Main.require(saved, dev.embtrain.training.kinds.Command.SCORE, "; score takes a labelled-embeddings run");
             }
         }

@@ -8,7 +8,7 @@ import dev.embtrain.training.engine.FitResult;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.kinds.Command;
 import dev.embtrain.training.kinds.RunKind;
-import dev.embtrain.training.kinds.SavedRun;
+import dev.embtrain.training.run.SavedRun;
 import dev.embtrain.training.kinds.Training;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -43,4 +43,17 @@ public final class Configs {
             return null;
         }
     }
+
+    /**
+     * Returns a config as a run writes it ({@code config.yaml}, {@code best.yaml}, a checkpoint's):
+     * every key the run reads, defaults filled in, the keys nothing reads left out
+     * ({@link UnreadKeys}), so that it loads again as it is.
+     *
+     * @param config the config
+     * @return plain maps, lists and scalars, for {@link ConfigBinder#dump}
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> written(RunConfig config) {
+        return UnreadKeys.prune((java.util.Map<String, Object>) ConfigBinder.toYaml(config), config);
+    }
 }

@@ -1,5 +1,8 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
+import dev.embtrain.training.serving.ServingExport;
 import dev.embtrain.models.serving.FeatureValuesTranslator;
 import dev.embtrain.models.Head;
 import dev.embtrain.models.DenseGroup;

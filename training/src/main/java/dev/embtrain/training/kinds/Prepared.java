@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.SavedRun;
 import ai.djl.Device;
 import ai.djl.Model;
 import dev.embtrain.training.config.RunConfig;

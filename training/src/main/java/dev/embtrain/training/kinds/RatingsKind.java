@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
 import java.util.ArrayList;
 import dev.embtrain.models.serving.RatingTranslator;
 import dev.embtrain.models.serving.FeatureTranslator;
@@ -83,6 +85,18 @@ final class RatingsKind implements RunKind {
     @Override
     public String defaultMonitor(RunConfig config) {
         return metrics(config).get(0);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Opened open(Path dir, ConfigLoader.Loaded loaded, RunConfig trained) throws IOException {
+        FeatureSchema schema = SavedRun.schema(dir, loaded);
+        Map<String, dev.embtrain.datasets.features.Vocabulary> vocabularies = new LinkedHashMap<>();
+        for (String field : schema.spec().fields()) {
+            vocabularies.put(field, schema.vocabulary(field));
+        }
+        return new Opened(ModelTypes.of(trained.model()).spec(trained.model(), schema).newBlock(), vocabularies,
+                schema);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.SavedRun;
+import dev.embtrain.training.serving.ServingExport;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.RunConfig;
 import java.io.IOException;
@@ -83,6 +85,31 @@ public interface RunKind {
      * @throws IOException when the data cannot be read
      */
     Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) throws IOException;
+
+    /**
+     * What a saved run of this kind rebuilds besides its files: the block its kept parameters
+     * load into (null for a kind whose model lives elsewhere), the vocabularies, the schema.
+     *
+     * @param block the block, or null
+     * @param vocabularies by field or table name
+     * @param schema the ratings' feature schema, or null
+     */
+    record Opened(ai.djl.nn.Block block, Map<String, dev.embtrain.datasets.features.Vocabulary> vocabularies,
+            dev.embtrain.datasets.features.FeatureSchema schema) {}
+
+    /**
+     * Rebuilds what a saved run of this kind needs to answer commands (the one place that knows
+     * how; {@link SavedRun#open} loads the parameters into the block).
+     *
+     * @param dir the run directory
+     * @param loaded the run's config as written
+     * @param trained the kept model's config (the best trial's after a search)
+     * @return the block, vocabularies and schema
+     * @throws IOException when a vocabulary cannot be read
+     */
+    default Opened open(Path dir, ConfigLoader.Loaded loaded, RunConfig trained) throws IOException {
+        return new Opened(null, Map.of(), null);
+    }
 
     /**
      * Returns the tables of a finished run that {@code neighbors} searches.

@@ -1,5 +1,8 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
+import dev.embtrain.training.serving.ServingExport;
 import dev.embtrain.models.serving.NeighborsTranslator;
 import dev.embtrain.training.export.Tables;
 import ai.djl.Model;
@@ -74,6 +77,14 @@ final class SessionsKind implements RunKind {
     @Override
     public String defaultMonitor(RunConfig config) {
         return "valid_recall_at_10";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Opened open(Path dir, ConfigLoader.Loaded loaded, RunConfig trained) throws IOException {
+        dev.embtrain.datasets.features.Vocabulary items = dev.embtrain.datasets.features.Vocabulary.load(
+                dir.resolve(RunFiles.vocabulary("item")));
+        return new Opened(block((EmbeddingBagConfig) trained.model(), items.size()), Map.of("item", items), null);
     }
 
     @Override

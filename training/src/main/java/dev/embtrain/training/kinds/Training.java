@@ -1,5 +1,8 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.Checkpoints;
+import dev.embtrain.training.run.Provenance;
+import dev.embtrain.training.run.RunFiles;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;

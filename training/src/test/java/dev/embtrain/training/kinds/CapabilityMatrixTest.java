@@ -1,5 +1,9 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.Provenance;
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
+import dev.embtrain.training.serving.ServingExport;
 import static dev.embtrain.training.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

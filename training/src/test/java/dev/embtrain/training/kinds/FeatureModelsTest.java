@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
 import static dev.embtrain.training.cli.CliRun.run;
 import dev.embtrain.training.cli.CliRun.Result;
 

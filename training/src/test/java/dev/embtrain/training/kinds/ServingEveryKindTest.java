@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
 import static dev.embtrain.training.kinds.ServingExportTest.body;
 import static dev.embtrain.training.kinds.ServingExportTest.runClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;

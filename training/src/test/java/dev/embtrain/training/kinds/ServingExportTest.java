@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.run.SavedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.embtrain.training.kinds;
+package dev.embtrain.training.run;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -28,10 +28,10 @@ import java.util.Map;
  * early stopping's state follow) and the config it was trained with. The objective's random
  * streams are not stored: resuming replays their draws ({@code Learner.fit} with a history).
  */
-final class Checkpoints {
+public final class Checkpoints {
 
     /** The checkpoint's directory inside the staging directory. */
-    static final String DIR = "checkpoint";
+    public static final String DIR = "checkpoint";
 
     private static final String STATE = "state.bin";
     private static final String OPTIMIZER = "optimizer.bin";
@@ -49,7 +49,7 @@ final class Checkpoints {
      * @param parameters every parameter's values, by name
      * @param optimizerState the file of the optimizers' state, read by {@link #restore}
      */
-    record Saved(Path dir, List<EpochRecord> history, int steps, String config, Map<String, float[]> parameters,
+    public record Saved(Path dir, List<EpochRecord> history, int steps, String config, Map<String, float[]> parameters,
             Path optimizerState) {}
 
     private Checkpoints() {}
@@ -65,7 +65,7 @@ final class Checkpoints {
      * @param config the config as YAML
      * @throws IOException when it cannot be written
      */
-    static void write(Path staging, Model model, List<SavesState> optimizers, List<EpochRecord> history, int steps,
+    public static void write(Path staging, Model model, List<SavesState> optimizers, List<EpochRecord> history, int steps,
             String config) throws IOException {
         Path tmp = staging.resolve(DIR + ".tmp");
         RunDirectory.deleteTree(tmp);
@@ -126,7 +126,7 @@ final class Checkpoints {
      * @return the checkpoint, or null when no epoch finished
      * @throws IOException when it cannot be read
      */
-    static Saved read(Path staging) throws IOException {
+    public static Saved read(Path staging) throws IOException {
         Path dir = staging.resolve(DIR);
         if (!Files.isRegularFile(dir.resolve(STATE))) {
             return null;
@@ -177,7 +177,7 @@ final class Checkpoints {
      * @param optimizers its optimizers, before their first update, in the order they were written
      * @throws IOException when they do not fit
      */
-    static void restore(Saved saved, Model model, List<SavesState> optimizers) throws IOException {
+    public static void restore(Saved saved, Model model, List<SavesState> optimizers) throws IOException {
         Map<String, NDArray> weights = new HashMap<>();
         Map<String, String> ids = new HashMap<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {

@@ -1,5 +1,10 @@
-package dev.embtrain.training.kinds;
+package dev.embtrain.training.serving;
 
+import dev.embtrain.training.run.Provenance;
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.kinds.RunKind;
+import dev.embtrain.training.kinds.RunKinds;
+import dev.embtrain.training.kinds.Training;
 import dev.embtrain.models.DotProductBias;
 import dev.embtrain.models.serving.Specs;
 import dev.embtrain.training.config.ConfigLoader;
@@ -86,7 +91,7 @@ public final class ServingExport {
      * @return its line count
      * @throws IOException when it cannot be read
      */
-    static int lines(Path file) throws IOException {
+    public static int lines(Path file) throws IOException {
         return Files.readAllLines(file, StandardCharsets.UTF_8).size();
     }
 

@@ -1,5 +1,7 @@
-package dev.embtrain.training.kinds;
+package dev.embtrain.training.run;
 
+import dev.embtrain.training.kinds.RunKind;
+import dev.embtrain.training.kinds.Training;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.embtrain.training.config.ConfigBinder;
@@ -45,7 +47,7 @@ public final class Provenance {
      */
     public static void writeConfig(Path dir, RunConfig config, RunKind kind, Monitor monitor,
             Map<String, Object> kindEntries, FitResult fit, Study study, Device[] devices) throws IOException {
-        Map<String, Object> tree = Training.tree(config);
+        Map<String, Object> tree = dev.embtrain.training.config.Configs.written(config);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("note", "written by embtrain; ignored when this file is read as a config");
         r.put("kind", kind.name());

@@ -1,4 +1,4 @@
-package dev.embtrain.training.kinds;
+package dev.embtrain.training.run;
 
 import java.io.IOException;
 import java.nio.file.Path;

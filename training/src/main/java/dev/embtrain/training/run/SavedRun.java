@@ -1,5 +1,10 @@
-package dev.embtrain.training.kinds;
+package dev.embtrain.training.run;
 
+import dev.embtrain.training.kinds.RatingsData;
+import dev.embtrain.training.kinds.RunKind;
+import dev.embtrain.training.kinds.RunKinds;
+import dev.embtrain.training.kinds.Prepared;
+import dev.embtrain.training.kinds.Training;
 import dev.embtrain.training.export.Tables;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -92,20 +97,10 @@ public final class SavedRun implements AutoCloseable {
         ConfigLoader.Loaded loaded = ConfigLoader.load(configFile, overrides);
         RunKind kind = RunKinds.saved(loaded, Provenance.resolved(dir));
         RunConfig config = trainedConfig(dir, loaded, overrides).config();
-        Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
-        FeatureSchema schema = null;
-        Block block = null;
-        if (kind instanceof SessionsKind) {
-            Vocabulary items = Vocabulary.load(dir.resolve(RunFiles.vocabulary("item")));
-            vocabularies.put("item", items);
-            block = SessionsKind.block((EmbeddingBagConfig) config.model(), items.size());
-        } else if (kind instanceof RatingsKind) {
-            schema = schema(dir, loaded);
-            for (String field : schema.spec().fields()) {
-                vocabularies.put(field, schema.vocabulary(field));
-            }
-            block = ModelTypes.of(config.model()).spec(config.model(), schema).newBlock();
-        }
+        RunKind.Opened opened = kind.open(dir, loaded, config);
+        Map<String, Vocabulary> vocabularies = opened.vocabularies();
+        FeatureSchema schema = opened.schema();
+        Block block = opened.block();
         Model model = null;
         if (block != null) {
             model = Model.newInstance(RunFiles.MODEL_NAME);
@@ -136,7 +131,7 @@ public final class SavedRun implements AutoCloseable {
      * @return the schema
      * @throws IOException when a vocabulary cannot be read
      */
-    static FeatureSchema schema(Path dir, ConfigLoader.Loaded loaded) throws IOException {
+    public static FeatureSchema schema(Path dir, ConfigLoader.Loaded loaded) throws IOException {
         FeatureSpec spec = RatingsData.spec(loaded);
         List<String> bags = new java.util.ArrayList<>();
         Map<String, Integer> slots = new LinkedHashMap<>();
@@ -251,7 +246,7 @@ public final class SavedRun implements AutoCloseable {
      * @return the tables, in the model's order
      * @throws IOException when a labels file cannot be read
      */
-    List<Neighbors.Table> modelTables() throws IOException {
+    public List<Neighbors.Table> modelTables() throws IOException {
         List<Neighbors.Table> result = new ArrayList<>();
         for (EmbeddingTable t : embeddingTables()) {
             float[][] vectors = Tables.toMatrix(t.parameter().getArray());
