@@ -3,7 +3,7 @@ package dev.embtrain.training;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.engine.Listener;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package dev.embtrain.training.cli;
 
+import dev.embtrain.training.train.ConfigChecks;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.training.config.ConfigException;
 import dev.embtrain.training.config.ConfigLoader;
@@ -9,7 +10,7 @@ import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.kinds.Command;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.run.SavedRun;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -476,7 +477,7 @@ public final class Main {
         List<ConfigLoader.Loaded> configs = new java.util.ArrayList<>();
         for (String file : cl.getArgList()) {
             ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(file), overrides);
-            Training.check(loaded);
+            ConfigChecks.check(loaded);
             configs.add(loaded);
         }
         out.println(String.format(Locale.ROOT, "threads %s, %d cores, java %s",

@@ -65,7 +65,7 @@ public final class LabelledScorer {
         }
         // After a search the kept model is the best trial's, whose model section may differ from
         // the run's: best.yaml holds it.
-        Path best = run.resolve(Training.BEST);
+        Path best = run.resolve(RunFiles.BEST);
         RunConfig config = ConfigLoader.load(Files.isRegularFile(best) ? best : run.resolve(RunFiles.CONFIG),
                 java.util.List.of()).config();
         String column = config.dataset() instanceof LabelledEmbeddingsConfig c ? c.column()

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * A kind of run (ratings, sessions, implicit, labelled): chosen once from the config by
  * {@link RunKinds}, written into the run directory, and what every command dispatches on. It
  * holds every model/dataset compatibility rule and the kind's data preparation; training itself
- * is the one loop ({@code engine.Learner}), driven by {@link Training}.
+ * is the one loop ({@code engine.Learner}), driven by {@code train.Training}.
  */
 public interface RunKind {
 

@@ -83,21 +83,7 @@ public final class Checkpoints {
                 SavesState.writeFloats(out, p.getValue().getArray().toFloatArray());
             }
             out.writeInt(steps);
-            out.writeInt(history.size());
-            for (EpochRecord r : history) {
-                out.writeInt(r.epoch());
-                out.writeDouble(r.trainLoss());
-                out.writeInt(r.valid().size());
-                for (Map.Entry<String, Double> v : r.valid().entrySet()) {
-                    out.writeUTF(v.getKey());
-                    out.writeDouble(v.getValue());
-                }
-                out.writeDouble(r.seconds());
-                out.writeLong(r.samples());
-                out.writeFloat(r.learningRate());
-                out.writeBoolean(r.improved());
-                out.writeInt(r.bestEpoch());
-            }
+            writeHistory(out, history);
         }
         Map<String, String> names = new HashMap<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
@@ -151,6 +137,61 @@ public final class Checkpoints {
             parameters.put(name, SavesState.readFloats(in, in.readInt()));
         }
         int steps = in.readInt();
+        List<EpochRecord> history = readHistory(in);
+        return new Saved(dir, history, steps, Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8),
+                parameters, dir.resolve(OPTIMIZER));
+    }
+
+    /**
+     * Writes epoch records exactly as the loop made them (a search keeps its best trial's so).
+     *
+     * @param file where to write, replaced
+     * @param history the records
+     * @throws IOException when writing fails
+     */
+    public static void writeHistory(Path file, List<EpochRecord> history) throws IOException {
+        try (DataOutputStream out = stream(file)) {
+            out.writeUTF(MAGIC);
+            writeHistory(out, history);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeHistory(Path, List)} wrote.
+     *
+     * @param file the file
+     * @return the records
+     * @throws IOException when it cannot be read, or another version wrote it
+     */
+    public static List<EpochRecord> readHistory(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            String magic = in.readUTF();
+            if (!MAGIC.equals(magic)) {
+                throw new IOException(file + ": epoch records of another embtrain version (" + magic + ")");
+            }
+            return readHistory(in);
+        }
+    }
+
+    private static void writeHistory(DataOutputStream out, List<EpochRecord> history) throws IOException {
+        out.writeInt(history.size());
+        for (EpochRecord r : history) {
+            out.writeInt(r.epoch());
+            out.writeDouble(r.trainLoss());
+            out.writeInt(r.valid().size());
+            for (Map.Entry<String, Double> v : r.valid().entrySet()) {
+                out.writeUTF(v.getKey());
+                out.writeDouble(v.getValue());
+            }
+            out.writeDouble(r.seconds());
+            out.writeLong(r.samples());
+            out.writeFloat(r.learningRate());
+            out.writeBoolean(r.improved());
+            out.writeInt(r.bestEpoch());
+        }
+    }
+
+    private static List<EpochRecord> readHistory(DataInputStream in) throws IOException {
         int n = in.readInt();
         List<EpochRecord> history = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -164,8 +205,7 @@ public final class Checkpoints {
             history.add(new EpochRecord(epoch, trainLoss, valid, in.readDouble(), in.readLong(), in.readFloat(),
                     in.readBoolean(), in.readInt()));
         }
-        return new Saved(dir, history, steps, Files.readString(dir.resolve(CONFIG), StandardCharsets.UTF_8),
-                parameters, dir.resolve(OPTIMIZER));
+        return history;
     }
 
     /**

@@ -5,6 +5,11 @@ import java.nio.file.Path;
 
 /** Names of the files in a run directory, in one place for the writer and the readers. */
 public final class RunFiles {
+
+    /** A search's results table, one row per trial. */
+    public static final String TRIALS = "trials.csv";
+    /** The best trial's config, trainable as it is. */
+    public static final String BEST = "best.yaml";
     /** The resolved config, with a {@code resolved:} section of data-derived sizes and versions. */
     public static final String CONFIG = "config.yaml";
     /** One row per epoch. */

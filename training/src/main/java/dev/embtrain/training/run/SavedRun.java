@@ -4,7 +4,7 @@ import dev.embtrain.training.kinds.RatingsData;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.kinds.RunKinds;
 import dev.embtrain.training.kinds.Prepared;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import dev.embtrain.training.export.Tables;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -118,7 +118,7 @@ public final class SavedRun implements AutoCloseable {
 
     /** The config the kept model was trained with: a search's best trial's ({@link Training#BEST}), else the run's. */
     private static ConfigLoader.Loaded trainedConfig(Path dir, ConfigLoader.Loaded loaded, List<String> overrides) {
-        Path best = dir.resolve(Training.BEST);
+        Path best = dir.resolve(RunFiles.BEST);
         return Files.isRegularFile(best) ? ConfigLoader.load(best, overrides) : loaded;
     }
 

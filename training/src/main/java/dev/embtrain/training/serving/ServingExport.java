@@ -4,7 +4,7 @@ import dev.embtrain.training.run.Provenance;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.kinds.RunKinds;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import dev.embtrain.models.DotProductBias;
 import dev.embtrain.models.serving.Specs;
 import dev.embtrain.training.config.ConfigLoader;
@@ -51,7 +51,7 @@ public final class ServingExport {
         ConfigLoader.Loaded loaded = ConfigLoader.load(runDir.resolve(RunFiles.CONFIG), List.of());
         RunKind kind = RunKinds.saved(loaded, Provenance.resolved(runDir));
         // After a search the kept model is the best trial's, whose model section may differ.
-        Path best = runDir.resolve(Training.BEST);
+        Path best = runDir.resolve(RunFiles.BEST);
         RunConfig config = Files.isRegularFile(best) ? ConfigLoader.load(best, List.of()).config() : loaded.config();
         RunKind.Serving serving = kind.serving(runDir, config, loaded);
         Map<String, String> properties = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.export.Npy;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.run.Provenance;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import dev.embtrain.training.run.SavedRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import dev.embtrain.training.config.TrainingConfig;
 import dev.embtrain.training.engine.Listener;
 import dev.embtrain.training.engine.Step;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.embtrain.training.docs;
 
+import dev.embtrain.training.train.ConfigChecks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,7 @@ import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import dev.embtrain.training.config.TrainingConfig;
 import dev.embtrain.training.engine.Listener;
 import dev.embtrain.training.engine.Step;
-import dev.embtrain.training.kinds.Training;
+import dev.embtrain.training.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ class JavaApiTest {
         // sgd with every Adam component at its default: nothing was changed, so nothing is refused.
         RunConfig sgd = withOptimizer(new OptimizerConfig(OptimizerConfig.OptimizerType.SGD, o.learningRate(),
                 o.weightDecay(), o.betas(), o.eps(), o.momentum(), o.sparse()));
-        Training.check(ConfigLoader.of(sgd));
+        ConfigChecks.check(ConfigLoader.of(sgd));
     }
 
     @Test

@@ -36,7 +36,7 @@ class ReadmeTest {
             ConfigLoader.Loaded loaded = ConfigLoader.load(c, List.of());
             assertEquals(name, loaded.config().name(), "a config's name is its file name");
             // Every check a run makes before reading data: unread keys, the monitor, the search space.
-            dev.embtrain.training.kinds.Training.check(loaded);
+            dev.embtrain.training.train.ConfigChecks.check(loaded);
         }
     }
 

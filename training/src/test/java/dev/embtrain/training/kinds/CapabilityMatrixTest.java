@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.train.Training;
 import dev.embtrain.training.run.Provenance;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
@@ -201,9 +202,9 @@ class CapabilityMatrixTest {
         Path searchRun = tmp.resolve("search-" + family);
         Result search = train(searched, searchRun);
         assertEquals(0, search.status(), search.err());
-        List<String> trials = Files.readAllLines(searchRun.resolve(Training.TRIALS));
+        List<String> trials = Files.readAllLines(searchRun.resolve(RunFiles.TRIALS));
         assertEquals(3, trials.size(), trials.toString());
-        assertTrue(Files.isRegularFile(searchRun.resolve(Training.BEST)));
+        assertTrue(Files.isRegularFile(searchRun.resolve(RunFiles.BEST)));
 
         // evaluate reprints the kept epoch's validation metric.
         Result evaluate = run("evaluate", "--run", runDir.toString());

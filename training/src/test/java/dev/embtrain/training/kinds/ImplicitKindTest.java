@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.train.Training;
 import static dev.embtrain.training.cli.CliRun.run;
 import dev.embtrain.training.cli.CliRun.Result;
 

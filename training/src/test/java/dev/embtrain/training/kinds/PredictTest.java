@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.train.Training;
 import dev.embtrain.training.run.SavedRun;
 import static dev.embtrain.training.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.run.RunFiles;
+import dev.embtrain.training.train.Training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,8 +75,8 @@ class SearchResumeTest {
         CliRun.Result resumed = CliRun.run("train", config.toString(), "--run-dir", run.toString(), "--resume");
         assertEquals(0, resumed.status(), resumed.err());
         assertTrue(resumed.out().contains("resume   2 trials finished, 3 to go"), resumed.out());
-        assertEquals(table(straight.resolve(Training.TRIALS)), table(run.resolve(Training.TRIALS)));
-        assertEquals(Files.readString(straight.resolve(Training.BEST)), Files.readString(run.resolve(Training.BEST)));
+        assertEquals(table(straight.resolve(RunFiles.TRIALS)), table(run.resolve(RunFiles.TRIALS)));
+        assertEquals(Files.readString(straight.resolve(RunFiles.BEST)), Files.readString(run.resolve(RunFiles.BEST)));
         assertFalse(Files.exists(trials));
     }
 }

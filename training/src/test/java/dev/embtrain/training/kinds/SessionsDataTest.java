@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.train.Training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

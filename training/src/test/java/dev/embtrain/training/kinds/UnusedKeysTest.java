@@ -1,5 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.train.ConfigChecks;
+import dev.embtrain.training.train.Training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.embtrain.training.config.ConfigException;
@@ -21,7 +23,7 @@ class UnusedKeysTest {
             """;
 
     private static String refused(String... sets) {
-        Executable check = () -> Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of(sets)));
+        Executable check = () -> ConfigChecks.check(ConfigLoader.load(CONFIG, "t.yaml", List.of(sets)));
         return org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, check).getMessage();
     }
 
@@ -79,26 +81,26 @@ class UnusedKeysTest {
                 model: {type: factorization-machine, negatives: 3}
                 """;
         ConfigException fm = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> Training.check(ConfigLoader.load(ratings, "t.yaml", List.of())));
+                () -> ConfigChecks.check(ConfigLoader.load(ratings, "t.yaml", List.of())));
         assertEquals("model.negatives: objective regression does not use it (it configures the implicit sampler);"
                 + " remove it, or pick objective: implicit (t.yaml:3)", fm.getMessage());
         ConfigException wd = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> Training.check(ConfigLoader.load(ratings.replace("factorization-machine, negatives: 3",
+                () -> ConfigChecks.check(ConfigLoader.load(ratings.replace("factorization-machine, negatives: 3",
                         "wide-and-deep, y_range: [0, 5]"), "t.yaml", List.of("dataset.label={type: binary}"))));
         assertEquals("model.y_range: objective binary does not use it (only a regression maps into a range);"
                 + " remove it, or pick objective: regression (t.yaml:3)", wd.getMessage());
         assertEquals("model.pooling: mode skip-gram does not use it (only cbow pools a context); remove it, or pick"
                 + " mode: cbow (--set model.pooling=sum)", refused("model.pooling=sum"));
-        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("model.mode=cbow", "model.pooling=sum")));
+        ConfigChecks.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("model.mode=cbow", "model.pooling=sum")));
     }
 
     @Test
     void keysInUseAndKeysLeftOutAreNotRefused() {
         // sgd with every Adam key left out, and one-cycle's keys under one-cycle.
-        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=sgd")));
-        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.schedule.pct_start=0.3",
+        ConfigChecks.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=sgd")));
+        ConfigChecks.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.schedule.pct_start=0.3",
                 "training.optimizer.betas=[0.9, 0.999]")));
-        Training.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer={type: sgd, momentum: 0.5}")));
+        ConfigChecks.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer={type: sgd, momentum: 0.5}")));
     }
 
     /** The issue's case: betas written at their default under sgd are dropped all the same, so refused. */
@@ -112,7 +114,7 @@ class UnusedKeysTest {
                   optimizer: {type: sgd, learning_rate: 5.0e-3, betas: [0.9, 0.99]}
                 """;
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> Training.check(ConfigLoader.load(yaml, "t.yaml", List.of())));
+                () -> ConfigChecks.check(ConfigLoader.load(yaml, "t.yaml", List.of())));
         assertEquals("training.optimizer.betas: optimizer sgd does not use it; remove it, or pick adam or adamw"
                 + " (t.yaml:5)", e.getMessage());
     }
@@ -122,7 +124,7 @@ class UnusedKeysTest {
     void aDumpedConfigLeavesUnreadKeysOutAndLoadsAgain() {
         ConfigLoader.Loaded sgd = ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.type=sgd",
                 "training.schedule.type=constant"));
-        String dumped = dev.embtrain.training.config.ConfigBinder.dump(Training.tree(sgd.config()));
+        String dumped = dev.embtrain.training.config.ConfigBinder.dump(dev.embtrain.training.config.Configs.written(sgd.config()));
         assertEquals("""
                   optimizer:
                     type: sgd
@@ -134,7 +136,7 @@ class UnusedKeysTest {
                     type: constant
                 """, dumped.substring(dumped.indexOf("  optimizer:\n"), dumped.indexOf("  device:")));
         ConfigLoader.Loaded again = ConfigLoader.load(dumped, "config.yaml", List.of());
-        Training.check(again);
+        ConfigChecks.check(again);
         assertEquals(sgd.config(), again.config());
     }
 }
