@@ -1,7 +1,6 @@
 package dev.embtrain.training.run;
 
 import dev.embtrain.training.kinds.RunKind;
-import dev.embtrain.training.train.Training;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.embtrain.training.config.ConfigBinder;

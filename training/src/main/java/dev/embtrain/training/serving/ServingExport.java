@@ -4,7 +4,6 @@ import dev.embtrain.training.run.Provenance;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.kinds.RunKinds;
-import dev.embtrain.training.train.Training;
 import dev.embtrain.models.DotProductBias;
 import dev.embtrain.models.serving.Specs;
 import dev.embtrain.training.config.ConfigLoader;

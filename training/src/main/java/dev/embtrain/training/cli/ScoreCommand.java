@@ -1,24 +1,28 @@
 package dev.embtrain.training.cli;
 
 import dev.embtrain.training.kinds.LabelledScorer;
+import dev.embtrain.training.kinds.Command;
+import dev.embtrain.training.run.SavedRun;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** {@code embtrain score}: a labelled-embeddings run's classifier over an embeddings file. */
-final class LabelledCommands {
+final class ScoreCommand extends CliCommand {
+
+    ScoreCommand(PrintStream out, PrintStream err) {
+        super("score", out, err);
+    }
+
     private static final int DEFAULT_BATCH = 4096;
 
-    private LabelledCommands() {}
-
-    static int score(PrintStream out, String[] args) throws Exception {
+    @Override
+    int run(String[] args) throws Exception {
         Options options = new Options()
                 .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
                         .desc("a labelled-embeddings run directory written by embtrain train").build())
@@ -32,22 +36,20 @@ final class LabelledCommands {
                         .desc("rows read and scored at a time (default " + DEFAULT_BATCH + ")").build())
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         if (java.util.Arrays.asList(args).contains("--help")) {
-            PrintWriter pw = new PrintWriter(out);
-            new HelpFormatter().printHelp(pw, 100, "embtrain score --run DIR --embeddings FILE --out FILE",
+            help("score --run DIR --embeddings FILE --out FILE",
                     "Writes rid,score (the probability of label 1) for every id, streaming the file in batches"
-                            + " through the run's preprocessing and classifier.", options, 2, 2,
+                            + " through the run's preprocessing and classifier.", options,
                     "Example: ./embtrain score --run runs/labelled-embeddings"
                             + " --embeddings data/synthetic-labelled-embeddings/embeddings.npy"
                             + " --ids data/synthetic-labelled-embeddings/ids.csv --out scores.csv");
-            pw.flush();
             return 0;
         }
         CommandLine cl = new DefaultParser().parse(options, args);
-        int batch = Main.positive("score: --batch", cl.getOptionValue("batch", Integer.toString(DEFAULT_BATCH)));
+        int batch = positive("score: --batch", cl.getOptionValue("batch", Integer.toString(DEFAULT_BATCH)));
         Path run = Path.of(cl.getOptionValue("run"));
         if (java.nio.file.Files.isRegularFile(run.resolve(dev.embtrain.training.run.RunFiles.CONFIG))) {
             try (dev.embtrain.training.run.SavedRun saved = dev.embtrain.training.run.SavedRun.open(run)) {
-                Main.require(saved, dev.embtrain.training.kinds.Command.SCORE, "; score takes a labelled-embeddings run");
+                require(saved, dev.embtrain.training.kinds.Command.SCORE, "; score takes a labelled-embeddings run");
             }
         }
         Path outFile = Path.of(cl.getOptionValue("out"));
