@@ -22,11 +22,14 @@ import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
+import dev.embtrain.training.run.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -220,5 +223,32 @@ public record RatingsData(
      */
     public List<String> itemLabels() {
         return items().tokens().stream().map(t -> table.itemLabels().getOrDefault(t, t)).toList();
+    }
+
+    /**
+     * Rebuilds the feature schema a run was trained with from its config, its vocabularies and
+     * {@link RunFiles#SCHEMA} (a run without that file used user and item alone).
+     *
+     * @param dir the run (or serving) directory
+     * @param loaded its config
+     * @return the schema
+     * @throws IOException when a vocabulary cannot be read
+     */
+    public static FeatureSchema savedSchema(Path dir, ConfigLoader.Loaded loaded) throws IOException {
+        FeatureSpec spec = spec(loaded);
+        List<String> bags = new java.util.ArrayList<>();
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        for (FeatureSchema.Column c : RunFiles.readSchema(dir)) {
+            if (c.kind() == FeatureSchema.Kind.BAG) {
+                bags.add(c.name());
+            } else if (c.kind() == FeatureSchema.Kind.BAG_CROSS) {
+                slots.put(c.name(), c.width());
+            }
+        }
+        Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
+        for (String field : spec.fields()) {
+            vocabularies.put(field, Vocabulary.load(dir.resolve(RunFiles.vocabulary(field))));
+        }
+        return FeatureSchema.restore(spec, vocabularies, bags, slots);
     }
 }

@@ -90,7 +90,7 @@ final class RatingsKind implements RunKind {
     /** {@inheritDoc} */
     @Override
     public Opened open(Path dir, ConfigLoader.Loaded loaded, RunConfig trained) throws IOException {
-        FeatureSchema schema = SavedRun.schema(dir, loaded);
+        FeatureSchema schema = RatingsData.savedSchema(dir, loaded);
         Map<String, dev.embtrain.datasets.features.Vocabulary> vocabularies = new LinkedHashMap<>();
         for (String field : schema.spec().fields()) {
             vocabularies.put(field, schema.vocabulary(field));
@@ -105,7 +105,7 @@ final class RatingsKind implements RunKind {
      */
     @Override
     public Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException {
-        FeatureSchema schema = SavedRun.schema(runDir, loaded);
+        FeatureSchema schema = RatingsData.savedSchema(runDir, loaded);
         ModelType<?> type = ModelTypes.of(config.model());
         BlockSpec spec = type.spec(config.model(), schema);
         if (!type.readsFeatures(config.model(), schema)) {

@@ -1,10 +1,8 @@
 package dev.embtrain.training.run;
 
-import dev.embtrain.training.kinds.RatingsData;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.kinds.RunKinds;
 import dev.embtrain.training.kinds.Prepared;
-import dev.embtrain.training.train.Training;
 import dev.embtrain.training.export.Tables;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -13,7 +11,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import dev.embtrain.datasets.features.FeatureSchema;
-import dev.embtrain.datasets.features.FeatureSpec;
 import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
@@ -26,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,37 +110,10 @@ public final class SavedRun implements AutoCloseable {
         return new SavedRun(dir, loaded, kind, vocabularies, schema, model, overrides);
     }
 
-    /** The config the kept model was trained with: a search's best trial's ({@link Training#BEST}), else the run's. */
+    /** The config the kept model was trained with: a search's best trial's ({@link RunFiles#BEST}), else the run's. */
     private static ConfigLoader.Loaded trainedConfig(Path dir, ConfigLoader.Loaded loaded, List<String> overrides) {
         Path best = dir.resolve(RunFiles.BEST);
         return Files.isRegularFile(best) ? ConfigLoader.load(best, overrides) : loaded;
-    }
-
-    /**
-     * Rebuilds the feature schema a run was trained with from its config, its vocabularies and
-     * {@link RunFiles#SCHEMA} (a run without that file used user and item alone).
-     *
-     * @param dir the run (or serving) directory
-     * @param loaded its config
-     * @return the schema
-     * @throws IOException when a vocabulary cannot be read
-     */
-    public static FeatureSchema schema(Path dir, ConfigLoader.Loaded loaded) throws IOException {
-        FeatureSpec spec = RatingsData.spec(loaded);
-        List<String> bags = new java.util.ArrayList<>();
-        Map<String, Integer> slots = new LinkedHashMap<>();
-        for (FeatureSchema.Column c : RunFiles.readSchema(dir)) {
-            if (c.kind() == FeatureSchema.Kind.BAG) {
-                bags.add(c.name());
-            } else if (c.kind() == FeatureSchema.Kind.BAG_CROSS) {
-                slots.put(c.name(), c.width());
-            }
-        }
-        Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
-        for (String field : spec.fields()) {
-            vocabularies.put(field, Vocabulary.load(dir.resolve(RunFiles.vocabulary(field))));
-        }
-        return FeatureSchema.restore(spec, vocabularies, bags, slots);
     }
 
     /**
