@@ -171,7 +171,8 @@ public final class ConfigLoader {
         RunConfig c = loaded.config();
         boolean sessionModel = dev.embtrain.training.modeltypes.ModelTypes.of(c.model()).data()
                 == dev.embtrain.training.modeltypes.ModelType.Data.SESSIONS;
-        boolean sessionData = c.dataset() instanceof SessionsDatasetConfig;
+        boolean sessionData = dev.embtrain.training.kinds.DatasetTypes.of(c.dataset()).data()
+                == dev.embtrain.training.kinds.DatasetTypes.Data.SESSIONS;
         if (sessionModel && !sessionData) {
             throw loaded.error("model.type", c.model().type() + " learns from sessions, but dataset.type "
                     + c.dataset().type() + " holds ratings; use it with online-retail or synthetic-sessions");

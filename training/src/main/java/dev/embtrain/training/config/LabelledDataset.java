@@ -15,6 +15,13 @@ public sealed interface LabelledDataset extends DatasetConfig
     LabelledSplitConfig split();
 
     /**
+     * Returns the column of the embeddings file that holds the vectors.
+     *
+     * @return the column name
+     */
+    String column();
+
+    /**
      * Returns how many columns SelectKBest keeps.
      *
      * @return k, 0 for all

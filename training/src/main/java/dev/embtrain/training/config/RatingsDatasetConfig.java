@@ -9,4 +9,25 @@ public sealed interface RatingsDatasetConfig extends DatasetConfig permits Movie
      * @return the split
      */
     SplitConfig split();
+
+    /**
+     * Returns the fields to encode, by name.
+     *
+     * @return user, item and side features
+     */
+    java.util.List<String> features();
+
+    /**
+     * Returns the hashed crosses of those fields.
+     *
+     * @return the crosses
+     */
+    java.util.List<CrossConfig> crosses();
+
+    /**
+     * Returns what is predicted: the rating, or a binary label.
+     *
+     * @return the label
+     */
+    LabelConfig label();
 }

@@ -42,6 +42,12 @@ public record SyntheticLabelledEmbeddingsConfig(
         @Doc("Probability above which the test report predicts 1.") @Default("0.5") double threshold)
         implements LabelledDataset {
 
+    /** {@inheritDoc} The generator writes its vectors under one fixed column. */
+    @Override
+    public String column() {
+        return dev.embtrain.datasets.synthetic.SyntheticLabelledEmbeddings.COLUMN;
+    }
+
     /** Validates the section. */
     public SyntheticLabelledEmbeddingsConfig {
         if (path == null) {

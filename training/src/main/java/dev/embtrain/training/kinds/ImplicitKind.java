@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
 import dev.embtrain.training.serving.ServingExport;
@@ -70,10 +71,11 @@ final class ImplicitKind implements RunKind {
     @Override
     public void check(ConfigLoader.Loaded loaded) {
         RunConfig config = loaded.config();
-        if (!(config.model() instanceof FactorizationMachineConfig fm)) {
+        if (ModelTypes.of(config.model()) != ModelTypes.FACTORIZATION_MACHINE) {
             throw loaded.error("model.type", config.model().type() + " does not train on synthetic-feat2vec rows;"
                     + " use factorization-machine with objective: implicit");
         }
+        FactorizationMachineConfig fm = (FactorizationMachineConfig) config.model();
         if (fm.objective() != FactorizationMachineConfig.Objective.IMPLICIT) {
             throw loaded.error("model.objective", fm.objective().name().toLowerCase(Locale.ROOT)
                     + " needs labels, and synthetic-feat2vec rows are positives only; use objective: implicit");

@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.models.serving.ClassifierTranslator;
 import ai.djl.Device;
@@ -82,13 +83,14 @@ final class LabelledKind implements RunKind {
     @Override
     public void check(ConfigLoader.Loaded loaded) {
         RunConfig config = loaded.config();
-        if (!(config.model() instanceof WideAndDeepConfig wd)) {
+        if (ModelTypes.of(config.model()) != ModelTypes.WIDE_AND_DEEP) {
             // The binder records where a section starts, not its type key: the section's first line.
             String at = loaded.locations().get("model");
             throw new ConfigException("model.type: " + "dataset.type " + config.dataset().type() + " trains a binary"
                     + " classifier on dense vectors: use wide-and-deep (layers: [] is logistic regression), found "
                     + config.model().type() + (at == null ? "" : " (" + at + ")"));
         }
+        WideAndDeepConfig wd = (WideAndDeepConfig) config.model();
         if (wd.objective() != WideAndDeepConfig.Objective.BINARY) {
             throw loaded.error("model.objective", "dataset.type " + config.dataset().type() + " has a 0/1 label: use"
                     + " binary, found regression");

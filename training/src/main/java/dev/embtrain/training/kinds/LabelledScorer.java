@@ -1,12 +1,11 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.config.LabelledDataset;
 import dev.embtrain.training.run.RunFiles;
 import ai.djl.Device;
 import ai.djl.Model;
 import dev.embtrain.datasets.labelled.EmbeddingsFile;
-import dev.embtrain.datasets.synthetic.SyntheticLabelledEmbeddings;
 import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.config.WideAndDeepConfig;
 import dev.embtrain.training.export.AtomicFiles;
@@ -68,8 +67,7 @@ public final class LabelledScorer {
         Path best = run.resolve(RunFiles.BEST);
         RunConfig config = ConfigLoader.load(Files.isRegularFile(best) ? best : run.resolve(RunFiles.CONFIG),
                 java.util.List.of()).config();
-        String column = config.dataset() instanceof LabelledEmbeddingsConfig c ? c.column()
-                : SyntheticLabelledEmbeddings.COLUMN;
+        String column = ((LabelledDataset) config.dataset()).column();
         Preprocessing pre = Preprocessing.load(run.resolve(Preprocessing.FILE));
         EmbeddingsFile file = new EmbeddingsFile(embeddings, column, ids);
         long start = System.nanoTime();

@@ -20,7 +20,6 @@ import dev.embtrain.training.config.LabelConfig;
 import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.SplitConfig;
-import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import dev.embtrain.training.run.RunFiles;
 import java.io.IOException;
@@ -91,47 +90,11 @@ public record RatingsData(
         DatasetConfig dataset = loaded.config().dataset();
         FeatureSpec spec = spec(loaded);
         boolean sides = !FeatureSpec.IDS.containsAll(spec.fields());
-        RatingsTable table;
-        OptionalDouble floor = OptionalDouble.empty();
-        ItemKey key;
-        Path dir;
-        if (dataset instanceof MovieLensConfig ml) {
-            key = ml.itemKey();
-            dir = ml.path();
-            if (!Files.isDirectory(dir)) {
-                if (!ml.download()) {
-                    throw loaded.error("dataset.path", "no such directory " + dir
-                            + "; point it at an extracted MovieLens folder, or add download: true to fetch one of "
-                            + MovieLensDownload.VARIANTS);
-                }
-                String variant = dir.getFileName().toString();
-                if (!MovieLensDownload.VARIANTS.contains(variant)) {
-                    throw loaded.error("dataset.path", "download: true fetches a folder named after the data set, one of "
-                            + MovieLensDownload.VARIANTS + ", found \"" + variant + "\"");
-                }
-                Path parent = dir.toAbsolutePath().getParent();
-                MovieLensDownload.fetch(variant, parent);
-            }
-            table = MovieLens.read(dir, key);
-            if (table.size() == 0) {
-                // Name the ratings file of whichever MovieLens layout the folder has.
-                Path file = java.util.stream.Stream.of("u.data", "ratings.dat", "ratings.csv").map(dir::resolve)
-                        .filter(Files::isRegularFile).findFirst().orElse(dir);
-                throw new DataFormatException(file, 0, "no ratings");
-            }
-        } else if (dataset instanceof SyntheticMovieLensConfig s) {
-            key = s.itemKey();
-            SyntheticMovieLens.Result r = SyntheticMovieLens.write(new SyntheticMovieLens.Spec(
-                    s.users(), s.items(), s.ratings(), s.factors(), s.noise(), s.generatorSeed()), s.path());
-            floor = OptionalDouble.of(r.noiseFloorMse());
-            dir = r.dir();
-            table = MovieLens.read(dir, key);
-        } else if (dataset instanceof SyntheticFeat2VecConfig) {
-            throw loaded.error("dataset.type", "synthetic-feat2vec rows have no ratings: train them with"
-                    + " model.type: factorization-machine and objective: implicit");
-        } else {
-            throw new IllegalStateException("no reader for " + dataset.type());
-        }
+        Source read = DatasetTypes.of(dataset).ratings().read(loaded);
+        RatingsTable table = read.table();
+        Path dir = read.dir();
+        ItemKey key = read.key();
+        OptionalDouble floor = read.floor();
         // Side files are read only when a side feature is asked for: ids alone need none of them.
         MovieLensFeatures source = sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
@@ -144,6 +107,66 @@ public record RatingsData(
     }
 
     /**
+     * Ratings as a dataset type reads them, before splitting and encoding.
+     *
+     * @param table the ratings
+     * @param dir the MovieLens-format directory holding them and their side files
+     * @param key how items are keyed
+     * @param floor the noise floor of generated data's MSE, or empty
+     */
+    public record Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor) {}
+
+    /**
+     * Reads {@code dataset.type: movielens}, fetching it first where {@code download: true} says so.
+     *
+     * @param loaded the config
+     * @return the ratings
+     * @throws IOException when reading fails
+     */
+    static Source readMovieLens(ConfigLoader.Loaded loaded) throws IOException {
+        MovieLensConfig ml = (MovieLensConfig) loaded.config().dataset();
+        ItemKey key = ml.itemKey();
+        Path dir = ml.path();
+        if (!Files.isDirectory(dir)) {
+            if (!ml.download()) {
+                throw loaded.error("dataset.path", "no such directory " + dir
+                        + "; point it at an extracted MovieLens folder, or add download: true to fetch one of "
+                        + MovieLensDownload.VARIANTS);
+            }
+            String variant = dir.getFileName().toString();
+            if (!MovieLensDownload.VARIANTS.contains(variant)) {
+                throw loaded.error("dataset.path", "download: true fetches a folder named after the data set, one of "
+                        + MovieLensDownload.VARIANTS + ", found \"" + variant + "\"");
+            }
+            Path parent = dir.toAbsolutePath().getParent();
+            MovieLensDownload.fetch(variant, parent);
+        }
+        RatingsTable table = MovieLens.read(dir, key);
+        if (table.size() == 0) {
+            // Name the ratings file of whichever MovieLens layout the folder has.
+            Path file = java.util.stream.Stream.of("u.data", "ratings.dat", "ratings.csv").map(dir::resolve)
+                    .filter(Files::isRegularFile).findFirst().orElse(dir);
+            throw new DataFormatException(file, 0, "no ratings");
+        }
+        return new Source(table, dir, key, OptionalDouble.empty());
+    }
+
+    /**
+     * Generates {@code dataset.type: synthetic-movielens} into its directory and reads it.
+     *
+     * @param loaded the config
+     * @return the ratings, with the generator's noise floor
+     * @throws IOException when writing or reading fails
+     */
+    static Source generateMovieLens(ConfigLoader.Loaded loaded) throws IOException {
+        SyntheticMovieLensConfig s = (SyntheticMovieLensConfig) loaded.config().dataset();
+        ItemKey key = s.itemKey();
+        SyntheticMovieLens.Result r = SyntheticMovieLens.write(new SyntheticMovieLens.Spec(
+                s.users(), s.items(), s.ratings(), s.factors(), s.noise(), s.generatorSeed()), s.path());
+        return new Source(MovieLens.read(r.dir(), key), r.dir(), key, OptionalDouble.of(r.noiseFloorMse()));
+    }
+
+    /**
      * Reads {@code dataset.features}, {@code crosses} and {@code label} into a spec.
      *
      * @param loaded the config
@@ -152,20 +175,10 @@ public record RatingsData(
      */
     public static FeatureSpec spec(ConfigLoader.Loaded loaded) {
         DatasetConfig dataset = loaded.config().dataset();
-        List<String> features;
-        List<CrossConfig> crosses;
-        LabelConfig label;
-        if (dataset instanceof MovieLensConfig ml) {
-            features = ml.features();
-            crosses = ml.crosses();
-            label = ml.label();
-        } else if (dataset instanceof SyntheticMovieLensConfig s) {
-            features = s.features();
-            crosses = s.crosses();
-            label = s.label();
-        } else {
-            throw new IllegalStateException("no ratings features for " + dataset.type());
-        }
+        RatingsDatasetConfig ratings = (RatingsDatasetConfig) dataset;
+        List<String> features = ratings.features();
+        List<CrossConfig> crosses = ratings.crosses();
+        LabelConfig label = ratings.label();
         List<HashedCross> hashed = new ArrayList<>();
         for (CrossConfig c : crosses) {
             hashed.add(new HashedCross(c.name(), c.fields(), c.buckets()));

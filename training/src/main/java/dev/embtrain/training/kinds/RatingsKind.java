@@ -17,7 +17,6 @@ import dev.embtrain.datasets.movielens.SideTables;
 import dev.embtrain.models.EmbeddingTable;
 import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.RunConfig;
 import dev.embtrain.training.data.Batches;
 import dev.embtrain.training.modeltypes.ModelType;
@@ -62,7 +61,7 @@ final class RatingsKind implements RunKind {
 
     @Override
     public boolean accepts(RunConfig config) {
-        return config.dataset() instanceof RatingsDatasetConfig
+        return DatasetTypes.of(config.dataset()).data() == DatasetTypes.Data.RATINGS
                 && ModelTypes.of(config.model()).data() == ModelType.Data.RATINGS;
     }
 

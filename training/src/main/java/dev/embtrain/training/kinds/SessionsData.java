@@ -82,42 +82,65 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
      */
     public static SessionsData load(ConfigLoader.Loaded loaded) throws IOException {
         SessionsDatasetConfig dataset = (SessionsDatasetConfig) loaded.config().dataset();
-        List<OnlineRetail.Session> sessions;
-        Map<String, String> labels;
-        String source;
-        if (dataset instanceof OnlineRetailConfig or) {
-            if (!Files.isRegularFile(or.path())) {
-                throw loaded.error("dataset.path", "no such file " + or.path()
-                        + "; point it at the UCI Online Retail .xlsx, or a .csv or .csv.xz with its columns");
-            }
-            List<OnlineRetail.Row> rows = OnlineRetail.read(or.path());
-            if (rows.isEmpty()) {
-                throw new DataFormatException(or.path(), 0, "no rows");
-            }
-            sessions = OnlineRetail.sessions(rows, or.options());
-            if (sessions.isEmpty()) {
-                throw new DataFormatException(or.path(), 0, String.format("no sessions left after dropping rows with"
-                        + " an empty field and %s sessions of fewer than %d rows (dataset.min_rows); %,d rows were read",
-                        or.by().name().toLowerCase(java.util.Locale.ROOT), or.options().minRows(), rows.size()));
-            }
-            labels = OnlineRetail.descriptions(rows);
-            source = String.format("online-retail %s: %,d rows, sessions by %s", or.path(), rows.size(),
-                    or.by().name().toLowerCase(java.util.Locale.ROOT));
-        } else if (dataset instanceof SyntheticSessionsConfig s) {
-            SyntheticSessions.Result r = SyntheticSessions.generate(new SyntheticSessions.Spec(s.items(), s.clusters(),
-                    s.sessions(), s.minLength(), s.maxLength(), s.stay(), s.generatorSeed()));
-            sessions = r.sessions();
-            labels = r.labels();
-            source = String.format("synthetic-sessions: %d items in %d clusters, stay %.2f", s.items(), s.clusters(),
-                    s.stay());
-        } else {
-            throw new IllegalStateException("no reader for " + dataset.type());
-        }
+        Source read = DatasetTypes.of(dataset).sessions().read(loaded);
+        String source = read.source();
+        List<OnlineRetail.Session> sessions = read.sessions();
+        Map<String, String> labels = read.labels();
         try {
             return prepare(source, sessions, labels, dataset.minCount(), dataset.evaluation());
         } catch (IllegalArgumentException e) {
             throw loaded.error("dataset.evaluation", e.getMessage());
         }
+    }
+
+    /**
+     * Sessions as a dataset type reads them, before the evaluation protocol.
+     *
+     * @param source one line saying what was read
+     * @param sessions the sessions, in order
+     * @param labels each item's label (a description, a title)
+     */
+    public record Source(String source, List<OnlineRetail.Session> sessions, Map<String, String> labels) {}
+
+    /**
+     * Reads {@code dataset.type: online-retail}: the UCI file's rows grouped into sessions.
+     *
+     * @param loaded the config
+     * @return the sessions
+     * @throws IOException when reading fails
+     */
+    static Source readOnlineRetail(ConfigLoader.Loaded loaded) throws IOException {
+        OnlineRetailConfig or = (OnlineRetailConfig) loaded.config().dataset();
+        if (!Files.isRegularFile(or.path())) {
+            throw loaded.error("dataset.path", "no such file " + or.path()
+                    + "; point it at the UCI Online Retail .xlsx, or a .csv or .csv.xz with its columns");
+        }
+        List<OnlineRetail.Row> rows = OnlineRetail.read(or.path());
+        if (rows.isEmpty()) {
+            throw new DataFormatException(or.path(), 0, "no rows");
+        }
+        List<OnlineRetail.Session> sessions = OnlineRetail.sessions(rows, or.options());
+        if (sessions.isEmpty()) {
+            throw new DataFormatException(or.path(), 0, String.format("no sessions left after dropping rows with"
+                    + " an empty field and %s sessions of fewer than %d rows (dataset.min_rows); %,d rows were read",
+                    or.by().name().toLowerCase(java.util.Locale.ROOT), or.options().minRows(), rows.size()));
+        }
+        return new Source(String.format("online-retail %s: %,d rows, sessions by %s", or.path(), rows.size(),
+                or.by().name().toLowerCase(java.util.Locale.ROOT)), sessions, OnlineRetail.descriptions(rows));
+    }
+
+    /**
+     * Generates {@code dataset.type: synthetic-sessions}.
+     *
+     * @param loaded the config
+     * @return the sessions
+     */
+    static Source generateSessions(ConfigLoader.Loaded loaded) {
+        SyntheticSessionsConfig s = (SyntheticSessionsConfig) loaded.config().dataset();
+        SyntheticSessions.Result r = SyntheticSessions.generate(new SyntheticSessions.Spec(s.items(), s.clusters(),
+                s.sessions(), s.minLength(), s.maxLength(), s.stay(), s.generatorSeed()));
+        return new Source(String.format("synthetic-sessions: %d items in %d clusters, stay %.2f", s.items(), s.clusters(),
+                s.stay()), r.sessions(), r.labels());
     }
 
     /**

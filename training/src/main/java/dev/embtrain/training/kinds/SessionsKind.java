@@ -13,9 +13,7 @@ import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.config.ConfigBinder;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EmbeddingBagConfig;
-import dev.embtrain.training.config.OnlineRetailConfig;
 import dev.embtrain.training.config.RunConfig;
-import dev.embtrain.training.config.SessionsDatasetConfig;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.export.Npy;
@@ -56,7 +54,7 @@ final class SessionsKind implements RunKind {
     @Override
     public boolean accepts(RunConfig config) {
         return ModelTypes.of(config.model()).data() == ModelType.Data.SESSIONS
-                && config.dataset() instanceof SessionsDatasetConfig;
+                && DatasetTypes.of(config.dataset()).data() == DatasetTypes.Data.SESSIONS;
     }
 
     @Override
@@ -254,8 +252,7 @@ final class SessionsKind implements RunKind {
                         + TableExport.FORMATS);
             }
         }
-        boolean retail = config.dataset() instanceof OnlineRetailConfig;
-        List<String> columns = retail ? List.of("StockCode", "Description") : List.of("id", "label");
+        List<String> columns = DatasetTypes.of(config.dataset()).labelColumns();
         List<List<String>> rows = new ArrayList<>(data.labels().size());
         for (int i = 0; i < data.labels().size(); i++) {
             rows.add(List.of(data.vocabulary().token(i), data.labels().get(i)));

@@ -4,7 +4,6 @@ import dev.embtrain.datasets.labelled.EmbeddingsFile;
 import dev.embtrain.datasets.labelled.LabelledEmbeddings;
 import dev.embtrain.datasets.synthetic.SyntheticLabelledEmbeddings;
 import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.LabelledDataset;
 import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.config.SyntheticLabelledEmbeddingsConfig;
 import java.io.IOException;
@@ -34,21 +33,40 @@ public record LabelledData(LabelledEmbeddings.Joined joined, Path labels, Embedd
      * @throws dev.embtrain.datasets.io.DataFormatException naming file and row of bad data
      */
     public static LabelledData read(ConfigLoader.Loaded loaded) throws IOException {
-        LabelledDataset dataset = (LabelledDataset) loaded.config().dataset();
-        if (dataset instanceof SyntheticLabelledEmbeddingsConfig s) {
-            double bias = biasFor(s.strength(), s.prevalence());
-            SyntheticLabelledEmbeddings.Spec spec = new SyntheticLabelledEmbeddings.Spec(s.ids(), s.width(),
-                    s.strength(), bias, s.generatorSeed());
-            SyntheticLabelledEmbeddings.Result r;
-            try {
-                r = SyntheticLabelledEmbeddings.write(spec, s.path(), format(s.format()));
-            } catch (IllegalArgumentException e) {
-                throw loaded.error("dataset.path", e.getMessage());
-            }
-            EmbeddingsFile file = r.embeddingsFile();
-            return new LabelledData(LabelledEmbeddings.read(r.labels(), file), r.labels(), file, r, bias, spec);
+        return dev.embtrain.training.kinds.DatasetTypes.of(loaded.config().dataset()).labelled().read(loaded);
+    }
+
+    /**
+     * Generates {@code dataset.type: synthetic-labelled-embeddings} into its directory and reads it.
+     *
+     * @param loaded the config
+     * @return the joined data, with the generator's spec
+     * @throws IOException when writing or reading fails
+     */
+    public static LabelledData generate(ConfigLoader.Loaded loaded) throws IOException {
+        SyntheticLabelledEmbeddingsConfig s = (SyntheticLabelledEmbeddingsConfig) loaded.config().dataset();
+        double bias = biasFor(s.strength(), s.prevalence());
+        SyntheticLabelledEmbeddings.Spec spec = new SyntheticLabelledEmbeddings.Spec(s.ids(), s.width(),
+                s.strength(), bias, s.generatorSeed());
+        SyntheticLabelledEmbeddings.Result r;
+        try {
+            r = SyntheticLabelledEmbeddings.write(spec, s.path(), format(s.format()));
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("dataset.path", e.getMessage());
         }
-        LabelledEmbeddingsConfig c = (LabelledEmbeddingsConfig) dataset;
+        EmbeddingsFile file = r.embeddingsFile();
+        return new LabelledData(LabelledEmbeddings.read(r.labels(), file), r.labels(), file, r, bias, spec);
+    }
+
+    /**
+     * Reads {@code dataset.type: labelled-embeddings}: the labels joined to the vectors by id.
+     *
+     * @param loaded the config
+     * @return the joined data
+     * @throws IOException when a file cannot be read
+     */
+    public static LabelledData readFiles(ConfigLoader.Loaded loaded) throws IOException {
+        LabelledEmbeddingsConfig c = (LabelledEmbeddingsConfig) loaded.config().dataset();
         EmbeddingsFile file = new EmbeddingsFile(c.embeddings(), c.column(), c.ids().isBlank() ? null : Path.of(c.ids()));
         if (c.format() != LabelledEmbeddingsConfig.Format.AUTO) {
             EmbeddingsFile.Format byName;

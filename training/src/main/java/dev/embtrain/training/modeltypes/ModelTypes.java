@@ -51,7 +51,8 @@ public final class ModelTypes {
             .optBuildKey("model.embedding_sizes")
             .build();
 
-    private static final ModelType<FactorizationMachineConfig> FACTORIZATION_MACHINE = ModelType.ratings(
+    /** factorization-machine: the model feat2vec trains. */
+    public static final ModelType<FactorizationMachineConfig> FACTORIZATION_MACHINE = ModelType.ratings(
             "factorization-machine", FactorizationMachineConfig.class, ModelTypes::factorizationMachine)
             .optTask(c -> c.objective() == FactorizationMachineConfig.Objective.BINARY ? Task.BINARY
                     : Task.REGRESSION)
@@ -74,7 +75,8 @@ public final class ModelTypes {
             .optBuildKey("model.field_modes")
             .build();
 
-    private static final ModelType<WideAndDeepConfig> WIDE_AND_DEEP = ModelType.ratings("wide-and-deep",
+    /** wide-and-deep: the classifier of labelled embeddings. */
+    public static final ModelType<WideAndDeepConfig> WIDE_AND_DEEP = ModelType.ratings("wide-and-deep",
             WideAndDeepConfig.class, ModelTypes::wideAndDeep)
             .optTask(c -> c.objective() == WideAndDeepConfig.Objective.BINARY ? Task.BINARY : Task.REGRESSION)
             .optSideFeatures((c, s) -> true)
