@@ -24,45 +24,33 @@ public record EarlyStoppingConfig(
         Check.nonNegative("min_delta", minDelta);
     }
 
-    /** Metrics that can be monitored; each job accepts those its task measures. */
+    /**
+     * The names {@code early_stopping.metric} accepts: auto and every metric an objective declares
+     * ({@code objectives.Metrics}, where their direction is; a test keeps the two lists equal).
+     */
     public enum Metric implements YamlName {
         /** The task's main metric: valid_mse, valid_auc or valid_recall_at_10. */
-        AUTO(false),
+        AUTO,
         /** Validation mean squared error. */
-        VALID_MSE(false),
+        VALID_MSE,
         /** Validation root mean squared error. */
-        VALID_RMSE(false),
+        VALID_RMSE,
         /** Validation mean absolute error. */
-        VALID_MAE(false),
+        VALID_MAE,
         /** Validation ROC AUC (binary labels). */
-        VALID_AUC(true),
+        VALID_AUC,
         /** Validation log loss (binary labels). */
-        VALID_LOG_LOSS(false),
+        VALID_LOG_LOSS,
         /** Validation accuracy at threshold 0.5 (binary labels). */
-        VALID_ACCURACY(true),
+        VALID_ACCURACY,
         /** Validation Recall@10 (next-item ranking). */
-        VALID_RECALL_AT_10(true),
+        VALID_RECALL_AT_10,
         /** Validation MRR@10 (next-item ranking). */
-        VALID_MRR_AT_10(true),
+        VALID_MRR_AT_10,
         /** Validation loss of implicit feedback (feat2vec): positives against negatives drawn for them. */
-        VALID_LOSS(false),
+        VALID_LOSS,
         /** Mean training loss. */
-        TRAIN_LOSS(false);
-
-        private final boolean higherIsBetter;
-
-        Metric(boolean higherIsBetter) {
-            this.higherIsBetter = higherIsBetter;
-        }
-
-        /**
-         * Returns whether larger values are better.
-         *
-         * @return true for AUC, accuracy and ranking metrics
-         */
-        public boolean higherIsBetter() {
-            return higherIsBetter;
-        }
+        TRAIN_LOSS;
 
         /** {@inheritDoc} */
         @Override

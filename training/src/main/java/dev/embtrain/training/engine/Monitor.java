@@ -12,6 +12,9 @@ public record Monitor(String name, boolean higherIsBetter) {
     /** The training loss, lower is better. */
     public static final String TRAIN_LOSS = "train_loss";
 
+    /** The training loss as a monitor: every objective measures it. */
+    public static final Monitor TRAINING = new Monitor(TRAIN_LOSS, false);
+
     /**
      * Returns whether {@code value} improves on {@code best} by more than {@code minDelta}.
      *

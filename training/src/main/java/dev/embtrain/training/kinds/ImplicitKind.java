@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.objectives.Supervised;
 import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
@@ -84,13 +85,9 @@ final class ImplicitKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return ((SyntheticFeat2VecConfig) config.dataset()).split().validation() > 0 ? List.of("valid_loss")
+        return ((SyntheticFeat2VecConfig) config.dataset()).split().validation() > 0
+                ? Supervised.names(Implicit.METRICS)
                 : List.of();
-    }
-
-    @Override
-    public String defaultMonitor(RunConfig config) {
-        return metrics(config).isEmpty() ? "train_loss" : "valid_loss";
     }
 
     /** feat2vec: every feature value's vector and its neighbours across tables. */

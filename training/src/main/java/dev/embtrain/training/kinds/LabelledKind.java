@@ -103,12 +103,7 @@ final class LabelledKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return Task.BINARY.metrics();
-    }
-
-    @Override
-    public String defaultMonitor(RunConfig config) {
-        return "valid_auc";
+        return Supervised.names(Supervised.metrics(Task.BINARY));
     }
 
     /** A classifier, with the run's preprocessing applied in the translator. */

@@ -78,12 +78,7 @@ final class RatingsKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return ModelTypes.of(config.model()).task(config.model()).metrics();
-    }
-
-    @Override
-    public String defaultMonitor(RunConfig config) {
-        return metrics(config).get(0);
+        return Supervised.names(Supervised.metrics(ModelTypes.of(config.model()).task(config.model())));
     }
 
     /** {@inheritDoc} */

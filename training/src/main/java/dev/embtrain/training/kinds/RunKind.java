@@ -59,12 +59,16 @@ public interface RunKind {
     List<String> metrics(RunConfig config);
 
     /**
-     * Returns what {@code early_stopping.metric: auto} monitors.
+     * Returns what {@code early_stopping.metric: auto} monitors: the first metric the objective
+     * declares, or the training loss when there is no validation split.
      *
      * @param config the config
      * @return one of {@link #metrics}, or train_loss
      */
-    String defaultMonitor(RunConfig config);
+    default String defaultMonitor(RunConfig config) {
+        List<String> metrics = metrics(config);
+        return metrics.isEmpty() ? dev.embtrain.training.engine.Monitor.TRAIN_LOSS : metrics.get(0);
+    }
 
     /**
      * Returns the dataset keys a search may vary: keys that change how rows are prepared, not

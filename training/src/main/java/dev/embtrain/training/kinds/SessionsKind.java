@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.objectives.Supervised;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
 import dev.embtrain.training.serving.ServingExport;
@@ -44,7 +45,6 @@ import java.util.function.Consumer;
  */
 final class SessionsKind implements RunKind {
 
-    private static final List<String> METRICS = List.of("valid_recall_at_10", "valid_mrr_at_10");
 
     @Override
     public String name() {
@@ -69,12 +69,7 @@ final class SessionsKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return METRICS;
-    }
-
-    @Override
-    public String defaultMonitor(RunConfig config) {
-        return "valid_recall_at_10";
+        return Supervised.names(SampledCandidates.METRICS);
     }
 
     /** {@inheritDoc} */
@@ -273,7 +268,7 @@ final class SessionsKind implements RunKind {
     private static void plots(Path dir, RunConfig config, List<EpochRecord> h) throws IOException {
         List<Integer> epochs = h.stream().map(EpochRecord::epoch).toList();
         Map<String, double[]> ranking = new LinkedHashMap<>();
-        for (String m : METRICS) {
+        for (String m : Supervised.names(SampledCandidates.METRICS)) {
             ranking.put(m, h.stream().mapToDouble(e -> e.valid().get(m)).toArray());
         }
         Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": next-item ranking per epoch", epochs, ranking,

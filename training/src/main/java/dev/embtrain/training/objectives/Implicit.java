@@ -1,5 +1,6 @@
 package dev.embtrain.training.objectives;
 
+import dev.embtrain.training.engine.Monitor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -277,9 +278,12 @@ public final class Implicit implements Objective {
         return (rows.ids().length + options.batchSize() - 1) / options.batchSize();
     }
 
+    /** The validation metric: the loss of held-out positives against negatives drawn for them. */
+    public static final List<Monitor> METRICS = List.of(new Monitor("valid_loss", false));
+
     @Override
     public List<String> metrics() {
-        return valid == null ? List.of() : List.of("valid_loss");
+        return valid == null ? List.of() : Supervised.names(METRICS);
     }
 
     @Override
@@ -349,7 +353,7 @@ public final class Implicit implements Objective {
                     total.addi(loss.evaluate(inputAndLabels[1], trainer.evaluate(inputAndLabels[0])));
                 }
             }
-            return Map.of("valid_loss", (double) (total.getFloat() / batches));
+            return Map.of(METRICS.get(0).name(), (double) (total.getFloat() / batches));
         }
     }
 

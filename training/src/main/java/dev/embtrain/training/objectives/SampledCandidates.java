@@ -1,5 +1,6 @@
 package dev.embtrain.training.objectives;
 
+import dev.embtrain.training.engine.Monitor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -121,9 +122,13 @@ public final class SampledCandidates implements Objective {
         return firstBatches;
     }
 
+    /** The validation metrics, Recall@10 (monitored by default) and MRR@10, both higher is better. */
+    public static final List<Monitor> METRICS = List.of(new Monitor("valid_recall_at_10", true),
+            new Monitor("valid_mrr_at_10", true));
+
     @Override
     public List<String> metrics() {
-        return List.of("valid_recall_at_10", "valid_mrr_at_10");
+        return Supervised.names(METRICS);
     }
 
     @Override
@@ -174,8 +179,8 @@ public final class SampledCandidates implements Objective {
     public Map<String, Double> validate(Trainer trainer) {
         NextItem.Scores s = NextItem.embedding(itemTable.get(), validQueries, validTargets);
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("valid_recall_at_10", s.recall());
-        out.put("valid_mrr_at_10", s.mrr());
+        out.put(METRICS.get(0).name(), s.recall());
+        out.put(METRICS.get(1).name(), s.mrr());
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.embtrain.training.objectives;
 
+import dev.embtrain.training.engine.Monitor;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
@@ -64,9 +65,38 @@ public final class Supervised implements Objective {
         return train.batchCount(batchSize);
     }
 
+    /** Regression's validation metrics, the monitored one by default first. */
+    private static final List<Monitor> REGRESSION = List.of(new Monitor("valid_mse", false),
+            new Monitor("valid_rmse", false), new Monitor("valid_mae", false));
+    /** A binary label's validation metrics, the monitored one by default first. */
+    private static final List<Monitor> BINARY = List.of(new Monitor("valid_auc", true),
+            new Monitor("valid_log_loss", false), new Monitor("valid_accuracy", true));
+
+    /**
+     * Returns the validation metrics an epoch of a task reports, in column order, the one
+     * {@code early_stopping.metric: auto} monitors first: where every metric's name and
+     * direction are declared.
+     *
+     * @param task the task
+     * @return the metrics
+     */
+    public static List<Monitor> metrics(Task task) {
+        return task == Task.REGRESSION ? REGRESSION : BINARY;
+    }
+
+    /**
+     * Returns the names of metrics.
+     *
+     * @param metrics the metrics
+     * @return their names, in order
+     */
+    public static List<String> names(List<Monitor> metrics) {
+        return metrics.stream().map(Monitor::name).toList();
+    }
+
     @Override
     public List<String> metrics() {
-        return task.metrics();
+        return names(metrics(task));
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class ConfigChecks {
                     + " runs of " + config.model().type() + "; expected one of auto, "
                     + String.join(", ", metrics) + (metrics.isEmpty() ? "" : ", ") + Monitor.TRAIN_LOSS);
         }
-        return new Monitor(name, EarlyStoppingConfig.Metric.valueOf(name.toUpperCase(Locale.ROOT)).higherIsBetter());
+        return dev.embtrain.training.objectives.Metrics.named(name);
     }
 
     /**
