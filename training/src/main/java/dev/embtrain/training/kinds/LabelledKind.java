@@ -110,7 +110,7 @@ final class LabelledKind implements RunKind {
     @Override
     public Serving serving(Path runDir, RunConfig config, ConfigLoader.Loaded loaded) throws IOException {
         int width = Preprocessing.load(runDir.resolve(Preprocessing.FILE)).width();
-        return new Serving(LabelledModel.spec((WideAndDeepConfig) config.model(), width), ClassifierTranslator.class,
+        return new Serving(LabelledScorer.spec((WideAndDeepConfig) config.model(), width), ClassifierTranslator.class,
                 Map.of(), List.of(Preprocessing.FILE), Map.of());
     }
 
@@ -181,7 +181,7 @@ final class LabelledKind implements RunKind {
             Preprocessing pre = Preprocess.fit(j.vectors(), j.labels(), trainRows, ds.selectKBest(),
                     ds.standardize());
             WideAndDeepConfig wd = (WideAndDeepConfig) config.model();
-            model.setBlock(LabelledModel.build(wd, pre.width()));
+            model.setBlock(LabelledScorer.spec(wd, pre.width()).newBlock());
             Loss loss = new SigmoidBceLoss();
             if (ds.classWeight() == ClassWeight.BALANCED) {
                 float[] w = WeightedSigmoidBceLoss.balanced(labels(j.labels(), trainRows));

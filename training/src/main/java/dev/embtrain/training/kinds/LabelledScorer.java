@@ -1,5 +1,8 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.models.Head;
+import dev.embtrain.models.WideAndDeep;
+import java.util.List;
 import dev.embtrain.training.config.LabelledDataset;
 import dev.embtrain.training.run.RunFiles;
 import ai.djl.Device;
@@ -47,6 +50,19 @@ public final class LabelledScorer {
     }
 
     /**
+     * Returns the classifier's block for a model section: wide-and-deep over the preprocessed
+     * vector alone, with a binary head; for training, scoring and serving alike.
+     *
+     * @param config the model section (binary objective)
+     * @param width G, the preprocessed width
+     * @return the spec
+     */
+    public static WideAndDeep.Spec spec(WideAndDeepConfig config, int width) {
+        return new WideAndDeep.Spec(List.of(), width, true, config.layers(), (float) config.dropout(),
+                config.batchNorm(), Head.BINARY, 0f, 1f, (float) config.initStd());
+    }
+
+    /**
      * Scores a file.
      *
      * @param run the run directory
@@ -73,7 +89,7 @@ public final class LabelledScorer {
         long start = System.nanoTime();
         long[] rows = {0};
         int width = pre.width();
-        try (Model model = LabelledModel.load((WideAndDeepConfig) config.model(), width, run.resolve(RunFiles.MODEL_DIR),
+        try (Model model = LabelledModel.load(spec((WideAndDeepConfig) config.model(), width), run.resolve(RunFiles.MODEL_DIR),
                 Device.cpu())) {
             AtomicFiles.write(out, stream -> {
                 OutputStream o = stream;

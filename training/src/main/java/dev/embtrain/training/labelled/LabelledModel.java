@@ -10,12 +10,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import dev.embtrain.models.Head;
 import dev.embtrain.models.WideAndDeep;
-import dev.embtrain.training.config.WideAndDeepConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The classifier on dense vectors: {@link WideAndDeep} with no categorical field, so its
@@ -25,29 +22,6 @@ import java.util.List;
  */
 public final class LabelledModel {
     private LabelledModel() {}
-
-    /**
-     * Builds the block.
-     *
-     * @param config the model section (binary objective)
-     * @param width G, the preprocessed width
-     * @return the uninitialised block
-     */
-    public static Block build(WideAndDeepConfig config, int width) {
-        return spec(config, width).newBlock();
-    }
-
-    /**
-     * Returns the block's spec, for training and serving alike.
-     *
-     * @param config the model section (binary objective)
-     * @param width G, the preprocessed width
-     * @return the spec
-     */
-    public static WideAndDeep.Spec spec(WideAndDeepConfig config, int width) {
-        return new WideAndDeep.Spec(List.of(), width, true, config.layers(), (float) config.dropout(),
-                config.batchNorm(), Head.BINARY, 0f, 1f, (float) config.initStd());
-    }
 
     /**
      * Returns the input shapes of a batch.
@@ -99,16 +73,15 @@ public final class LabelledModel {
     /**
      * Loads a saved classifier for scoring.
      *
-     * @param config the model section
-     * @param width the preprocessed width
+     * @param spec the classifier's block, as {@code LabelledScorer.spec} gives it for a config
      * @param modelDir the parameters' directory
      * @param device where to score
      * @return the model; close it
      * @throws IOException when the parameters cannot be read
      */
-    public static Model load(WideAndDeepConfig config, int width, Path modelDir, Device device) throws IOException {
+    public static Model load(WideAndDeep.Spec spec, Path modelDir, Device device) throws IOException {
         Model model = Model.newInstance("model", device);
-        model.setBlock(LabelledModel.build(config, width));
+        model.setBlock(spec.newBlock());
         try {
             model.load(modelDir, "model");
         } catch (MalformedModelException e) {

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.cuda.CudaUtils;
-import dev.embtrain.training.config.OptimizerConfig;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -37,19 +36,19 @@ public record MemoryPlan(long engineBytes, long heapBytes, String largest, long 
      *
      * @param parameters the model's parameters; those without a shape yet (layers sized by their
      *     input) are left out, being small beside the tables
-     * @param optimizer the optimizer section
+     * @param rule the dense update rule (how many arrays of state it keeps per parameter)
      * @param rowOptimizer the row-sparse update, or null when every table trains densely
      * @param sparseFrom rows from which a table trains row by row
      * @param device where the run trains
      * @return the plan
      */
-    public static MemoryPlan of(Collection<Parameter> parameters, OptimizerConfig optimizer, RowOptimizer rowOptimizer,
+    public static MemoryPlan of(Collection<Parameter> parameters, OptimizerSpec.Rule rule, RowOptimizer rowOptimizer,
             long sparseFrom, Device device) {
         long engine = 0;
         long heap = 0;
         long largestValues = -1;
         String largest = "none";
-        int denseCopies = switch (optimizer.type()) {
+        int denseCopies = switch (rule) {
             case ADAM, ADAMW -> 3; // gradient and two moments
             case SGD, ROWWISE_ADAGRAD -> 2; // gradient and one momentum or accumulator
         };

@@ -2,14 +2,11 @@ package dev.embtrain.training.optim;
 
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.embtrain.training.config.OptimizerConfig;
-import dev.embtrain.training.config.ScheduleConfig;
-import dev.embtrain.training.config.TrainingConfig;
 import java.util.List;
 
 /**
- * Builds the learning-rate schedule and the optimizer a {@code training} section describes; every
- * job (ratings, item2vec) builds them here so that the same YAML means the same optimizer.
+ * Builds the learning-rate schedule and the optimizer an {@link OptimizerSpec} describes; every
+ * kind of run builds them here, so that the same YAML means the same optimizer.
  */
 public final class Optimizers {
 
@@ -18,17 +15,15 @@ public final class Optimizers {
     /**
      * Builds the learning-rate schedule.
      *
-     * @param training the training section
+     * @param o the optimizer and its schedules
      * @param totalSteps optimizer steps in the run
      * @return the tracker
      */
-    public static Tracker learningRate(TrainingConfig training, int totalSteps) {
-        OptimizerConfig o = training.optimizer();
-        ScheduleConfig s = training.schedule();
-        return switch (s.type()) {
-            case ONE_CYCLE -> OneCycle.learningRate((float) o.learningRate(), s.divFactor(), s.finalDivFactor(),
-                    totalSteps, s.pctStart());
-            case LINEAR -> new LinearDecay((float) o.learningRate(), (float) (o.learningRate() / s.finalDivFactor()),
+    public static Tracker learningRate(OptimizerSpec o, int totalSteps) {
+        return switch (o.schedule()) {
+            case ONE_CYCLE -> OneCycle.learningRate((float) o.learningRate(), o.divFactor(), o.finalDivFactor(),
+                    totalSteps, o.pctStart());
+            case LINEAR -> new LinearDecay((float) o.learningRate(), (float) (o.learningRate() / o.finalDivFactor()),
                     totalSteps);
             case CONSTANT -> Tracker.fixed((float) o.learningRate());
         };
@@ -37,20 +32,19 @@ public final class Optimizers {
     /**
      * Builds the optimizer.
      *
-     * @param training the training section
+     * @param o the optimizer and its schedules
      * @param lr the learning-rate schedule
      * @param totalSteps optimizer steps in the run (one-cycle's momentum schedule spans them)
      * @return the optimizer
      */
-    public static Optimizer optimizer(TrainingConfig training, Tracker lr, int totalSteps) {
-        OptimizerConfig o = training.optimizer();
-        return switch (o.type()) {
+    public static Optimizer optimizer(OptimizerSpec o, Tracker lr, int totalSteps) {
+        return switch (o.rule()) {
             case ADAMW, ADAM -> ScheduledAdam.builder()
                     .setLearningRateTracker(lr)
-                    .optBeta1(beta1(training, totalSteps))
+                    .optBeta1(beta1(o, totalSteps))
                     .optBeta2(o.betas().get(1).floatValue())
                     .optEpsilon((float) o.eps())
-                    .optDecoupledWeightDecay(o.type() == OptimizerConfig.OptimizerType.ADAMW)
+                    .optDecoupledWeightDecay(o.rule() == OptimizerSpec.Rule.ADAMW)
                     .optWeightDecays((float) o.weightDecay())
                     .build();
             case SGD -> Optimizer.sgd()
@@ -68,29 +62,26 @@ public final class Optimizers {
      * Builds the update of row-sparse tables that goes with {@link #optimizer}: the same rule,
      * the same schedules, applied to the rows a step touched.
      *
-     * @param training the training section
+     * @param o the optimizer and its schedules
      * @param lr the learning-rate schedule
      * @param totalSteps optimizer steps in the run
      * @return the row optimizer, or null for sgd, which has none
      */
-    public static RowOptimizer rowOptimizer(TrainingConfig training, Tracker lr, int totalSteps) {
-        OptimizerConfig o = training.optimizer();
-        return switch (o.type()) {
-            case ADAMW, ADAM -> new LazyAdam(lr, beta1(training, totalSteps), o.betas().get(1).floatValue(),
-                    (float) o.eps(), (float) o.weightDecay(), o.type() == OptimizerConfig.OptimizerType.ADAMW);
+    public static RowOptimizer rowOptimizer(OptimizerSpec o, Tracker lr, int totalSteps) {
+        return switch (o.rule()) {
+            case ADAMW, ADAM -> new LazyAdam(lr, beta1(o, totalSteps), o.betas().get(1).floatValue(),
+                    (float) o.eps(), (float) o.weightDecay(), o.rule() == OptimizerSpec.Rule.ADAMW);
             case ROWWISE_ADAGRAD -> new RowwiseAdagrad(lr, (float) o.eps(), (float) o.weightDecay());
             case SGD -> null;
         };
     }
 
     /** Adam's beta1: fixed, or one-cycle's momentum schedule. */
-    private static Tracker beta1(TrainingConfig training, int totalSteps) {
-        OptimizerConfig o = training.optimizer();
-        ScheduleConfig s = training.schedule();
-        if (s.type() == ScheduleConfig.ScheduleType.ONE_CYCLE && s.cycleMomentum()) {
-            List<Double> moms = s.moms();
+    private static Tracker beta1(OptimizerSpec o, int totalSteps) {
+        if (o.schedule() == OptimizerSpec.Schedule.ONE_CYCLE && o.cycleMomentum()) {
+            List<Double> moms = o.moms();
             return new OneCycle(moms.get(0).floatValue(), moms.get(1).floatValue(), moms.get(2).floatValue(),
-                    totalSteps, s.pctStart());
+                    totalSteps, o.pctStart());
         }
         return Tracker.fixed(o.betas().get(0).floatValue());
     }

@@ -13,7 +13,9 @@ import dev.embtrain.models.HasEmbeddingTables;
 import dev.embtrain.training.config.ConfigBinder;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.Configs;
+import dev.embtrain.training.config.OptimizerConfig;
 import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.ScheduleConfig;
 import dev.embtrain.training.config.TrainingConfig;
 import dev.embtrain.training.engine.FitOptions;
 import dev.embtrain.training.engine.FitResult;
@@ -28,6 +30,7 @@ import dev.embtrain.training.engine.listeners.GradientClipping;
 import dev.embtrain.training.engine.listeners.Interruption;
 import dev.embtrain.training.kinds.Prepared;
 import dev.embtrain.training.optim.MemoryPlan;
+import dev.embtrain.training.optim.OptimizerSpec;
 import dev.embtrain.training.optim.Optimizers;
 import dev.embtrain.training.optim.RowOptimizer;
 import dev.embtrain.training.optim.RowSparseTables;
@@ -122,13 +125,14 @@ final class ModelTrainer {
             FitResult result;
             try {
                 int totalSteps = t.objective().batchesPerEpoch() * training.epochs();
-                Tracker lr = Optimizers.learningRate(training, totalSteps);
-                Optimizer optimizer = Optimizers.optimizer(training, lr, totalSteps);
+                OptimizerSpec spec = optimizerSpec(training);
+                Tracker lr = Optimizers.learningRate(spec, totalSteps);
+                Optimizer optimizer = Optimizers.optimizer(spec, lr, totalSteps);
                 DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(t.objective().loss())
                         .optOptimizer(optimizer).optDevices(use);
                 RowOptimizer rowOptimizer = sparseTables.isEmpty() ? null
-                        : Optimizers.rowOptimizer(training, lr, totalSteps);
-                MemoryPlan memory = MemoryPlan.of(model.getBlock().getParameters().values(), training.optimizer(),
+                        : Optimizers.rowOptimizer(spec, lr, totalSteps);
+                MemoryPlan memory = MemoryPlan.of(model.getBlock().getParameters().values(), spec.rule(),
                         rowOptimizer, sparseFrom, use[0]);
                 String tooLarge = memory.problem(use[0]);
                 if (tooLarge != null) {
@@ -183,6 +187,20 @@ final class ModelTrainer {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads a {@code training} section's optimizer and schedule into plain numbers.
+     *
+     * @param training the section
+     * @return the spec {@link Optimizers} builds from
+     */
+    static OptimizerSpec optimizerSpec(TrainingConfig training) {
+        OptimizerConfig o = training.optimizer();
+        ScheduleConfig s = training.schedule();
+        return new OptimizerSpec(OptimizerSpec.Rule.valueOf(o.type().name()), o.learningRate(), o.weightDecay(),
+                o.betas(), o.eps(), o.momentum(), OptimizerSpec.Schedule.valueOf(s.type().name()), s.divFactor(),
+                s.finalDivFactor(), s.pctStart(), s.cycleMomentum(), s.moms());
     }
 
     /** The listeners of every fit, in the loop's order, with the fit's own in the middle. */

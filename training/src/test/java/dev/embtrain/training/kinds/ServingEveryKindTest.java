@@ -181,7 +181,7 @@ class ServingEveryKindTest {
         float[] expected;
         WideAndDeepConfig wd = (WideAndDeepConfig) ConfigLoader.load(run.resolve(RunFiles.CONFIG), List.of())
                 .config().model();
-        try (Model model = LabelledModel.load(wd, pre.width(), run.resolve(RunFiles.MODEL_DIR), Device.cpu())) {
+        try (Model model = LabelledModel.load(LabelledScorer.spec(wd, pre.width()), run.resolve(RunFiles.MODEL_DIR), Device.cpu())) {
             float[] x = new float[3 * pre.width()];
             for (int i = 0; i < 3; i++) {
                 pre.apply(vectors[i], x, i * pre.width());

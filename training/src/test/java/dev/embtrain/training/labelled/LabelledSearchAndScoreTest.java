@@ -184,7 +184,8 @@ class LabelledSearchAndScoreTest {
         dev.embtrain.training.config.WideAndDeepConfig logistic = new dev.embtrain.training.config.WideAndDeepConfig(
                 dev.embtrain.training.config.WideAndDeepConfig.Objective.BINARY, List.of(), 0, false,
                 dev.embtrain.models.EmbeddingSizeRule.FASTAI, List.of(), List.of(0.0, 1.0), 0.01);
-        try (ai.djl.Model wrong = LabelledModel.load(logistic, 8, run.resolve("model"), ai.djl.Device.cpu())) {
+        try (ai.djl.Model wrong = LabelledModel.load(dev.embtrain.training.kinds.LabelledScorer.spec(logistic, 8), run.resolve("model"),
+                ai.djl.Device.cpu())) {
             IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> LabelledModel.logits(wrong, new float[3 * 8], 3, 8));
             assertEquals("the model returned 24 scores for 3 rows: its parameters do not match the model section it"

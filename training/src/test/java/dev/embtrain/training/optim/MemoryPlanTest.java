@@ -11,8 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.tracker.Tracker;
 import dev.embtrain.training.cli.CliRun;
-import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.OptimizerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,9 +23,8 @@ class MemoryPlanTest {
         return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(new Shape(rows, cols)).build();
     }
 
-    private static OptimizerConfig optimizer(String type) {
-        return ConfigLoader.load("name: m\ndataset: {type: synthetic-sessions}\nmodel: {type: embedding-bag}\n"
-                + "training: {optimizer: {type: " + type + "}}\n", "m.yaml", List.of()).config().training().optimizer();
+    private static OptimizerSpec.Rule optimizer(String type) {
+        return OptimizerSpec.Rule.valueOf(type.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
     /**
