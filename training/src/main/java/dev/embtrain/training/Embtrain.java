@@ -63,7 +63,8 @@ public final class Embtrain {
      *
      * @param loaded the config and where its keys came from ({@link ConfigLoader#of} or {@link ConfigLoader#load})
      * @param runDir the run directory
-     * @param report status lines (the data read, the model, each epoch's line, the kept epoch)
+     * @param report status lines (the data read, the model, its memory, a search's trials); epochs reach
+     *     listeners, not this
      * @param listeners called around every step and epoch of the kept model's training
      * @return what the run measured, and where it is
      * @throws Exception when the config does not fit, or reading, training or writing fails
