@@ -89,6 +89,52 @@ public final class ProjectorTsv {
                 out.write(line.getBytes(StandardCharsets.UTF_8));
             }
         });
+        Path dir = vectorsTsv.toAbsolutePath().getParent();
+        if (dir.equals(metadataTsv.toAbsolutePath().getParent())) {
+            writeConfig(dir);
+        }
+    }
+
+    /** TensorBoard's projector reads this file from the directory it is pointed at. */
+    public static final String CONFIG = "projector_config.pbtxt";
+
+    /**
+     * Writes {@link #CONFIG} into a directory, naming every {@code NAME_vectors.tsv} there that
+     * has its {@code NAME_metadata.tsv} beside it, so that {@code tensorboard --logdir DIR} opens
+     * them in its Projector as they are (paths relative to the directory).
+     *
+     * @param dir the directory
+     * @throws IOException when it cannot be listed or written
+     */
+    public static void writeConfig(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String file = f.getFileName().toString();
+                if (file.endsWith(VECTORS) && java.nio.file.Files.isRegularFile(
+                        dir.resolve(file.substring(0, file.length() - VECTORS.length()) + METADATA))) {
+                    names.add(file.substring(0, file.length() - VECTORS.length()));
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        StringBuilder sb = new StringBuilder();
+        for (String name : names) {
+            sb.append("embeddings {\n")
+                    .append("  tensor_name: \"").append(pbtxt(name)).append("\"\n")
+                    .append("  tensor_path: \"").append(pbtxt(name + VECTORS)).append("\"\n")
+                    .append("  metadata_path: \"").append(pbtxt(name + METADATA)).append("\"\n")
+                    .append("}\n");
+        }
+        AtomicFiles.write(dir.resolve(CONFIG), out -> out.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final String VECTORS = "_vectors.tsv";
+    private static final String METADATA = "_metadata.tsv";
+
+    /** A text-format protobuf string's body: backslash and double quote escaped. */
+    private static String pbtxt(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** Checks what the Projector needs of the vectors; see the class comment for why. */

@@ -30,7 +30,7 @@ class TableExportTest {
         List<Path> written = TableExport.write(dir, "item", VECTORS, LABELS, new LinkedHashSet<>(List.of("tsv", "npy")));
         assertEquals(List.of(dir.resolve("item.npy"), dir.resolve("item_vectors.tsv"), dir.resolve("item_metadata.tsv")),
                 written);
-        assertEquals(List.of("item.npy", "item_metadata.tsv", "item_vectors.tsv"), list(dir));
+        assertEquals(List.of("item.npy", "item_metadata.tsv", "item_vectors.tsv", "projector_config.pbtxt"), list(dir));
 
         float[][] back = Npy.readFloat32Matrix(dir.resolve("item.npy"));
         for (int i = 0; i < VECTORS.length; i++) {
@@ -38,6 +38,26 @@ class TableExportTest {
         }
         assertEquals("0.0\t0.0\n0.5\t-1.0\n2.0\t0.25\n", Files.readString(dir.resolve("item_vectors.tsv")));
         assertEquals("<unk>\nHeat (1995)\nUp (2009)\n", Files.readString(dir.resolve("item_metadata.tsv")));
+    }
+
+    /** TensorBoard opens the directory as it is: every vectors/metadata pair is named, sorted, relative. */
+    @Test
+    void theProjectorConfigNamesEveryTablePairInTheDirectory() throws IOException {
+        TableExport.write(root, "user", VECTORS, LABELS, Set.of("tsv"));
+        TableExport.write(root, "item", VECTORS, LABELS, Set.of("tsv"));
+        TableExport.write(root, "item_bias", new float[][] {{1f}, {2f}, {3f}}, LABELS, Set.of("tsv"));
+        assertEquals("""
+                embeddings {
+                  tensor_name: "item"
+                  tensor_path: "item_vectors.tsv"
+                  metadata_path: "item_metadata.tsv"
+                }
+                embeddings {
+                  tensor_name: "user"
+                  tensor_path: "user_vectors.tsv"
+                  metadata_path: "user_metadata.tsv"
+                }
+                """, Files.readString(root.resolve(ProjectorTsv.CONFIG)));
     }
 
     @Test
