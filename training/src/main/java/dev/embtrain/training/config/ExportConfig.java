@@ -13,7 +13,8 @@ import java.util.Set;
 @Doc("What is written to the run directory after training.")
 public record ExportConfig(
         @Doc("Formats for every embedding table and bias vector: tsv (TensorBoard Projector vectors +"
-                        + " metadata) and npy (float32, for numpy).")
+                        + " metadata, with projector_config.pbtxt), npy (float32, for numpy) and word2vec (the text"
+                        + " format gensim's load_word2vec_format reads; tables wider than one value).")
                 @Default("[tsv, npy]") List<String> embeddings,
         @Doc("Also write serving/, a model directory DJL Serving loads (the same as embtrain export --serving).")
                 @Default("false") boolean serving,
@@ -22,14 +23,14 @@ public record ExportConfig(
                         + " labelled).")
                 @Default("true") boolean plots) {
 
-    private static final Set<String> FORMATS = Set.of("tsv", "npy");
+    private static final Set<String> FORMATS = Set.of("tsv", "npy", "word2vec");
 
     /** Validates the section. */
     public ExportConfig {
         for (String f : embeddings) {
             if (!FORMATS.contains(f)) {
                 throw new ConfigValueException(
-                        "embeddings", "expected a list of [tsv, npy], found \"" + f + "\"");
+                        "embeddings", "expected a list of [tsv, npy, word2vec], found \"" + f + "\"");
             }
         }
         embeddings = List.copyOf(embeddings);

@@ -16,12 +16,13 @@ import java.util.Set;
  *
  * <p>Files, for table {@code item}: {@code item.npy} (shape (N, D)), and
  * {@code item_vectors.tsv} with {@code item_metadata.tsv} (one label per line, no header; see
- * {@link ProjectorTsv}).
+ * {@link ProjectorTsv}), and {@code item_word2vec.txt} keyed by label ({@link Word2VecText}).
  *
  * <p>A table one value wide (a bias vector) is written as {@code item_bias.npy} of shape (N,)
  * and {@code item_bias.tsv}, a two-column table {@code label, value} with a header: the
  * Projector cannot show 1-D vectors, and a sortable list of labels with their bias is what
- * people read such a table for (fastai's "movies with the lowest and highest bias").
+ * people read such a table for (fastai's "movies with the lowest and highest bias"); word2vec's
+ * format holds no 1-D table, so none is written for it.
  */
 public final class TableExport {
 
@@ -29,8 +30,10 @@ public final class TableExport {
     public static final String NPY = "npy";
     /** Embedding Projector TSV pair, written by {@link ProjectorTsv}. */
     public static final String TSV = "tsv";
+    /** The word2vec text format gensim and fastText read, written by {@link Word2VecText}. */
+    public static final String WORD2VEC = "word2vec";
     /** Every format, in the order their files are written and returned. */
-    public static final List<String> FORMATS = List.of(NPY, TSV);
+    public static final List<String> FORMATS = List.of(NPY, TSV, WORD2VEC);
 
     /** The one metadata column; the Projector calls an unnamed single column "label" too. */
     private static final List<String> LABEL_COLUMN = List.of("label");
@@ -93,6 +96,11 @@ public final class TableExport {
             ProjectorTsv.write(vectorsTsv, metadataTsv, vectors, LABEL_COLUMN, metadataRows);
             written.add(vectorsTsv);
             written.add(metadataTsv);
+        }
+        if (formats.contains(WORD2VEC)) {
+            Path text = dir.resolve(tableName + "_word2vec.txt");
+            Word2VecText.write(text, vectors, labels);
+            written.add(text);
         }
         return List.copyOf(written);
     }

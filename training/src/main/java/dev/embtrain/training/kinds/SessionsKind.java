@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.export.Word2VecText;
 import dev.embtrain.training.objectives.Supervised;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
@@ -261,6 +262,10 @@ final class SessionsKind implements RunKind {
             if (formats.contains(TableExport.TSV)) {
                 ProjectorTsv.write(out.resolve(table.name() + "_vectors.tsv"), out.resolve(table.name() + "_metadata.tsv"),
                         vectors, columns, rows);
+            }
+            if (formats.contains(TableExport.WORD2VEC)) {
+                // Keyed by token (a StockCode), as gensim keys a Word2Vec model's vectors.
+                Word2VecText.write(out.resolve(table.name() + "_word2vec.txt"), vectors, data.vocabulary().tokens());
             }
         }
     }

@@ -70,9 +70,9 @@ class TableExportTest {
 
     @Test
     void badRequestsAreRejectedBeforeAnyFileIsWritten() throws IOException {
-        assertRejected("unknown export format \"csv\"; expected one of [npy, tsv]",
+        assertRejected("unknown export format \"csv\"; expected one of [npy, tsv, word2vec]",
                 () -> TableExport.write(root, "item", VECTORS, LABELS, Set.of("npy", "csv")));
-        assertRejected("formats must name at least one of [npy, tsv]",
+        assertRejected("formats must name at least one of [npy, tsv, word2vec]",
                 () -> TableExport.write(root, "item", VECTORS, LABELS, Set.of()));
         assertRejected("table item has 3 vectors but 2 labels",
                 () -> TableExport.write(root, "item", VECTORS, LABELS.subList(0, 2), Set.of("npy")));
