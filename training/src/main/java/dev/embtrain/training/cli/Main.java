@@ -35,6 +35,7 @@ public final class Main {
               embtrain score --run DIR --embeddings FILE --out FILE [--ids FILE] [--batch N]
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]... [--steps N]
+              embtrain config CONFIG [--set path=value]... [--no-data]
               embtrain COMMAND --help
 
             Commands:
@@ -52,6 +53,8 @@ public final class Main {
                          of user,item pairs (ratings runs) or vectors (labelled-embeddings runs)
               benchmark  train each config, of any kind (runs go to a temporary directory), and print
                          seconds per epoch, samples per second and the monitored metric
+              config     print a config with its defaults filled in, its kind and monitored metric,
+                         and check it (and read its data, unless --no-data) without training
 
             Examples:
               ./embtrain train configs/quickstart.yaml
@@ -151,7 +154,7 @@ public final class Main {
     private List<CliCommand> commands() {
         return List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new ScoreCommand(out, err),
                 new PredictCommand(out, err), new NeighborsCommand(out, err), new ExportCommand(out, err),
-                new BenchmarkCommand(out, err));
+                new BenchmarkCommand(out, err), new ConfigCommand(out, err));
     }
 
     private int version() {
