@@ -1,10 +1,14 @@
 package dev.embtrain.training.cli;
 
+import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.kinds.Command;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.run.SavedRun;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Options;
 
@@ -35,6 +39,23 @@ abstract class CliCommand {
      * @throws Exception mapped to an exit status by {@link Main}
      */
     abstract int run(String[] args) throws Exception;
+
+    /**
+     * Loads the one CONFIG file a command names, with its {@code --set} overrides.
+     *
+     * @param cl the parsed command line, with a {@code set} option
+     * @return the config
+     * @throws UsageException when there is not exactly one positional argument
+     */
+    final ConfigLoader.Loaded loadConfig(CommandLine cl) {
+        List<String> positional = cl.getArgList();
+        if (positional.size() != 1) {
+            throw new UsageException(name + ": expected one CONFIG file, found " + positional.size()
+                    + (positional.isEmpty() ? "" : " " + positional) + " (embtrain " + name + " --help)");
+        }
+        String[] sets = cl.getOptionValues("set");
+        return ConfigLoader.load(Path.of(positional.get(0)), sets == null ? List.of() : List.of(sets));
+    }
 
     /** Prints a command's help: usage line, what it does, its options, an example. */
     final void help(String usage, String what, Options options, String example) {

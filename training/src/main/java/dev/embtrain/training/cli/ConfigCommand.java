@@ -7,8 +7,6 @@ import dev.embtrain.training.engine.Monitor;
 import dev.embtrain.training.kinds.RunKind;
 import dev.embtrain.training.train.ConfigChecks;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -42,14 +40,7 @@ final class ConfigCommand extends CliCommand {
                     options, "Example: ./embtrain config configs/quickstart.yaml --set training.optimizer.type=sgd");
             return 0;
         }
-        List<String> positional = cl.getArgList();
-        if (positional.size() != 1) {
-            throw new UsageException("config: expected one CONFIG file, found " + positional.size()
-                    + (positional.isEmpty() ? "" : " " + positional) + " (embtrain config --help)");
-        }
-        String[] sets = cl.getOptionValues("set");
-        ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(positional.get(0)),
-                sets == null ? List.of() : List.of(sets));
+        ConfigLoader.Loaded loaded = loadConfig(cl);
         RunKind kind = ConfigChecks.check(loaded);
         Monitor monitor = ConfigChecks.monitor(loaded, kind);
         out.print(ConfigBinder.dump(Configs.written(loaded.config())));

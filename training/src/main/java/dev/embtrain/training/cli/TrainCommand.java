@@ -41,14 +41,7 @@ final class TrainCommand extends CliCommand {
                     "Example: ./embtrain train configs/quickstart.yaml --set training.epochs=3");
             return 0;
         }
-        List<String> positional = cl.getArgList();
-        if (positional.size() != 1) {
-            throw new UsageException("train: expected one CONFIG file, found " + positional.size()
-                    + (positional.isEmpty() ? "" : " " + positional) + " (embtrain train --help)");
-        }
-        String[] sets = cl.getOptionValues("set");
-        ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of(positional.get(0)),
-                sets == null ? List.of() : List.of(sets));
+        ConfigLoader.Loaded loaded = loadConfig(cl);
         Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
         ConsoleProgress progress = new ConsoleProgress(out, err,
                 loaded.config().training().progress() && System.console() != null);

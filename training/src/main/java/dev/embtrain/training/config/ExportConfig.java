@@ -1,7 +1,7 @@
 package dev.embtrain.training.config;
 
 import java.util.List;
-import java.util.Set;
+import dev.embtrain.training.export.TableExport;
 
 /**
  * What is written to the run directory after training.
@@ -23,14 +23,13 @@ public record ExportConfig(
                         + " labelled).")
                 @Default("true") boolean plots) {
 
-    private static final Set<String> FORMATS = Set.of("tsv", "npy", "word2vec");
 
     /** Validates the section. */
     public ExportConfig {
         for (String f : embeddings) {
-            if (!FORMATS.contains(f)) {
+            if (!TableExport.FORMATS.contains(f)) {
                 throw new ConfigValueException(
-                        "embeddings", "expected a list of [tsv, npy, word2vec], found \"" + f + "\"");
+                        "embeddings", "expected a list of " + TableExport.FORMATS + ", found \"" + f + "\"");
             }
         }
         embeddings = List.copyOf(embeddings);

@@ -213,11 +213,7 @@ public final class Learner {
             }
             profile.mark(StepProfile.Phase.LOSS);
         }
-        step.phase(Step.Phase.AFTER_BACKWARD);
-        for (Listener l : listeners) {
-            l.afterBackward(step);
-        }
-        if (step.skipped()) {
+        if (afterBackward(step, listeners)) {
             dropGradients(parameters, null);
             return false;
         }
@@ -240,6 +236,15 @@ public final class Learner {
         }
     }
 
+    /** Shows the listeners the step's gradients; returns whether one of them skipped the update. */
+    private static boolean afterBackward(Step step, List<Listener> listeners) {
+        step.phase(Step.Phase.AFTER_BACKWARD);
+        for (Listener l : listeners) {
+            l.afterBackward(step);
+        }
+        return step.skipped();
+    }
+
     /**
      * Zeroes the gradients of a skipped step, but those the row-sparse tables hold (the optimizers
      * zero a gradient as they apply it; one not applied would add to the next step's).
@@ -255,6 +260,7 @@ public final class Learner {
             }
         }
     }
+
     /** Updates every parameter from its own gradient, but those the row-sparse tables update. */
     private static void denseUpdate(Optimizer direct, List<Parameter> parameters, RowSparse rowSparse) {
         for (Parameter p : parameters) {
@@ -291,11 +297,7 @@ public final class Learner {
             profile.mark(StepProfile.Phase.BACKWARD);
         }
         profile.mark(StepProfile.Phase.LOSS);
-        step.phase(Step.Phase.AFTER_BACKWARD);
-        for (Listener l : listeners) {
-            l.afterBackward(step);
-        }
-        if (step.skipped()) {
+        if (afterBackward(step, listeners)) {
             dropGradients(parameters, rowSparse);
             rowSparse.discard();
             return false;

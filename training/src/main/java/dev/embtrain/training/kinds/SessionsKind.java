@@ -242,12 +242,6 @@ final class SessionsKind implements RunKind {
         if (formats.isEmpty()) {
             return;
         }
-        for (String f : formats) {
-            if (!TableExport.FORMATS.contains(f)) {
-                throw new IllegalArgumentException("unknown export format \"" + f + "\"; expected one of "
-                        + TableExport.FORMATS);
-            }
-        }
         List<String> columns = DatasetTypes.of(config.dataset()).labelColumns();
         List<List<String>> rows = new ArrayList<>(data.labels().size());
         for (int i = 0; i < data.labels().size(); i++) {
