@@ -1,6 +1,6 @@
 package dev.embtrain.training.kinds;
 
-import dev.embtrain.training.objectives.Supervised;
+import dev.embtrain.training.objectives.Metrics;
 import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
@@ -86,7 +86,7 @@ final class ImplicitKind implements RunKind {
     @Override
     public List<String> metrics(RunConfig config) {
         return ((SyntheticFeat2VecConfig) config.dataset()).split().validation() > 0
-                ? Supervised.names(Implicit.METRICS)
+                ? Metrics.names(Implicit.METRICS)
                 : List.of();
     }
 

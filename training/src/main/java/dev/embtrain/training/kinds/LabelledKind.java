@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.objectives.Metrics;
 import dev.embtrain.training.modeltypes.ModelTypes;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.models.serving.ClassifierTranslator;
@@ -103,7 +104,7 @@ final class LabelledKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return Supervised.names(Supervised.metrics(Task.BINARY));
+        return Metrics.names(Supervised.metrics(Task.BINARY));
     }
 
     /** A classifier, with the run's preprocessing applied in the translator. */

@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.objectives.Metrics;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class RatingsKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return Supervised.names(Supervised.metrics(ModelTypes.of(config.model()).task(config.model())));
+        return Metrics.names(Supervised.metrics(ModelTypes.of(config.model()).task(config.model())));
     }
 
     /** {@inheritDoc} */

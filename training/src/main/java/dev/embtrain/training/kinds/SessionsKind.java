@@ -1,7 +1,7 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.training.objectives.Metrics;
 import dev.embtrain.training.export.Word2VecText;
-import dev.embtrain.training.objectives.Supervised;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
 import dev.embtrain.training.serving.ServingExport;
@@ -70,7 +70,7 @@ final class SessionsKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return Supervised.names(SampledCandidates.METRICS);
+        return Metrics.names(SampledCandidates.METRICS);
     }
 
     /** {@inheritDoc} */
@@ -267,7 +267,7 @@ final class SessionsKind implements RunKind {
     private static void plots(Path dir, RunConfig config, List<EpochRecord> h) throws IOException {
         List<Integer> epochs = h.stream().map(EpochRecord::epoch).toList();
         Map<String, double[]> ranking = new LinkedHashMap<>();
-        for (String m : Supervised.names(SampledCandidates.METRICS)) {
+        for (String m : Metrics.names(SampledCandidates.METRICS)) {
             ranking.put(m, h.stream().mapToDouble(e -> e.valid().get(m)).toArray());
         }
         Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": next-item ranking per epoch", epochs, ranking,

@@ -283,7 +283,7 @@ public final class Implicit implements Objective {
 
     @Override
     public List<String> metrics() {
-        return valid == null ? List.of() : Supervised.names(METRICS);
+        return valid == null ? List.of() : Metrics.names(METRICS);
     }
 
     @Override

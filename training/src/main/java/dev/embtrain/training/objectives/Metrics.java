@@ -31,6 +31,16 @@ public final class Metrics {
     }
 
     /**
+     * Returns the names of metrics.
+     *
+     * @param metrics the metrics
+     * @return their names, in order
+     */
+    public static List<String> names(List<Monitor> metrics) {
+        return metrics.stream().map(Monitor::name).toList();
+    }
+
+    /**
      * Returns a metric by name.
      *
      * @param name e.g. {@code valid_auc}

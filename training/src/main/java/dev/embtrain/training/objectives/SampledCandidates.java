@@ -128,7 +128,7 @@ public final class SampledCandidates implements Objective {
 
     @Override
     public List<String> metrics() {
-        return Supervised.names(METRICS);
+        return Metrics.names(METRICS);
     }
 
     @Override

@@ -84,19 +84,9 @@ public final class Supervised implements Objective {
         return task == Task.REGRESSION ? REGRESSION : BINARY;
     }
 
-    /**
-     * Returns the names of metrics.
-     *
-     * @param metrics the metrics
-     * @return their names, in order
-     */
-    public static List<String> names(List<Monitor> metrics) {
-        return metrics.stream().map(Monitor::name).toList();
-    }
-
     @Override
     public List<String> metrics() {
-        return names(metrics(task));
+        return Metrics.names(metrics(task));
     }
 
     @Override
