@@ -1,5 +1,6 @@
 package dev.embtrain.datasets.labelled;
 
+import dev.embtrain.datasets.io.CsvTable;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.DecimalFloats;
 import dev.embtrain.datasets.io.Lines;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.apache.commons.csv.CSVFormat;
 
 /**
  * A file of one fixed-width vector per id, read as a stream of {@link EmbeddingChunk}s so that
@@ -320,85 +320,5 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
 
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
-
-    /** A header line's column names and the splitting of the lines after it. */
-    static final class CsvTable {
-        private final Path file;
-        private List<String> names;
-        private String[] buffer;
-
-        CsvTable(Path file) {
-            this.file = file;
-        }
-
-        /** Takes the first line as the header; returns whether this line was it. */
-        boolean header(String line, long number) {
-            if (names != null) {
-                return false;
-            }
-            names = split(line, number);
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i).strip();
-                if (i == 0 && name.startsWith("\uFEFF")) {
-                    name = name.substring(1); // a byte-order mark from a spreadsheet export
-                }
-                if (names.subList(0, i).contains(name)) {
-                    throw new DataFormatException(file, number, "column \"" + name + "\" appears twice in the header");
-                }
-                names.set(i, name);
-            }
-            buffer = new String[names.size()];
-            return true;
-        }
-
-        boolean seenHeader() {
-            return names != null;
-        }
-
-        List<String> names() {
-            return names;
-        }
-
-        boolean has(String name) {
-            return names.contains(name);
-        }
-
-        int index(String name) {
-            return names.indexOf(name);
-        }
-
-        void require(long number, String name) {
-            if (!has(name)) {
-                throw new DataFormatException(file, number, "missing column \"" + name + "\"; found " + names);
-            }
-        }
-
-        /** Splits a data line, refusing a wrong number of fields. The array is reused. */
-        String[] fields(String line, long number) {
-            int count;
-            if (line.indexOf('"') < 0) {
-                count = Lines.split(line, ",", buffer);
-            } else {
-                List<String> parsed = Lines.parseCsvLine(file, number, line, CSVFormat.DEFAULT);
-                count = parsed.size();
-                for (int i = 0; i < Math.min(count, buffer.length); i++) {
-                    buffer[i] = parsed.get(i);
-                }
-            }
-            if (count != names.size()) {
-                throw new DataFormatException(file, number, "expected " + names.size() + " fields, found " + count);
-            }
-            return buffer;
-        }
-
-        private List<String> split(String line, long number) {
-            if (line.indexOf('"') >= 0) {
-                return new ArrayList<>(Lines.parseCsvLine(file, number, line, CSVFormat.DEFAULT));
-            }
-            String[] out = new String[Lines.split(line, ",", new String[0])];
-            Lines.split(line, ",", out);
-            return new ArrayList<>(List.of(out));
-        }
     }
 }

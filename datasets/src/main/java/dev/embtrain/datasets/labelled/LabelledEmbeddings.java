@@ -1,7 +1,9 @@
 package dev.embtrain.datasets.labelled;
 
+import dev.embtrain.datasets.io.CsvTable;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.Lines;
+import dev.embtrain.datasets.io.ParquetTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,11 +99,11 @@ public final class LabelledEmbeddings {
         Map<String, Long> seen = new HashMap<>();
         if (name.endsWith(".parquet") || name.endsWith(".pq")) {
             // A boolean label column reads as "true"/"false"; CSV labels must be 0 or 1.
-            ParquetEmbeddings.readTable(file, List.of("rid", "label"), List.of("evkey"), (values, row) ->
+            ParquetTable.read(file, List.of("rid", "label"), List.of("evkey"), (values, group, inGroup, row) ->
                     addLabel(file, false, row, values[0], "true".equals(values[1]) ? "1"
                             : "false".equals(values[1]) ? "0" : values[1], values[2], ids, labels, evkeys, seen));
         } else if (name.endsWith(".csv")) {
-            EmbeddingsFile.CsvTable table = new EmbeddingsFile.CsvTable(file);
+            CsvTable table = new CsvTable(file);
             int[] cols = new int[3];
             long last = Lines.forEach(file, StandardCharsets.UTF_8, (line, number) -> {
                 if (table.header(line, number)) {

@@ -2,12 +2,12 @@ package dev.embtrain.datasets.labelled;
 
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.ParquetCodecs;
+import dev.embtrain.datasets.io.ParquetTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -20,7 +20,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -34,42 +33,11 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 public final class ParquetEmbeddings {
     private ParquetEmbeddings() {}
 
-    /** Opens a local file without Hadoop's file systems. */
-    static ParquetFileReader open(Path file) throws IOException {
-        try {
-            return ParquetFileReader.open(new LocalInputFile(file),
-                    ParquetReadOptions.builder(new PlainParquetConfiguration())
-                            .withCodecFactory(ParquetCodecs.INSTANCE).build());
-        } catch (RuntimeException | IOException e) {
-            throw new DataFormatException(file, 0, "not a readable Parquet file: " + e.getMessage(), e);
-        }
-    }
-
-    /** Finds the only leaf column under a top-level field. */
-    static ColumnDescriptor leaf(Path file, MessageType schema, String name) {
-        List<ColumnDescriptor> found = new ArrayList<>();
-        List<String> top = new ArrayList<>();
-        schema.getFields().forEach(f -> top.add(f.getName()));
-        for (ColumnDescriptor c : schema.getColumns()) {
-            if (c.getPath()[0].equals(name)) {
-                found.add(c);
-            }
-        }
-        if (found.isEmpty()) {
-            throw new DataFormatException(file, 0, "missing column \"" + name + "\"; found " + top);
-        }
-        if (found.size() > 1) {
-            throw new DataFormatException(file, 0, "column \"" + name + "\" holds " + found.size()
-                    + " leaf columns; expected one list of numbers");
-        }
-        return found.get(0);
-    }
-
     static void read(Path file, String column, RowSink sink) throws IOException {
-        try (ParquetFileReader reader = open(file)) {
+        try (ParquetFileReader reader = ParquetTable.open(file)) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            ColumnDescriptor rid = leaf(file, schema, "rid");
-            ColumnDescriptor vec = leaf(file, schema, column);
+            ColumnDescriptor rid = ParquetTable.leaf(file, schema, "rid");
+            ColumnDescriptor vec = ParquetTable.leaf(file, schema, column);
             if (rid.getMaxRepetitionLevel() != 0) {
                 throw new DataFormatException(file, 0, "column \"rid\" is repeated; expected one id per row");
             }
@@ -94,7 +62,7 @@ public final class ParquetEmbeddings {
                 long consumed = 0;
                 for (long r = 0; r < rows; r++) {
                     row++;
-                    String id = scalar(ids, rid, file, row, "rid");
+                    String id = ParquetTable.scalar(ids, rid, file, row, "rid");
                     // The first value of a row has repetition level 0; the row's list goes on while
                     // the level is 1. A definition level below the maximum is a null or empty list,
                     // or a null element.
@@ -146,86 +114,6 @@ public final class ParquetEmbeddings {
         return level;
     }
 
-    /**
-     * Reads the current value of a flat column as text (integers in decimal), and moves on.
-     *
-     * @return the value, or null for a null
-     */
-    static String scalar(ColumnReader reader, ColumnDescriptor c, Path file, long row, String name) {
-        if (reader.getCurrentDefinitionLevel() < c.getMaxDefinitionLevel()) {
-            reader.consume();
-            return null;
-        }
-        String v = switch (c.getPrimitiveType().getPrimitiveTypeName()) {
-            case BINARY, FIXED_LEN_BYTE_ARRAY -> reader.getBinary().toStringUsingUTF8();
-            case INT32 -> Integer.toString(reader.getInteger());
-            case INT64 -> Long.toString(reader.getLong());
-            case BOOLEAN -> Boolean.toString(reader.getBoolean());
-            case FLOAT -> Float.toString(reader.getFloat());
-            case DOUBLE -> Double.toString(reader.getDouble());
-            default -> throw new DataFormatException(file, 0, "column \"" + name + "\" has unsupported type "
-                    + c.getPrimitiveType());
-        };
-        reader.consume();
-        return v;
-    }
-
-    /**
-     * Reads flat columns row by row as text.
-     *
-     * @param names the columns that must exist
-     * @param optional columns read when present (null values otherwise)
-     * @param handler receives each row: values in the order of names then optional, and the row
-     */
-    static void readTable(Path file, List<String> names, List<String> optional, RowHandler handler)
-            throws IOException {
-        try (ParquetFileReader reader = open(file)) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            List<ColumnDescriptor> cols = new ArrayList<>();
-            for (String n : names) {
-                cols.add(flat(file, schema, n));
-            }
-            for (String n : optional) {
-                cols.add(schema.containsField(n) ? flat(file, schema, n) : null);
-            }
-            List<String> all = new ArrayList<>(names);
-            all.addAll(optional);
-            String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
-            long row = 0;
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                        new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
-                ColumnReader[] readers = new ColumnReader[cols.size()];
-                for (int i = 0; i < readers.length; i++) {
-                    readers[i] = cols.get(i) == null ? null : store.getColumnReader(cols.get(i));
-                }
-                for (long r = 0; r < pages.getRowCount(); r++) {
-                    row++;
-                    String[] values = new String[readers.length];
-                    for (int i = 0; i < readers.length; i++) {
-                        values[i] = readers[i] == null ? null : scalar(readers[i], cols.get(i), file, row, all.get(i));
-                    }
-                    handler.row(values, row);
-                }
-            }
-        }
-    }
-
-    /** Receives one row of a flat table. */
-    @FunctionalInterface
-    interface RowHandler {
-        void row(String[] values, long row) throws IOException;
-    }
-
-    private static ColumnDescriptor flat(Path file, MessageType schema, String name) {
-        ColumnDescriptor c = leaf(file, schema, name);
-        if (c.getMaxRepetitionLevel() != 0 || c.getPath().length != 1) {
-            throw new DataFormatException(file, 0, "column \"" + name + "\" must hold one value per row");
-        }
-        return c;
-    }
-
     /** Supplies the rows to write; each method is called once per row, in row order. */
     public interface RowSource {
         /** Returns the id of row i. */
@@ -262,25 +150,6 @@ public final class ParquetEmbeddings {
 
     /** Writes a flat table of string columns (for labels); null values are written as nulls. */
     static void writeStrings(Path file, List<String> names, List<String[]> rows) throws IOException {
-        StringBuilder sb = new StringBuilder("message table {");
-        for (String n : names) {
-            sb.append(" optional binary ").append(n).append(" (STRING);");
-        }
-        MessageType schema = MessageTypeParser.parseMessageType(sb.append(" }").toString());
-        java.nio.file.Files.deleteIfExists(file);
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
-                .withConf(new PlainParquetConfiguration()).withCodecFactory(ParquetCodecs.INSTANCE)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
-            SimpleGroupFactory f = new SimpleGroupFactory(schema);
-            for (String[] row : rows) {
-                Group g = f.newGroup();
-                for (int i = 0; i < names.size(); i++) {
-                    if (row[i] != null) {
-                        g.append(names.get(i), row[i]);
-                    }
-                }
-                w.write(g);
-            }
-        }
+        ParquetTable.write(file, names, new ArrayList<>(rows));
     }
 }

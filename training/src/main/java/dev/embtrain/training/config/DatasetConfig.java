@@ -18,11 +18,23 @@ public sealed interface DatasetConfig extends Variants
         Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
         m.put("movielens", MovieLensConfig.class);
         m.put("synthetic-movielens", SyntheticMovieLensConfig.class);
+        m.put("ratings", RatingsFileConfig.class);
         m.put("synthetic-feat2vec", SyntheticFeat2VecConfig.class);
         m.put("labelled-embeddings", LabelledEmbeddingsConfig.class);
         m.put("synthetic-labelled-embeddings", SyntheticLabelledEmbeddingsConfig.class);
         m.put("online-retail", OnlineRetailConfig.class);
         m.put("synthetic-sessions", SyntheticSessionsConfig.class);
         return m;
+    }
+
+    /**
+     * Returns the keys of this section that nothing reads, given its other choices (a random
+     * split's seed under leave-last-out), each with why; {@link UnreadKeys} refuses them when
+     * written.
+     *
+     * @return dotted keys under {@code dataset}, with why
+     */
+    default Map<String, String> unreadKeys() {
+        return Map.of();
     }
 }

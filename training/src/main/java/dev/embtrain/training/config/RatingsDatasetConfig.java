@@ -1,7 +1,8 @@
 package dev.embtrain.training.config;
 
-/** A dataset of (user, item, rating) rows, split at random or leave-last-out. */
-public sealed interface RatingsDatasetConfig extends DatasetConfig permits MovieLensConfig, SyntheticMovieLensConfig {
+/** A dataset of (user, item, rating) rows, split at random, leave-last-out or by a column. */
+public sealed interface RatingsDatasetConfig extends DatasetConfig permits MovieLensConfig, SyntheticMovieLensConfig,
+        RatingsFileConfig {
 
     /**
      * Returns how rows are split into training and validation.
@@ -30,4 +31,11 @@ public sealed interface RatingsDatasetConfig extends DatasetConfig permits Movie
      * @return the label
      */
     LabelConfig label();
+
+    @Override
+    default java.util.Map<String, String> unreadKeys() {
+        java.util.Map<String, String> unread = new java.util.LinkedHashMap<>();
+        split().unreadKeys().forEach((key, why) -> unread.put("split." + key, why));
+        return unread;
+    }
 }

@@ -57,6 +57,7 @@ public final class UnreadKeys {
                     + " does not use it; remove it, or pick schedule.type: one-cycle or linear");
         }
         config.model().unreadKeys().forEach((key, why) -> unread.put("model." + key, why));
+        config.dataset().unreadKeys().forEach((key, why) -> unread.put("dataset." + key, why));
         return unread;
     }
 

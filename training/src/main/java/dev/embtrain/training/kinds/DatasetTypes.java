@@ -5,6 +5,7 @@ import dev.embtrain.training.config.DatasetConfig;
 import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.OnlineRetailConfig;
+import dev.embtrain.training.config.RatingsFileConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticLabelledEmbeddingsConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
@@ -85,6 +86,7 @@ public final class DatasetTypes {
     private static final List<DatasetType> ALL = List.of(
             DatasetType.ratings("movielens", MovieLensConfig.class, RatingsData::readMovieLens),
             DatasetType.ratings("synthetic-movielens", SyntheticMovieLensConfig.class, RatingsData::generateMovieLens),
+            DatasetType.ratings("ratings", RatingsFileConfig.class, RatingsData::readFile),
             // feat2vec's generator is read by ImplicitKind itself until implicit training takes any table.
             new DatasetType("synthetic-feat2vec", SyntheticFeat2VecConfig.class, Data.IMPLICIT, null, null, null,
                     List.of()),

@@ -10,7 +10,9 @@ import dev.embtrain.datasets.movielens.MovieLens;
 import dev.embtrain.datasets.movielens.MovieLensDownload;
 import dev.embtrain.datasets.movielens.MovieLensFeatures;
 import dev.embtrain.datasets.movielens.RatingsTable;
+import dev.embtrain.datasets.io.TableFile;
 import dev.embtrain.datasets.split.Split;
+import dev.embtrain.datasets.tables.RatingsFile;
 import dev.embtrain.datasets.split.Splits;
 import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
 import dev.embtrain.training.config.ConfigLoader;
@@ -18,7 +20,9 @@ import dev.embtrain.training.config.CrossConfig;
 import dev.embtrain.training.config.DatasetConfig;
 import dev.embtrain.training.config.LabelConfig;
 import dev.embtrain.training.config.MovieLensConfig;
+import dev.embtrain.training.config.RatingsColumnsConfig;
 import dev.embtrain.training.config.RatingsDatasetConfig;
+import dev.embtrain.training.config.RatingsFileConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import dev.embtrain.training.run.RunFiles;
@@ -96,9 +100,10 @@ public record RatingsData(
         ItemKey key = read.key();
         OptionalDouble floor = read.floor();
         // Side files are read only when a side feature is asked for: ids alone need none of them.
-        MovieLensFeatures source = sides ? MovieLensFeatures.read(table, dir, key)
+        // A ratings file has no side files (dir null): asking for a side field fails below, naming the fields.
+        MovieLensFeatures source = sides && dir != null ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
-        Split split = split(table, ((RatingsDatasetConfig) dataset).split());
+        Split split = split(loaded, read);
         try {
             return encode(source, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {
@@ -110,11 +115,45 @@ public record RatingsData(
      * Ratings as a dataset type reads them, before splitting and encoding.
      *
      * @param table the ratings
-     * @param dir the MovieLens-format directory holding them and their side files
+     * @param dir the MovieLens-format directory holding them and their side files, or null
      * @param key how items are keyed
      * @param floor the noise floor of generated data's MSE, or empty
+     * @param splits each row's split column value ({@link RatingsFile#TRAIN}...), or null
      */
-    public record Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor) {}
+    public record Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor, byte[] splits) {
+
+        Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor) {
+            this(table, dir, key, floor, null);
+        }
+    }
+
+    /**
+     * Reads {@code dataset.type: ratings}, a user's own file.
+     *
+     * @param loaded the config
+     * @return the ratings, with the split column's values under a column split
+     * @throws IOException when reading fails
+     */
+    static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
+        RatingsFileConfig c = (RatingsFileConfig) loaded.config().dataset();
+        if (!Files.isRegularFile(c.path())) {
+            throw loaded.error("dataset.path", "no such file " + c.path());
+        }
+        try {
+            TableFile.format(c.path());
+        } catch (DataFormatException e) {
+            throw loaded.error("dataset.path", e.detail() + ", found " + c.path().getFileName());
+        }
+        RatingsColumnsConfig cols = c.columns();
+        SplitConfig split = c.split();
+        if (split.type() == SplitConfig.SplitType.LEAVE_LAST_OUT && cols.timestamp() == null) {
+            throw loaded.error("dataset.split.type", "leave-last-out holds out each user's latest rating; name the"
+                    + " timestamp column in dataset.columns.timestamp");
+        }
+        RatingsFile.Read read = RatingsFile.read(c.path(), new RatingsFile.Columns(cols.user(), cols.item(),
+                cols.rating(), cols.timestamp(), split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null));
+        return new Source(read.table(), null, ItemKey.ID, OptionalDouble.empty(), read.splits());
+    }
 
     /**
      * Reads {@code dataset.type: movielens}, fetching it first where {@code download: true} says so.
@@ -198,17 +237,64 @@ public record RatingsData(
     }
 
     /**
-     * Splits a table as configured.
+     * Splits what a dataset type read as configured.
      *
-     * @param table the table
-     * @param config the split
+     * @param loaded the config
+     * @param read the ratings
      * @return the split
      */
-    static Split split(RatingsTable table, SplitConfig config) {
+    static Split split(ConfigLoader.Loaded loaded, Source read) {
+        RatingsTable table = read.table();
+        SplitConfig config = ((RatingsDatasetConfig) loaded.config().dataset()).split();
         return switch (config.type()) {
-            case RANDOM -> Splits.random(table.size(), config.validation(), config.seed());
+            case RANDOM -> {
+                try {
+                    yield Splits.random(table.size(), config.validation(), config.seed());
+                } catch (IllegalArgumentException e) {
+                    throw loaded.error("dataset.split.validation", e.getMessage());
+                }
+            }
             case LEAVE_LAST_OUT -> Splits.leaveLastOut(table.users(), table.timestamps());
+            case COLUMN -> {
+                if (read.splits() == null) {
+                    throw loaded.error("dataset.split.type", "a column split reads a column of a ratings file"
+                            + " (dataset.type: ratings); " + loaded.config().dataset().type() + " has none");
+                }
+                yield bySplitColumn(table.source(), read.splits(), config.column());
+            }
         };
+    }
+
+    /**
+     * Splits rows by their split column, setting test rows aside.
+     *
+     * @param file the file, for errors
+     * @param splits each row's value
+     * @param column the column, for errors
+     * @return the split
+     * @throws DataFormatException when no row is for training, or none for validation
+     */
+    static Split bySplitColumn(Path file, byte[] splits, String column) {
+        int[] counts = new int[3];
+        for (byte b : splits) {
+            counts[b]++;
+        }
+        int[] train = new int[counts[RatingsFile.TRAIN]];
+        int[] valid = new int[counts[RatingsFile.VALIDATION]];
+        if (train.length == 0 || valid.length == 0) {
+            throw new DataFormatException(file, 0, "column \"" + column + "\" has no " + (train.length == 0
+                    ? "train" : "validation") + " rows; a column split needs both");
+        }
+        int t = 0;
+        int v = 0;
+        for (int row = 0; row < splits.length; row++) {
+            if (splits[row] == RatingsFile.TRAIN) {
+                train[t++] = row;
+            } else if (splits[row] == RatingsFile.VALIDATION) {
+                valid[v++] = row;
+            }
+        }
+        return new Split(train, valid);
     }
 
     /**

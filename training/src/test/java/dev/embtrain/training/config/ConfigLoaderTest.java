@@ -74,7 +74,7 @@ class ConfigLoaderTest {
         assertEquals("model.type: expected one of [dot-product-bias, deep-collaborative, factorization-machine, wide-and-deep,"
                 + " embedding-bag], found \"dot-product\" (x.yaml:6)",
                 error(MINIMAL.replace("type: dot-product-bias", "type: dot-product")));
-        assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, synthetic-feat2vec,"
+        assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, ratings, synthetic-feat2vec,"
                 + " labelled-embeddings, synthetic-labelled-embeddings, online-retail, synthetic-sessions] (x.yaml:3)",
                 error(MINIMAL.replace("  type: movielens\n", "")));
     }
@@ -149,7 +149,7 @@ class ConfigLoaderTest {
 
     @Test
     void javaCallersGetTheKeyInTheMessage() {
-        var e = assertThrows(ConfigValueException.class, () -> new SplitConfig(SplitConfig.SplitType.RANDOM, 0, 1));
+        var e = assertThrows(ConfigValueException.class, () -> new SplitConfig(SplitConfig.SplitType.RANDOM, 0, 1, "split"));
         assertEquals("validation: must be in (0, 1), found 0.0", e.getMessage());
     }
 

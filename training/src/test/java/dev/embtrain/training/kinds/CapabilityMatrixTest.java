@@ -1,5 +1,6 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
 import dev.embtrain.training.train.Training;
 import dev.embtrain.training.run.Provenance;
 import dev.embtrain.training.run.RunFiles;
@@ -52,8 +53,8 @@ class CapabilityMatrixTest {
             """;
 
     /** The config of a family, its data under {@link #tmp}. */
-    private static String config(String family) {
-        Path data = tmp.resolve("data-" + family);
+    private static String config(String family) throws Exception {
+        Path data = tmp.resolve("data-" + family.replace(FILE, ""));
         String ratings = """
                 dataset:
                   type: synthetic-movielens
@@ -64,6 +65,24 @@ class CapabilityMatrixTest {
                   factors: 2
                   noise: 0.5
                 """.formatted(data);
+        if (family.endsWith(FILE)) {
+            // The same ratings as a user's own CSV, its columns in another order and named otherwise.
+            Path csv = tmp.resolve("ratings-" + family.replace(FILE, "") + ".csv");
+            SyntheticMovieLens.write(new SyntheticMovieLens.Spec(60, 40, 1500, 2, 0.5, 42), data);
+            StringBuilder sb = new StringBuilder("ts,stars,product,customer\n");
+            for (String line : Files.readAllLines(data.resolve("u.data"))) {
+                String[] f = line.split("\t");
+                sb.append(f[3]).append(',').append(f[2]).append(',').append(f[1]).append(',').append(f[0]).append('\n');
+            }
+            Files.writeString(csv, sb);
+            ratings = """
+                    dataset:
+                      type: ratings
+                      path: %s
+                      columns: {user: customer, item: product, rating: stars, timestamp: ts}
+                    """.formatted(csv);
+            family = family.replace(FILE, "");
+        }
         return "name: " + family + "\nseed: 5\n" + switch (family) {
             case "dot-product-bias" -> ratings + "model: {type: dot-product-bias, factors: 4}\n"
                     + TRAINING.formatted(64, "1.0e-2");
@@ -123,13 +142,22 @@ class CapabilityMatrixTest {
                 .map(l -> Double.parseDouble(l.split(",")[1])).toList();
     }
 
-    /** Every model type in the registry, and the two kinds that train a model type another way. */
+    /** A family trained on {@code dataset.type: ratings} (a CSV file) rather than generated data. */
+    private static final String FILE = "-on-a-ratings-file";
+
+    /**
+     * Every model type in the registry, the two kinds that train a model type another way, and
+     * every rating model again on a ratings file.
+     */
     static Stream<String> families() {
-        return Stream.concat(ModelTypes.all().stream().map(ModelType::name), Stream.of("feat2vec", "labelled"));
+        return Stream.of(ModelTypes.all().stream().map(ModelType::name), Stream.of("feat2vec", "labelled"),
+                ModelTypes.all().stream().filter(t -> t.data() == ModelType.Data.RATINGS).map(t -> t.name() + FILE))
+                .flatMap(s -> s);
     }
 
     private static boolean ratings(String family) {
-        return ModelTypes.all().stream().anyMatch(t -> t.name().equals(family) && t.data() == ModelType.Data.RATINGS);
+        String name = family.replace(FILE, "");
+        return ModelTypes.all().stream().anyMatch(t -> t.name().equals(name) && t.data() == ModelType.Data.RATINGS);
     }
 
     @ParameterizedTest

@@ -1,0 +1,38 @@
+package dev.embtrain.training.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A user's own ratings table: CSV, TSV or Parquet, its columns named, never taken by position.
+ *
+ * @param path the file
+ * @param columns which columns hold the user, item, rating and timestamp
+ * @param split how rows are split
+ * @param features the fields to encode
+ * @param crosses hashed crosses of those fields
+ * @param label the label
+ */
+@Doc("A ratings table of your own: .csv, .tsv or .parquet (.csv.gz and .tsv.gz too), one row a rating, its columns"
+        + " named under columns.")
+public record RatingsFileConfig(
+        @Doc("The file: .csv or .tsv with a header line, or .parquet.") Path path,
+        @Doc("Which columns hold the user, item, rating and (optionally) timestamp.") @Default("{}")
+                RatingsColumnsConfig columns,
+        @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,
+        @Doc("Fields to encode, by name: user and item.") @Default("[user, item]") List<String> features,
+        @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, item], buckets: 10000}].")
+                @Default("[]") List<CrossConfig> crosses,
+        @Doc("What is predicted: the rating or a binary rating >= threshold (threshold: 1 for a 0/1 column).")
+                @Default("{}") LabelConfig label)
+        implements RatingsDatasetConfig {
+
+    /** Validates the section. */
+    public RatingsFileConfig {
+        if (path == null) {
+            throw new ConfigValueException("path", "required key is missing");
+        }
+        features = List.copyOf(features);
+        crosses = List.copyOf(crosses);
+    }
+}
