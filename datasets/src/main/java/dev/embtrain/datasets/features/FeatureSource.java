@@ -63,4 +63,16 @@ public interface FeatureSource {
      * @return the name
      */
     String name();
+
+    /**
+     * Returns which id a field describes, so that its values can be saved per user or per item
+     * and looked up again by id at prediction time.
+     *
+     * @param field a field of {@link #fields()}
+     * @return {@code "user"} or {@code "item"} for a side feature, null for {@code user},
+     *     {@code item} and anything else
+     */
+    default String sideOf(String field) {
+        return null;
+    }
 }

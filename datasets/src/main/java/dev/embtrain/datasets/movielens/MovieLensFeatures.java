@@ -93,6 +93,11 @@ public final class MovieLensFeatures implements FeatureSource {
     }
 
     @Override
+    public String sideOf(String field) {
+        return USER_FIELDS.contains(field) ? "user" : ITEM_FIELDS.contains(field) ? "item" : null;
+    }
+
+    @Override
     public int size() {
         return ratings.length;
     }

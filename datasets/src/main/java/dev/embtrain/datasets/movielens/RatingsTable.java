@@ -133,7 +133,10 @@ public final class RatingsTable {
         return source;
     }
 
-    /** The source format: {@code "ml-100k"}, {@code "ml-1m"} or {@code "ml-latest"}. */
+    /**
+     * The source format: {@code "ml-100k"}, {@code "ml-1m"} or {@code "ml-latest"}; a ratings
+     * file's {@code "csv"}, {@code "tsv"} or {@code "parquet"}.
+     */
     public String format() {
         return format;
     }

@@ -43,13 +43,14 @@ public record SideTables(List<String> userFields, Map<String, List<String>> user
      * @param rows the rows to take values from (the training rows built the vocabularies)
      * @return the tables
      */
-    public static SideTables collect(MovieLensFeatures source, FeatureSchema schema, int[] rows) {
+    public static SideTables collect(FeatureSource source, FeatureSchema schema, int[] rows) {
         List<String> userFields = new ArrayList<>();
         List<String> itemFields = new ArrayList<>();
         for (String f : schema.spec().fields()) {
-            if (MovieLensFeatures.USER_FIELDS.contains(f)) {
+            String side = source.sideOf(f);
+            if ("user".equals(side)) {
                 userFields.add(f);
-            } else if (MovieLensFeatures.ITEM_FIELDS.contains(f)) {
+            } else if ("item".equals(side)) {
                 itemFields.add(f);
             }
         }
@@ -66,7 +67,14 @@ public record SideTables(List<String> userFields, Map<String, List<String>> user
         List<String> out = new ArrayList<>();
         for (String f : fields) {
             if (source.isBag(f)) {
-                out.add(String.join("|", source.values(f, row)));
+                List<String> bag = source.values(f, row);
+                for (String v : bag) {
+                    if (v.indexOf('|') >= 0) {
+                        throw new IllegalArgumentException("value \"" + v + "\" of bag " + f
+                                + " holds a |, which the saved side tables use to join a bag's values");
+                    }
+                }
+                out.add(String.join("|", bag));
             } else {
                 String v = source.value(f, row);
                 out.add(v == null ? Vocabulary.UNKNOWN : v);
@@ -160,7 +168,8 @@ public record SideTables(List<String> userFields, Map<String, List<String>> user
 
             @Override
             public boolean isBag(String field) {
-                return field.equals("genres");
+                // Only building a schema asks, and these rows are encoded with a saved one, whose columns say.
+                throw new UnsupportedOperationException("the saved schema says which fields are bags");
             }
 
             @Override

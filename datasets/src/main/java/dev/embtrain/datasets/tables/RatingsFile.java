@@ -50,7 +50,8 @@ public final class RatingsFile {
     /**
      * What was read.
      *
-     * @param table the ratings, each item labelled by its own id
+     * @param table the ratings, each item labelled by its own id, its format {@code csv}, {@code tsv}
+     *     or {@code parquet}
      * @param splits each row's {@link #TRAIN}, {@link #VALIDATION} or {@link #TEST}, or null
      *     without a split column
      */
@@ -94,7 +95,8 @@ public final class RatingsFile {
         }
         int n = rows.size;
         RatingsTable table = new RatingsTable(Arrays.copyOf(rows.users, n), Arrays.copyOf(rows.items, n),
-                Arrays.copyOf(rows.ratings, n), Arrays.copyOf(rows.times, n), labels, file, "ratings");
+                Arrays.copyOf(rows.ratings, n), Arrays.copyOf(rows.times, n), labels, file,
+                TableFile.format(file).name().toLowerCase(java.util.Locale.ROOT));
         return new Read(table, rows.splits == null ? null : Arrays.copyOf(rows.splits, n));
     }
 

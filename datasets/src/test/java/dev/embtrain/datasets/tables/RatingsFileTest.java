@@ -49,7 +49,7 @@ class RatingsFileTest {
         assertArrayEquals(new float[] {4f, 3.5f, 1f}, csv.ratings());
         assertArrayEquals(new long[] {100, 200, 300}, csv.timestamps());
         assertEquals("mug, blue", csv.itemLabels().get("mug, blue"));
-        assertEquals("ratings", csv.format());
+        assertEquals("csv", csv.format());
 
         RatingsTable reordered = RatingsFile.read(write("o.csv", "ts,stars,extra,product,customer\n"
                 + "100,4,x,\"mug, blue\",u1\n200,3.5,y,lamp,u2\n300,1,z,lamp,u1\n"), COLUMNS).table();

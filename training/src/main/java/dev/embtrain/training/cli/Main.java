@@ -36,6 +36,7 @@ public final class Main {
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]... [--steps N]
               embtrain config CONFIG [--set path=value]... [--no-data]
+              embtrain generate ratings --out DIR [--format csv|tsv|parquet]
               embtrain COMMAND --help
 
             Commands:
@@ -55,6 +56,8 @@ public final class Main {
                          seconds per epoch, samples per second and the monitored metric
               config     print a config with its defaults filled in, its kind and monitored metric,
                          and check it (and read its data, unless --no-data) without training
+              generate   write example tables a user would have (a shop's ratings, users and items
+                         as CSV, TSV or Parquet) for dataset.type: ratings; no download
 
             Examples:
               ./embtrain train configs/quickstart.yaml
@@ -154,7 +157,7 @@ public final class Main {
     private List<CliCommand> commands() {
         return List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new ScoreCommand(out, err),
                 new PredictCommand(out, err), new NeighborsCommand(out, err), new ExportCommand(out, err),
-                new BenchmarkCommand(out, err), new ConfigCommand(out, err));
+                new BenchmarkCommand(out, err), new ConfigCommand(out, err), new GenerateCommand(out, err));
     }
 
     private int version() {

@@ -9,6 +9,8 @@ import java.util.List;
  * @param path the file
  * @param columns which columns hold the user, item, rating and timestamp
  * @param split how rows are split
+ * @param users the users' feature table, or null
+ * @param items the items' feature table, or null
  * @param features the fields to encode
  * @param crosses hashed crosses of those fields
  * @param label the label
@@ -20,7 +22,10 @@ public record RatingsFileConfig(
         @Doc("Which columns hold the user, item, rating and (optionally) timestamp.") @Default("{}")
                 RatingsColumnsConfig columns,
         @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,
-        @Doc("Fields to encode, by name: user and item.") @Default("[user, item]") List<String> features,
+        @Doc("A table of user features joined by user id; absent: none.") @Default("null") SideTableConfig users,
+        @Doc("A table of item features joined by item id; absent: none.") @Default("null") SideTableConfig items,
+        @Doc("Fields to encode, by name: user, item and the feature columns of users and items.")
+                @Default("[user, item]") List<String> features,
         @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, item], buckets: 10000}].")
                 @Default("[]") List<CrossConfig> crosses,
         @Doc("What is predicted: the rating or a binary rating >= threshold (threshold: 1 for a 0/1 column).")

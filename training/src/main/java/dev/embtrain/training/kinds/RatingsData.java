@@ -1,6 +1,7 @@
 package dev.embtrain.training.kinds;
 
 import dev.embtrain.datasets.features.FeatureSchema;
+import dev.embtrain.datasets.features.FeatureSource;
 import dev.embtrain.datasets.features.FeatureSpec;
 import dev.embtrain.models.shared.HashedCross;
 import dev.embtrain.datasets.features.Vocabulary;
@@ -13,6 +14,8 @@ import dev.embtrain.datasets.movielens.RatingsTable;
 import dev.embtrain.datasets.io.TableFile;
 import dev.embtrain.datasets.split.Split;
 import dev.embtrain.datasets.tables.RatingsFile;
+import dev.embtrain.datasets.tables.SideTable;
+import dev.embtrain.datasets.tables.TableFeatures;
 import dev.embtrain.datasets.split.Splits;
 import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
 import dev.embtrain.training.config.ConfigLoader;
@@ -23,6 +26,7 @@ import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.RatingsColumnsConfig;
 import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.RatingsFileConfig;
+import dev.embtrain.training.config.SideTableConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
 import dev.embtrain.training.run.RunFiles;
@@ -51,7 +55,7 @@ import java.util.OptionalDouble;
  */
 public record RatingsData(
         RatingsTable table, Split split, FeatureSchema schema, FeatureSchema.Encoded train, FeatureSchema.Encoded valid,
-        OptionalDouble noiseFloor, String source, MovieLensFeatures features) {
+        OptionalDouble noiseFloor, String source, FeatureSource features) {
 
     /** The id fields every ratings batch starts with, in column order. */
     public static final List<String> FIELDS = FeatureSpec.IDS;
@@ -100,12 +104,14 @@ public record RatingsData(
         ItemKey key = read.key();
         OptionalDouble floor = read.floor();
         // Side files are read only when a side feature is asked for: ids alone need none of them.
-        // A ratings file has no side files (dir null): asking for a side field fails below, naming the fields.
-        MovieLensFeatures source = sides && dir != null ? MovieLensFeatures.read(table, dir, key)
+        // A ratings file brings its own features; MovieLens's side files are read only when a side
+        // feature is asked for: ids alone need none of them.
+        FeatureSource source = read.features() != null ? read.features()
+                : sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
         Split split = split(loaded, read);
         try {
-            return encode(source, split, spec, floor, dataset.type());
+            return encode(source, table, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {
             throw loaded.error("dataset.features", e.getMessage());
         }
@@ -119,11 +125,14 @@ public record RatingsData(
      * @param key how items are keyed
      * @param floor the noise floor of generated data's MSE, or empty
      * @param splits each row's split column value ({@link RatingsFile#TRAIN}...), or null
+     * @param features the rows joined to their side tables, or null to read MovieLens's from
+     *     {@code dir}
      */
-    public record Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor, byte[] splits) {
+    public record Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor, byte[] splits,
+            FeatureSource features) {
 
         Source(RatingsTable table, Path dir, ItemKey key, OptionalDouble floor) {
-            this(table, dir, key, floor, null);
+            this(table, dir, key, floor, null, null);
         }
     }
 
@@ -152,7 +161,42 @@ public record RatingsData(
         }
         RatingsFile.Read read = RatingsFile.read(c.path(), new RatingsFile.Columns(cols.user(), cols.item(),
                 cols.rating(), cols.timestamp(), split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null));
-        return new Source(read.table(), null, ItemKey.ID, OptionalDouble.empty(), read.splits());
+        SideTable users = side(loaded, "dataset.users", c.users());
+        SideTable items = side(loaded, "dataset.items", c.items());
+        RatingsTable table = read.table();
+        if (items != null && c.items().label() != null) {
+            // Items are labelled by the label column where it has a value, else by their id.
+            Map<String, String> labels = new LinkedHashMap<>();
+            table.itemLabels().keySet().forEach(id -> {
+                String label = items.label(id);
+                labels.put(id, label == null ? id : label);
+            });
+            table = new RatingsTable(table.users(), table.items(), table.ratings(), table.timestamps(), labels,
+                    table.source(), table.format());
+        }
+        FeatureSource features;
+        try {
+            features = new TableFeatures(table, users, items);
+        } catch (IllegalArgumentException e) {
+            throw loaded.error("dataset.items", e.getMessage());
+        }
+        return new Source(table, null, ItemKey.ID, OptionalDouble.empty(), read.splits(), features);
+    }
+
+    private static SideTable side(ConfigLoader.Loaded loaded, String key, SideTableConfig side) throws IOException {
+        if (side == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(side.path())) {
+            throw loaded.error(key + ".path", "no such file " + side.path());
+        }
+        try {
+            TableFile.format(side.path());
+        } catch (DataFormatException e) {
+            throw loaded.error(key + ".path", e.detail() + ", found " + side.path().getFileName());
+        }
+        return SideTable.read(side.path(), new SideTable.Columns(side.key(), side.categorical(), side.bags(),
+                side.delimiter(), side.label()));
     }
 
     /**
@@ -301,6 +345,7 @@ public record RatingsData(
      * Freezes the schema on the training rows and encodes both splits.
      *
      * @param source the rows and their side features
+     * @param table the ratings of those rows
      * @param split the split
      * @param spec the fields, crosses and label
      * @param floor the noise floor, if known
@@ -308,10 +353,10 @@ public record RatingsData(
      * @return the data
      * @throws FeatureSchema.UnknownFieldException when the spec names a field the data lacks
      */
-    public static RatingsData encode(MovieLensFeatures source, Split split, FeatureSpec spec, OptionalDouble floor,
-            String type) {
+    public static RatingsData encode(FeatureSource source, RatingsTable table, Split split, FeatureSpec spec,
+            OptionalDouble floor, String type) {
         FeatureSchema schema = FeatureSchema.build(spec, source, split.train());
-        return new RatingsData(source.table(), split, schema, schema.encode(source, split.train()),
+        return new RatingsData(table, split, schema, schema.encode(source, split.train()),
                 schema.encode(source, split.valid()), floor, type, source);
     }
 

@@ -3,12 +3,16 @@ package dev.embtrain.training.kinds;
 import static dev.embtrain.training.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.datasets.io.ParquetTable;
+import dev.embtrain.datasets.movielens.ItemKey;
+import dev.embtrain.datasets.movielens.MovieLensSideFeatures;
 import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
 import dev.embtrain.training.Embtrain;
 import dev.embtrain.training.cli.CliRun.Result;
 import dev.embtrain.training.engine.EpochRecord;
+import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RatingsFileTypeTest {
 
-    private static final String MODEL = """
-            model: {type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}
-            training: {epochs: 2, batch_size: 64, optimizer: {type: adamw, learning_rate: 0.01}}
-            """;
+    private static final String TRAINING =
+            "training: {epochs: 2, batch_size: 64, optimizer: {type: adamw, learning_rate: 0.01}}\n";
+    private static final String MODEL = "model: {type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}\n"
+            + TRAINING;
 
     /** Generates ml-100k-format ratings and returns the lines of its u.data. */
     private static List<String[]> generate(Path dir) throws Exception {
@@ -39,8 +43,12 @@ class RatingsFileTypeTest {
     }
 
     private static List<EpochRecord> train(Path tmp, String name, String dataset) throws Exception {
+        return train(tmp, name, dataset, MODEL);
+    }
+
+    private static List<EpochRecord> train(Path tmp, String name, String dataset, String model) throws Exception {
         Path config = Files.writeString(tmp.resolve(name + ".yaml"), "name: " + name + "\nseed: 5\n" + dataset
-                + MODEL);
+                + model);
         Training.Outcome o = Embtrain.train(config, List.of(), tmp.resolve("runs").resolve(name));
         return o.fit().history();
     }
@@ -110,6 +118,98 @@ class RatingsFileTypeTest {
         assertEquals(without.get(1).valid(), withTest.get(1).valid());
     }
 
+    @Test
+    void sideTablesJoinedByIdTrainAsMovieLensSideFeaturesDo(@TempDir Path tmp) throws Exception {
+        Path ml = tmp.resolve("ml");
+        List<String[]> rows = generate(ml);
+        StringBuilder ratings = new StringBuilder("user,item,rating\n");
+        rows.forEach(r -> ratings.append(r[0]).append(',').append(r[1]).append(',').append(r[2]).append('\n'));
+        Files.writeString(tmp.resolve("ratings.csv"), ratings);
+        StringBuilder users = new StringBuilder("occupation\tuser_id\tage_band\tsex\n");
+        MovieLensSideFeatures.readUsers(ml).forEach((id, u) -> users.append(u.occupation()).append('\t').append(id)
+                .append('\t').append(u.age()).append('\t').append(u.gender()).append('\n'));
+        Files.writeString(tmp.resolve("users.tsv"), users);
+        List<Object[]> items = new ArrayList<>();
+        MovieLensSideFeatures.readItems(ml, ItemKey.ID).forEach((id, i) -> items.add(new Object[] {
+            Long.parseLong(id), String.join(";", i.genres()), i.year(), "title " + id}));
+        ParquetTable.write(tmp.resolve("items.parquet"), List.of("movie", "kinds", "year", "title"), items);
+
+        String model = "model: {type: factorization-machine, factors: 4}\n" + TRAINING;
+        List<EpochRecord> movielens = train(tmp, "ml-sides", "dataset: {type: movielens, path: " + ml
+                + ", item_key: id, features: [user, item, age, gender, occupation, genres, year]}\n", model);
+        Path config = Files.writeString(tmp.resolve("own.yaml"), """
+                name: own
+                seed: 5
+                dataset:
+                  type: ratings
+                  path: %s
+                  users: {path: %s, key: user_id, categorical: [age_band, sex, occupation]}
+                  items: {path: %s, key: movie, categorical: [year], bags: [kinds], delimiter: ";", label: title}
+                  features: [user, item, age_band, sex, occupation, kinds, year]
+                %s""".formatted(tmp.resolve("ratings.csv"), tmp.resolve("users.tsv"), tmp.resolve("items.parquet"),
+                model));
+        Training.Outcome own = Embtrain.train(config, List.of(), tmp.resolve("runs/own"));
+        for (int e = 0; e < 2; e++) {
+            assertEquals(movielens.get(e).trainLoss(), own.fit().history().get(e).trainLoss());
+            assertEquals(movielens.get(e).valid(), own.fit().history().get(e).valid());
+        }
+        // The schema: four id columns of the side tables' categorical fields, genres as a bag.
+        List<String> schema = Files.readAllLines(tmp.resolve("runs/own").resolve(RunFiles.SCHEMA));
+        List<String> mlSchema = Files.readAllLines(tmp.resolve("runs/ml-sides").resolve(RunFiles.SCHEMA));
+        assertEquals(mlSchema.stream().map(l -> l.replace("age\t", "age_band\t").replace("gender", "sex")
+                .replace("genres", "kinds")).toList(), schema);
+        // Predictions go through the side tables saved with the run, as MovieLens's do.
+        Path pairs = Files.writeString(tmp.resolve("pairs.csv"), "user,item\n1,1\n2,3\n3,7\n");
+        for (String run : List.of("ml-sides", "own")) {
+            Result r = run("predict", "--run", tmp.resolve("runs").resolve(run).toString(), "--in", pairs.toString(),
+                    "--out", tmp.resolve(run + ".csv").toString());
+            assertEquals(0, r.status(), r.err());
+        }
+        assertEquals(Files.readAllLines(tmp.resolve("ml-sides.csv")), Files.readAllLines(tmp.resolve("own.csv")));
+        // Items are labelled by the label column.
+        List<String> metadata = Files.readAllLines(tmp.resolve("runs/own/embeddings/item_metadata.tsv"));
+        assertEquals(41, metadata.size(), metadata.toString());
+        for (String line : metadata.subList(2, metadata.size())) {
+            assertTrue(line.startsWith("title "), line);
+        }
+    }
+
+    @Test
+    void theShippedConfigTrainsOnTablesGenerateWrites(@TempDir Path tmp) throws Exception {
+        Path shop = tmp.resolve("data/shop");
+        Result big = run("generate", "ratings", "--out", shop.toString(), "--users", "60", "--items", "40",
+                "--ratings", "3000");
+        assertEquals(2, big.status());
+        assertEquals("embtrain: generate: ratings must be <= users·items = 2400, found 3000\n", big.err());
+        Result g = run("generate", "ratings", "--out", shop.toString(), "--users", "60", "--items", "40", "--ratings",
+                "2000");
+        assertEquals(0, g.status(), g.err());
+        assertEquals("wrote " + shop.resolve("ratings.csv") + " (2,000 ratings), " + shop.resolve("users.csv")
+                + " and " + shop.resolve("items.csv") + "\n", g.out());
+        assertEquals("customer,product,stars,ts", Files.readAllLines(shop.resolve("ratings.csv")).get(0));
+        assertEquals(2001, Files.readAllLines(shop.resolve("ratings.csv")).size());
+        Path config = Path.of("..").toAbsolutePath().normalize().resolve("configs/ratings-csv.yaml");
+        Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString(),
+                "--set", "dataset.path=" + shop.resolve("ratings.csv"),
+                "--set", "dataset.users.path=" + shop.resolve("users.csv"),
+                "--set", "dataset.items.path=" + shop.resolve("items.csv"), "--set", "training.epochs=1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("features user 61, item 41, age_band "), r.out());
+        // Parquet and TSV tables train to the same figures as the CSV ones.
+        for (String format : List.of("tsv", "parquet")) {
+            Path other = tmp.resolve(format);
+            assertEquals(0, run("generate", "ratings", "--out", other.toString(), "--users", "60", "--items", "40",
+                    "--ratings", "2000", "--format", format).status());
+            Result o = run("train", config.toString(), "--run-dir", tmp.resolve("run-" + format).toString(),
+                    "--set", "dataset.path=" + other.resolve("ratings." + format),
+                    "--set", "dataset.users.path=" + other.resolve("users." + format),
+                    "--set", "dataset.items.path=" + other.resolve("items." + format), "--set", "training.epochs=1");
+            assertEquals(0, o.status(), o.err());
+            assertEquals(Files.readAllLines(tmp.resolve("run").resolve(RunFiles.METRICS)).get(1).split(",")[2],
+                    Files.readAllLines(tmp.resolve("run-" + format).resolve(RunFiles.METRICS)).get(1).split(",")[2]);
+        }
+    }
+
     private static void assertRefused(Path tmp, String dataset, String message) throws Exception {
         Path config = Files.writeString(tmp.resolve("c.yaml"), "name: bad\n" + dataset + MODEL);
         Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
@@ -143,6 +243,23 @@ class RatingsFileTypeTest {
                 + " seed: 3}}\n",
                 "dataset.split.seed: split leave-last-out does not use it (only a random split draws rows); remove"
                         + " it, or pick type: random (CONFIG:2)");
+        Path good = Files.writeString(tmp.resolve("good.csv"), "user,item,rating\nu,i,4\nv,i,3\nu,j,2\nv,j,1\nw,i,5\n");
+        Path users = Files.writeString(tmp.resolve("users.csv"), "customer,segment\nu,a\nv,b\nu,c\n");
+        String withUsers = "dataset: {type: ratings, path: " + good + ", users: {path: %s, key: customer,"
+                + " categorical: [segment]}, items: {path: %s, key: product, categorical: [%s]}}\n";
+        assertRefused(tmp, withUsers.formatted(tmp.resolve("nope.csv"), users, "segment"),
+                "dataset.users.path: no such file " + tmp.resolve("nope.csv") + " (CONFIG:2)");
+        assertRefused(tmp, withUsers.formatted(users, users, "segment"),
+                users + ":4: key \"u\" appears twice in column \"customer\" (first on line 2)");
+        Files.writeString(users, "customer,segment\nu,a\nv,b\n");
+        Path items = Files.writeString(tmp.resolve("items.csv"), "product,segment,user\ni,x,1\nj,y,2\n");
+        assertRefused(tmp, withUsers.formatted(users, items, "segment"), "dataset.items: feature \"segment\" of "
+                + items + " clashes with another feature of that name; the features are [user, item, segment]"
+                + " (CONFIG:2)");
+        assertRefused(tmp, withUsers.formatted(users, items, "user"), "dataset.items: a feature column may not be"
+                + " called user, the name of an id field; rename it in the file (CONFIG:2)");
+        assertRefused(tmp, withUsers.formatted(users, items, "brand"), items
+                + ":1: missing column \"brand\"; found [product, segment, user]");
         Path ml = tmp.resolve("ml");
         generate(ml);
         assertRefused(tmp, "dataset: {type: movielens, path: " + ml + ", split: {type: column}}\n",
@@ -157,6 +274,6 @@ class RatingsFileTypeTest {
                         + " (default split: {})");
         assertRefused(tmp, "dataset: {type: ratings, path: " + oneSided + ", features: [user, item, age],"
                 + " split: {type: column}}\n",
-                "dataset.features: no field \"age\" in ratings; available: user, item (CONFIG:2)");
+                "dataset.features: no field \"age\" in s.csv; available: user, item (CONFIG:2)");
     }
 }

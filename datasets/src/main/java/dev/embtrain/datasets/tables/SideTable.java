@@ -1,0 +1,185 @@
+package dev.embtrain.datasets.tables;
+
+import dev.embtrain.datasets.io.DataFormatException;
+import dev.embtrain.datasets.io.TableFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A table of features keyed by a user or item id (CSV, TSV or Parquet, {@link TableFile}): one
+ * row an id, categorical columns (one value) and bag columns (several values in one cell,
+ * delimiter-separated, as MovieLens's genres {@code Action|Comedy}), and optionally a label
+ * column (an item's title, for exported embeddings and neighbours). An empty cell is an unknown
+ * value, or an empty bag.
+ */
+public final class SideTable {
+
+    /**
+     * What to read.
+     *
+     * @param key the id column
+     * @param categorical single-valued feature columns
+     * @param bags multi-valued feature columns
+     * @param delimiter what separates a bag's values
+     * @param label the label column, or null
+     */
+    public record Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label) {
+        /** Copies the lists. */
+        public Columns {
+            categorical = List.copyOf(categorical);
+            bags = List.copyOf(bags);
+        }
+    }
+
+    private final Path file;
+    private final Columns columns;
+    private final List<String> fields;
+    private final Map<String, String[]> rows;
+
+    private SideTable(Path file, Columns columns, Map<String, String[]> rows) {
+        this.file = file;
+        this.columns = columns;
+        List<String> f = new ArrayList<>(columns.categorical());
+        f.addAll(columns.bags());
+        this.fields = List.copyOf(f);
+        this.rows = rows;
+    }
+
+    /**
+     * Reads a side table.
+     *
+     * @param file the file
+     * @param columns what to read
+     * @return the table
+     * @throws DataFormatException for a missing column, an empty key, a key given twice, or a
+     *     file with no rows
+     * @throws IOException when the file cannot be read
+     */
+    public static SideTable read(Path file, Columns columns) throws IOException {
+        List<String> required = new ArrayList<>();
+        required.add(columns.key());
+        required.addAll(columns.categorical());
+        required.addAll(columns.bags());
+        if (columns.label() != null) {
+            required.add(columns.label());
+        }
+        int width = columns.categorical().size() + columns.bags().size() + (columns.label() == null ? 0 : 1);
+        Map<String, String[]> rows = new HashMap<>();
+        Map<String, TableFile.Where> first = new HashMap<>();
+        long n = TableFile.read(file, required, List.of(), (values, where) -> {
+            String key = values[0];
+            if (key == null || key.isEmpty()) {
+                throw where.error("column \"" + columns.key() + "\" is empty");
+            }
+            TableFile.Where seen = first.putIfAbsent(key, where);
+            if (seen != null) {
+                throw where.error("key \"" + key + "\" appears twice in column \"" + columns.key() + "\" (first "
+                        + (seen.line() > 0 ? "on line " + seen.line() : "in row group " + seen.group() + ", row "
+                        + seen.row()) + ")");
+            }
+            String[] row = new String[width];
+            for (int i = 0; i < width; i++) {
+                String v = values[i + 1];
+                row[i] = v == null || v.isBlank() ? null : v.strip();
+            }
+            rows.put(key, row);
+        });
+        if (n == 0) {
+            throw new DataFormatException(file, 0, "no rows: the file has a header and no rows");
+        }
+        return new SideTable(file, columns, rows);
+    }
+
+    /**
+     * Returns the file it was read from.
+     *
+     * @return the file
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Returns the feature columns, categorical then bags.
+     *
+     * @return the names
+     */
+    public List<String> fields() {
+        return fields;
+    }
+
+    /**
+     * Returns whether a feature column is a bag.
+     *
+     * @param field a field of {@link #fields()}
+     * @return true for a bag
+     */
+    public boolean isBag(String field) {
+        return columns.bags().contains(field);
+    }
+
+    /**
+     * Returns the number of keys.
+     *
+     * @return rows
+     */
+    public int size() {
+        return rows.size();
+    }
+
+    /**
+     * Returns a categorical value.
+     *
+     * @param key the id
+     * @param field a categorical field
+     * @return the value, or null when the id is not in the table or its cell is empty
+     */
+    public String value(String key, String field) {
+        String[] row = rows.get(key);
+        return row == null ? null : row[fields.indexOf(field)];
+    }
+
+    /**
+     * Returns a bag's values.
+     *
+     * @param key the id
+     * @param field a bag field
+     * @return the values, empty when the id is not in the table or its cell is empty
+     */
+    public List<String> values(String key, String field) {
+        String v = value(key, field);
+        if (v == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        String d = columns.delimiter();
+        while (true) {
+            int end = v.indexOf(d, start);
+            String part = (end < 0 ? v.substring(start) : v.substring(start, end)).strip();
+            if (!part.isEmpty() && !out.contains(part)) {
+                out.add(part);
+            }
+            if (end < 0) {
+                return out;
+            }
+            start = end + d.length();
+        }
+    }
+
+    /**
+     * Returns an id's label.
+     *
+     * @param key the id
+     * @return the label column's value, or null without a label column, an unknown id or an
+     *     empty cell
+     */
+    public String label(String key) {
+        String[] row = rows.get(key);
+        return row == null || columns.label() == null ? null : row[row.length - 1];
+    }
+}
