@@ -49,6 +49,50 @@ public final class Splits {
     }
 
     /**
+     * Returns one fold of k-fold cross-validation: the rows are shuffled once by {@code seed}
+     * and cut into k parts as equal as can be (the first {@code n mod k} one row longer); fold
+     * {@code f} validates on part f and trains on the rest, so the k folds validate every row
+     * exactly once.
+     *
+     * @param n the number of rows
+     * @param k the number of folds, at least 2
+     * @param fold which fold, 1 to k
+     * @param seed the shuffle's seed, the same for every fold
+     * @return the split
+     * @throws IllegalArgumentException when k &lt; 2, fold is outside 1..k, or a part would be
+     *     empty (n &lt; k)
+     */
+    public static Split kFold(int n, int k, int fold, long seed) {
+        if (k < 2) {
+            throw new IllegalArgumentException("k must be at least 2, found " + k);
+        }
+        if (fold < 1 || fold > k) {
+            throw new IllegalArgumentException("fold must be 1 to " + k + ", found " + fold);
+        }
+        if (n < k) {
+            throw new IllegalArgumentException(k + " folds of " + n + " rows leave a fold empty");
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        int start = (fold - 1) * (n / k) + Math.min(fold - 1, n % k);
+        int size = n / k + (fold - 1 < n % k ? 1 : 0);
+        boolean[] isValid = new boolean[n];
+        for (int i = start; i < start + size; i++) {
+            isValid[order[i]] = true;
+        }
+        return fromMask(isValid, size);
+    }
+
+    /**
      * Sends each user's latest rating to validation when the user has at least two ratings;
      * everything else trains. This is the usual leave-one-out protocol for sequential
      * recommenders: every validated user has history in the training part.

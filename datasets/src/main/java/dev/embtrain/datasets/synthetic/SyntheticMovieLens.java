@@ -2,6 +2,7 @@ package dev.embtrain.datasets.synthetic;
 
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.FileTrees;
+import dev.embtrain.datasets.movielens.MovieLensFolds;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
@@ -21,7 +22,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Writes a MovieLens-shaped data set (the ml-100k layout: {@code u.data}, {@code u.item},
- * {@code u.user}) drawn from a known latent-factor model, so demos and tests need no download
+ * {@code u.user}, and the official splits {@code u1.base} ... {@code ub.test} as
+ * {@link MovieLensFolds} makes them) drawn from a known latent-factor model, so demos and tests need no download
  * and a trained model can be judged against the best error any predictor could reach.
  *
  * <h2>Generative model</h2>
@@ -200,6 +202,10 @@ public final class SyntheticMovieLens {
                     + "), not " + describe(spec, GENERATOR_VERSION) + "; choose another directory or delete it");
         }
         LOG.info("reusing synthetic data in {}", dir);
+        if (!MovieLensFolds.present(dir)) {
+            // Written by a version that did not write the official splits yet: add them.
+            MovieLensFolds.write(dir);
+        }
         return new Result(dir, doubleProperty(file, properties, "noise_floor_mse"), found.ratings());
     }
 
@@ -304,6 +310,7 @@ public final class SyntheticMovieLens {
         double floor = floorSum / n;
         writeItems(dir.resolve("u.item"), items, metaRandom);
         writeUsers(dir.resolve("u.user"), users, metaRandom);
+        MovieLensFolds.write(dir);
         writeProperties(dir.resolve(PROPERTIES_FILE), spec, floor, offset);
         return floor;
     }

@@ -77,4 +77,35 @@ class SplitsTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> Splits.leaveLastOut(new String[] {"a", "b"}, new long[] {1})).getMessage());
     }
+
+    @Test
+    void kFoldValidatesEveryRowOnceInPartsAsEqualAsCanBe() {
+        int n = 23;
+        int[] seen = new int[n];
+        int[] sizes = new int[5];
+        for (int f = 1; f <= 5; f++) {
+            Split s = Splits.kFold(n, 5, f, 7);
+            assertEquals(n, s.size());
+            sizes[f - 1] = s.valid().length;
+            for (int r : s.valid()) {
+                seen[r]++;
+            }
+            for (int r : s.train()) {
+                assertFalse(Arrays.stream(s.valid()).anyMatch(v -> v == r));
+            }
+            int[] sorted = s.train().clone();
+            Arrays.sort(sorted);
+            assertArrayEquals(sorted, s.train());
+            assertArrayEquals(s.valid(), Splits.kFold(n, 5, f, 7).valid());
+        }
+        assertArrayEquals(new int[] {5, 5, 5, 4, 4}, sizes);
+        assertArrayEquals(IntStream.generate(() -> 1).limit(n).toArray(), seen);
+        assertFalse(Arrays.equals(Splits.kFold(n, 5, 1, 7).valid(), Splits.kFold(n, 5, 1, 8).valid()));
+        assertEquals("k must be at least 2, found 1",
+                assertThrows(IllegalArgumentException.class, () -> Splits.kFold(n, 1, 1, 7)).getMessage());
+        assertEquals("fold must be 1 to 5, found 6",
+                assertThrows(IllegalArgumentException.class, () -> Splits.kFold(n, 5, 6, 7)).getMessage());
+        assertEquals("5 folds of 3 rows leave a fold empty",
+                assertThrows(IllegalArgumentException.class, () -> Splits.kFold(3, 5, 1, 7)).getMessage());
+    }
 }

@@ -29,6 +29,7 @@ public final class Main {
 
             Usage:
               embtrain train CONFIG [--set path=value]... [--run-dir DIR] [--overwrite] [--resume]
+                             [--cross-validate]
               embtrain evaluate --run DIR [--set path=value]...
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
               embtrain export --run DIR --serving OUT [--overwrite]

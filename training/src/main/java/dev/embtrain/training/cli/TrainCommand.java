@@ -3,6 +3,7 @@ package dev.embtrain.training.cli;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.engine.FitResult;
+import dev.embtrain.training.train.CrossValidation;
 import dev.embtrain.training.train.Training;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,6 +35,10 @@ final class TrainCommand extends CliCommand {
                 .addOption(Option.builder().longOpt("resume")
                         .desc("continue the run that Ctrl-C, SIGTERM or a crash left in runs/<name>.partial/ from its"
                                 + " last checkpoint; only training.epochs may differ").build())
+                .addOption(Option.builder().longOpt("cross-validate")
+                        .desc("train every fold of dataset.split (fold: MovieLens's u1-u5; k-fold: all k) into"
+                                + " DIR/fold-NAME/ and print each fold's best epoch and metric, their mean and"
+                                + " standard deviation").build())
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         CommandLine cl = new DefaultParser().parse(options, args);
         if (cl.hasOption("help")) {
@@ -43,6 +48,22 @@ final class TrainCommand extends CliCommand {
         }
         ConfigLoader.Loaded loaded = loadConfig(cl);
         Path runDir = cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null;
+        if (cl.hasOption("cross-validate")) {
+            if (cl.hasOption("resume")) {
+                throw new UsageException("train: --cross-validate trains every fold afresh; it cannot --resume");
+            }
+            String[] sets = cl.getOptionValues("set");
+            ConsoleProgress bar = new ConsoleProgress(out, err,
+                    loaded.config().training().progress() && System.console() != null);
+            // Ctrl-C stops the JVM as usual here: the folds' directory is staged, and left as NAME.partial.
+            CrossValidation.Result cv = CrossValidation.run(Path.of(cl.getArgList().get(0)),
+                    sets == null ? List.of() : List.of(sets), runDir, cl.hasOption("overwrite"), List.of(bar),
+                    out::println);
+            out.println("cross-validation over " + cv.folds().size() + " folds (sd: sample standard deviation):");
+            cv.lines().forEach(out::println);
+            out.println("runs     " + cv.dir() + " (" + CrossValidation.TABLE + ", fold-*/)");
+            return 0;
+        }
         ConsoleProgress progress = new ConsoleProgress(out, err,
                 loaded.config().training().progress() && System.console() != null);
         Training.Outcome o;

@@ -9,6 +9,7 @@ import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.movielens.ItemKey;
 import dev.embtrain.datasets.movielens.MovieLens;
 import dev.embtrain.datasets.movielens.MovieLensDownload;
+import dev.embtrain.datasets.movielens.MovieLensFolds;
 import dev.embtrain.datasets.movielens.MovieLensFeatures;
 import dev.embtrain.datasets.movielens.RatingsTable;
 import dev.embtrain.datasets.io.TableFile;
@@ -286,8 +287,9 @@ public record RatingsData(
      * @param loaded the config
      * @param read the ratings
      * @return the split
+     * @throws IOException when an official fold's files cannot be read
      */
-    static Split split(ConfigLoader.Loaded loaded, Source read) {
+    static Split split(ConfigLoader.Loaded loaded, Source read) throws IOException {
         RatingsTable table = read.table();
         SplitConfig config = ((RatingsDatasetConfig) loaded.config().dataset()).split();
         return switch (config.type()) {
@@ -299,6 +301,34 @@ public record RatingsData(
                 }
             }
             case LEAVE_LAST_OUT -> Splits.leaveLastOut(table.users(), table.timestamps());
+            case K_FOLD -> {
+                try {
+                    yield Splits.kFold(table.size(), config.k(), Integer.parseInt(config.foldOrDefault()),
+                            config.seed());
+                } catch (IllegalArgumentException e) {
+                    throw loaded.error("dataset.split.k", e.getMessage());
+                }
+            }
+            case FOLD -> {
+                Path dir = read.dir();
+                if (dir == null || !Files.isRegularFile(dir.resolve("u.data"))) {
+                    throw loaded.error("dataset.split.type", "the official folds are MovieLens 100k's (u1.base ..."
+                            + " ub.test beside u.data); " + (dir == null ? "a ratings file" : dir) + " has none;"
+                            + " use type: k-fold");
+                }
+                String fold = config.foldOrDefault();
+                if (!Files.isRegularFile(dir.resolve(fold + ".base")) || !Files.isRegularFile(
+                        dir.resolve(fold + ".test"))) {
+                    throw loaded.error("dataset.split.fold", "no " + fold + ".base and " + fold + ".test in " + dir
+                            + "; GroupLens's ml-100k ships them, and synthetic-movielens writes them");
+                }
+                Split s = MovieLensFolds.split(dir, fold);
+                if (s.size() != table.size()) {
+                    throw new DataFormatException(dir.resolve(fold + ".base"), 0, fold + ".base and " + fold
+                            + ".test hold " + s.size() + " of u.data's " + table.size() + " ratings");
+                }
+                yield s;
+            }
             case COLUMN -> {
                 if (read.splits() == null) {
                     throw loaded.error("dataset.split.type", "a column split reads a column of a ratings file"

@@ -149,7 +149,7 @@ class ConfigLoaderTest {
 
     @Test
     void javaCallersGetTheKeyInTheMessage() {
-        var e = assertThrows(ConfigValueException.class, () -> new SplitConfig(SplitConfig.SplitType.RANDOM, 0, 1, "split"));
+        var e = assertThrows(ConfigValueException.class, () -> new SplitConfig(SplitConfig.SplitType.RANDOM, 0, 1, "split", null, 5));
         assertEquals("validation: must be in (0, 1), found 0.0", e.getMessage());
     }
 

@@ -241,8 +241,8 @@ class RatingsFileTypeTest {
         assertRefused(tmp, "dataset: {type: ratings, path: " + csv
                 + ", columns: {user: customer, item: product, rating: stars}, split: {type: leave-last-out,"
                 + " seed: 3}}\n",
-                "dataset.split.seed: split leave-last-out does not use it (only a random split draws rows); remove"
-                        + " it, or pick type: random (CONFIG:2)");
+                "dataset.split.seed: split leave-last-out does not use it (only random and k-fold splits draw"
+                        + " rows); remove it, or pick type: random or k-fold (CONFIG:2)");
         Path good = Files.writeString(tmp.resolve("good.csv"), "user,item,rating\nu,i,4\nv,i,3\nu,j,2\nv,j,1\nw,i,5\n");
         Path users = Files.writeString(tmp.resolve("users.csv"), "customer,segment\nu,a\nv,b\nu,c\n");
         String withUsers = "dataset: {type: ratings, path: " + good + ", users: {path: %s, key: customer,"
