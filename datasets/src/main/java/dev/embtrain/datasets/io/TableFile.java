@@ -86,10 +86,19 @@ public final class TableFile {
          * @return {@code column "stars": "x" is not a number}, at this row
          */
         public DataFormatException badValue(String column, String value, String expected) {
-            String shown = value == null ? "null" : "\"" + (value.length() <= 40 ? value : value.substring(0, 37)
-                    + "...") + "\"";
+            String shown = value == null ? "null" : "\"" + abbreviate(value) + "\"";
             return error("column \"" + column + "\": " + shown + " is not " + expected);
         }
+    }
+
+    /**
+     * Shortens a value quoted in an error to 40 characters.
+     *
+     * @param s the value
+     * @return it, or its first 37 characters and {@code ...}
+     */
+    public static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 
     /** Receives the rows of a table. */

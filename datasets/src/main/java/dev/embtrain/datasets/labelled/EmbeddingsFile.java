@@ -4,6 +4,7 @@ import dev.embtrain.datasets.io.CsvTable;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.DecimalFloats;
 import dev.embtrain.datasets.io.Lines;
+import dev.embtrain.datasets.io.TableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -319,6 +320,6 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        return TableFile.abbreviate(s);
     }
 }

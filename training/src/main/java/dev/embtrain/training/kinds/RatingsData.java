@@ -146,14 +146,7 @@ public record RatingsData(
      */
     static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
         RatingsFileConfig c = (RatingsFileConfig) loaded.config().dataset();
-        if (!Files.isRegularFile(c.path())) {
-            throw loaded.error("dataset.path", "no such file " + c.path());
-        }
-        try {
-            TableFile.format(c.path());
-        } catch (DataFormatException e) {
-            throw loaded.error("dataset.path", e.detail() + ", found " + c.path().getFileName());
-        }
+        checkTable(loaded, "dataset.path", c.path());
         RatingsColumnsConfig cols = c.columns();
         SplitConfig split = c.split();
         if (split.type() == SplitConfig.SplitType.LEAVE_LAST_OUT && cols.timestamp() == null) {
@@ -184,18 +177,23 @@ public record RatingsData(
         return new Source(table, null, ItemKey.ID, OptionalDouble.empty(), read.splits(), features);
     }
 
+    /** Refuses a table path that is not a file, or whose name no reader takes, naming the key. */
+    private static void checkTable(ConfigLoader.Loaded loaded, String key, Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw loaded.error(key, "no such file " + path);
+        }
+        try {
+            TableFile.format(path);
+        } catch (DataFormatException e) {
+            throw loaded.error(key, e.detail() + ", found " + path.getFileName());
+        }
+    }
+
     private static SideTable side(ConfigLoader.Loaded loaded, String key, SideTableConfig side) throws IOException {
         if (side == null) {
             return null;
         }
-        if (!Files.isRegularFile(side.path())) {
-            throw loaded.error(key + ".path", "no such file " + side.path());
-        }
-        try {
-            TableFile.format(side.path());
-        } catch (DataFormatException e) {
-            throw loaded.error(key + ".path", e.detail() + ", found " + side.path().getFileName());
-        }
+        checkTable(loaded, key + ".path", side.path());
         return SideTable.read(side.path(), new SideTable.Columns(side.key(), side.categorical(), side.bags(),
                 side.delimiter(), side.label()));
     }
