@@ -37,7 +37,7 @@ public final class Main {
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]... [--steps N]
               embtrain config CONFIG [--set path=value]... [--no-data]
-              embtrain generate ratings --out DIR [--format csv|tsv|parquet]
+              embtrain generate ratings|sessions --out DIR [--format csv|tsv|parquet]
               embtrain COMMAND --help
 
             Commands:
@@ -57,8 +57,9 @@ public final class Main {
                          seconds per epoch, samples per second and the monitored metric
               config     print a config with its defaults filled in, its kind and monitored metric,
                          and check it (and read its data, unless --no-data) without training
-              generate   write example tables a user would have (a shop's ratings, users and items
-                         as CSV, TSV or Parquet) for dataset.type: ratings; no download
+              generate   write example tables a user would have (a shop's ratings, users and items,
+                         or its clickstream, as CSV, TSV or Parquet) for dataset.type: ratings or
+                         sessions; no download
 
             Examples:
               ./embtrain train configs/quickstart.yaml

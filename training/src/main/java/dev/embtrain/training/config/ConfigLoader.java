@@ -175,12 +175,20 @@ public final class ConfigLoader {
                 == dev.embtrain.training.kinds.DatasetTypes.Data.SESSIONS;
         if (sessionModel && !sessionData) {
             throw loaded.error("model.type", c.model().type() + " learns from sessions, but dataset.type "
-                    + c.dataset().type() + " holds ratings; use it with online-retail or synthetic-sessions");
+                    + c.dataset().type() + " holds ratings; use it with " + sessionTypes());
         }
         if (!sessionModel && sessionData) {
             throw loaded.error("model.type", c.model().type() + " predicts ratings, but dataset.type "
                     + c.dataset().type() + " holds sessions; use embedding-bag");
         }
+    }
+
+    /** The session dataset types, as {@code a, b or c}. */
+    private static String sessionTypes() {
+        java.util.List<String> names = dev.embtrain.training.kinds.DatasetTypes.all().stream()
+                .filter(t -> t.data() == dev.embtrain.training.kinds.DatasetTypes.Data.SESSIONS)
+                .map(dev.embtrain.training.kinds.DatasetTypes.DatasetType::name).toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     private static Node compose(Reader reader, String source) {

@@ -24,6 +24,7 @@ public sealed interface DatasetConfig extends Variants
         m.put("synthetic-labelled-embeddings", SyntheticLabelledEmbeddingsConfig.class);
         m.put("online-retail", OnlineRetailConfig.class);
         m.put("synthetic-sessions", SyntheticSessionsConfig.class);
+        m.put("sessions", SessionsFileConfig.class);
         return m;
     }
 

@@ -25,7 +25,8 @@ import java.util.Set;
 public record FactorizationMachineConfig(
         @Doc("Latent factors of every field's embedding.") @Default("50") int factors,
         @Doc("regression: rating in y_range, MSE; binary: logit, sigmoid cross-entropy (needs dataset.label.type:"
-                + " binary); implicit: feat2vec's negative sampling on positives only (dataset.type synthetic-feat2vec).")
+                + " binary); implicit: feat2vec's negative sampling on positives only (synthetic-feat2vec rows, or the rows of"
+                + " any ratings dataset with the side features dataset.features names).")
                 @Default("regression") Objective objective,
         @Doc("Per-field modes, e.g. [{field: year, mode: bias_only}]; unlisted fields use both.") @Default("[]")
                 List<FieldMode> fieldModes,

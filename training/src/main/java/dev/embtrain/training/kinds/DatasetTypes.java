@@ -6,6 +6,7 @@ import dev.embtrain.training.config.LabelledEmbeddingsConfig;
 import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.OnlineRetailConfig;
 import dev.embtrain.training.config.RatingsFileConfig;
+import dev.embtrain.training.config.SessionsFileConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.config.SyntheticLabelledEmbeddingsConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
@@ -87,7 +88,7 @@ public final class DatasetTypes {
             DatasetType.ratings("movielens", MovieLensConfig.class, RatingsData::readMovieLens),
             DatasetType.ratings("synthetic-movielens", SyntheticMovieLensConfig.class, RatingsData::generateMovieLens),
             DatasetType.ratings("ratings", RatingsFileConfig.class, RatingsData::readFile),
-            // feat2vec's generator is read by ImplicitKind itself until implicit training takes any table.
+            // feat2vec's generator is read by ImplicitKind itself; on any ratings type it reads the ratings entry.
             new DatasetType("synthetic-feat2vec", SyntheticFeat2VecConfig.class, Data.IMPLICIT, null, null, null,
                     List.of()),
             DatasetType.labelled("labelled-embeddings", LabelledEmbeddingsConfig.class, LabelledData::readFiles),
@@ -96,7 +97,8 @@ public final class DatasetTypes {
             DatasetType.sessions("online-retail", OnlineRetailConfig.class, SessionsData::readOnlineRetail,
                     List.of("StockCode", "Description")),
             DatasetType.sessions("synthetic-sessions", SyntheticSessionsConfig.class, SessionsData::generateSessions,
-                    List.of("id", "label")));
+                    List.of("id", "label")),
+            DatasetType.sessions("sessions", SessionsFileConfig.class, SessionsData::readFile, List.of("item", "label")));
 
     /**
      * Returns every dataset type.

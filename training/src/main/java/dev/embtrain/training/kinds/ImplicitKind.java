@@ -17,6 +17,7 @@ import dev.embtrain.models.FactorizationMachine;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.FactorizationMachineConfig;
 import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.export.Neighbors;
@@ -61,7 +62,20 @@ final class ImplicitKind implements RunKind {
 
     @Override
     public boolean accepts(RunConfig config) {
-        return config.dataset() instanceof SyntheticFeat2VecConfig;
+        return config.dataset() instanceof SyntheticFeat2VecConfig || onRatings(config);
+    }
+
+    /**
+     * Tells whether a config trains feat2vec on a ratings table: its rows (user, item and the
+     * side features {@code dataset.features} names) are the positives.
+     *
+     * @param config the config
+     * @return whether the dataset holds ratings and the model is an implicit factorization machine
+     */
+    static boolean onRatings(RunConfig config) {
+        return DatasetTypes.of(config.dataset()).data() == DatasetTypes.Data.RATINGS
+                && config.model() instanceof FactorizationMachineConfig fm
+                && fm.objective() == FactorizationMachineConfig.Objective.IMPLICIT;
     }
 
     @Override
@@ -76,6 +90,10 @@ final class ImplicitKind implements RunKind {
             throw loaded.error("model.type", config.model().type() + " does not train on synthetic-feat2vec rows;"
                     + " use factorization-machine with objective: implicit");
         }
+        if (onRatings(config) && !((RatingsDatasetConfig) config.dataset()).crosses().isEmpty()) {
+            throw loaded.error("dataset.crosses", "implicit training embeds every field and bag and interacts them"
+                    + " all already; leave out dataset.crosses");
+        }
         FactorizationMachineConfig fm = (FactorizationMachineConfig) config.model();
         if (fm.objective() != FactorizationMachineConfig.Objective.IMPLICIT) {
             throw loaded.error("model.objective", fm.objective().name().toLowerCase(Locale.ROOT)
@@ -85,7 +103,7 @@ final class ImplicitKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return ((SyntheticFeat2VecConfig) config.dataset()).split().validation() > 0
+        return onRatings(config) || ((SyntheticFeat2VecConfig) config.dataset()).split().validation() > 0
                 ? Metrics.names(Implicit.METRICS)
                 : List.of();
     }
@@ -117,7 +135,19 @@ final class ImplicitKind implements RunKind {
     }
 
     @Override
-    public Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) {
+    public Prepared prepare(ConfigLoader.Loaded loaded, Consumer<String> report) throws IOException {
+        if (onRatings(loaded.config())) {
+            RatingsData data = RatingsData.load(loaded);
+            Implicit.Rows train = Implicit.Rows.of(data.schema(), data.train());
+            List<String> fields = train.fields().stream().map(Implicit.Field::name).toList();
+            List<String> groups = train.groups().stream().map(Implicit.Group::name).toList();
+            report.accept(String.format(Locale.ROOT, "data     %s: %,d rows as positives, fields %s%s", data.source(),
+                    data.table().size(), fields, groups.isEmpty() ? "" : ", bags as dense groups " + groups));
+            report.accept(String.format(Locale.ROOT, "split    %,d training, %,d validation rows",
+                    data.train().rows(), data.valid().rows()));
+            return new Data(train, data.valid().rows() == 0 ? null : Implicit.Rows.of(data.schema(), data.valid()),
+                    false);
+        }
         SyntheticFeat2VecConfig dataset = (SyntheticFeat2VecConfig) loaded.config().dataset();
         SyntheticFeat2Vec.Data data = SyntheticFeat2Vec.generate(dataset.rows(), dataset.outcome(),
                 dataset.generatorSeed());
@@ -127,7 +157,8 @@ final class ImplicitKind implements RunKind {
         report.accept(String.format(Locale.ROOT, "split    %,d training, %,d validation rows", split.train().length,
                 split.valid().length));
         Implicit.Rows all = Implicit.Rows.of(data);
-        return new Data(all.select(split.train()), split.valid().length == 0 ? null : all.select(split.valid()));
+        return new Data(all.select(split.train()), split.valid().length == 0 ? null : all.select(split.valid()),
+                true);
     }
 
     @Override
@@ -165,6 +196,17 @@ final class ImplicitKind implements RunKind {
         return hits / (double) total;
     }
 
+    private static List<Neighbors.TableNeighbor> printNearest(Consumer<String> out, List<Neighbors.Table> tables,
+            String table, int row) {
+        List<Neighbors.TableNeighbor> found = Neighbors.nearestAcross(tables, table, row, K);
+        Neighbors.Table t = table(tables, table);
+        out.accept("nearest to " + table + ":" + t.labels().get(row) + ":");
+        for (Neighbors.TableNeighbor n : found) {
+            out.accept(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.qualifiedLabel()));
+        }
+        return found;
+    }
+
     private static Neighbors.Table table(List<Neighbors.Table> tables, String name) {
         return tables.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
@@ -177,10 +219,12 @@ final class ImplicitKind implements RunKind {
     private static final class Data implements Prepared {
         private final Implicit.Rows train;
         private final Implicit.Rows valid;
+        private final boolean synthetic;
 
-        Data(Implicit.Rows train, Implicit.Rows valid) {
+        Data(Implicit.Rows train, Implicit.Rows valid, boolean synthetic) {
             this.train = train;
             this.valid = valid;
+            this.synthetic = synthetic;
         }
 
         @Override
@@ -223,25 +267,33 @@ final class ImplicitKind implements RunKind {
                 shapes.put(t.name(), List.of((long) t.vectors().length, (long) t.vectors()[0].length));
             }
             Consumer<String> out = f.report();
-            String nearestToY0 = null;
-            for (String query : QUERIES) {
-                int[] at = Neighbors.findQualifiedLabel(tables, query);
-                List<Neighbors.TableNeighbor> found =
-                        Neighbors.nearestAcross(tables, tables.get(at[0]).name(), at[1], K);
-                if (query.equals("y:0")) {
-                    nearestToY0 = found.get(0).qualifiedLabel();
-                }
-                out.accept("nearest to " + query + ":");
-                for (Neighbors.TableNeighbor n : found) {
-                    out.accept(String.format(Locale.ROOT, "%8.4f  %s", n.cosine(), n.qualifiedLabel()));
+            if (!synthetic) {
+                // Each table's first value (the most frequent of a field), and its nearest values in every table.
+                for (Neighbors.Table t : tables) {
+                    int row = t.exclude().contains(0) ? 1 : 0;
+                    if (row < t.vectors().length) {
+                        printNearest(out, tables, t.name(), row);
+                    }
                 }
             }
-            Neighbors.Table y = table(tables, "y");
-            double cosine = Neighbors.nearestAcross(List.of(y), "y", y.labels().indexOf("0"), y.vectors().length)
-                    .stream().filter(n -> n.label().equals("1")).findFirst().orElseThrow().cosine();
-            double precision = sameIdClassPrecision(table(tables, "id"));
-            out.accept(String.format(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share their value"
-                    + " mod 10: %.3f (chance 0.082)", cosine, precision));
+            String nearestToY0 = null;
+            double cosine = Double.NaN;
+            double precision = Double.NaN;
+            if (synthetic) {
+                for (String query : QUERIES) {
+                    int[] at = Neighbors.findQualifiedLabel(tables, query);
+                    List<Neighbors.TableNeighbor> found = printNearest(out, tables, tables.get(at[0]).name(), at[1]);
+                    if (query.equals("y:0")) {
+                        nearestToY0 = found.get(0).qualifiedLabel();
+                    }
+                }
+                Neighbors.Table y = table(tables, "y");
+                cosine = Neighbors.nearestAcross(List.of(y), "y", y.labels().indexOf("0"), y.vectors().length)
+                        .stream().filter(n -> n.label().equals("1")).findFirst().orElseThrow().cosine();
+                precision = sameIdClassPrecision(table(tables, "id"));
+                out.accept(String.format(Locale.ROOT, "cosine(y_0, y_1) %.4f; ids whose 4 nearest ids share their"
+                        + " value mod 10: %.3f (chance 0.082)", cosine, precision));
+            }
             if (config.export().plots()) {
                 List<EpochRecord> h = f.fit().history();
                 Map<String, double[]> series = new LinkedHashMap<>();
@@ -259,9 +311,11 @@ final class ImplicitKind implements RunKind {
             r.put("train_rows", train.ids().length);
             r.put("valid_rows", valid == null ? 0 : valid.ids().length);
             r.put("final_train_loss", f.fit().last().trainLoss());
-            r.put("cosine_y0_y1", cosine);
-            r.put("nearest_to_y0", nearestToY0);
-            r.put("same_id_class_precision_at_4", precision);
+            if (synthetic) {
+                r.put("cosine_y0_y1", cosine);
+                r.put("nearest_to_y0", nearestToY0);
+                r.put("same_id_class_precision_at_4", precision);
+            }
         }
     }
 }

@@ -5,6 +5,14 @@ import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.retail.OnlineRetail;
 import dev.embtrain.datasets.sampling.SkipGram;
 import dev.embtrain.datasets.synthetic.SyntheticSessions;
+import dev.embtrain.datasets.io.TableFile;
+import dev.embtrain.datasets.tables.SessionsFile;
+import dev.embtrain.datasets.tables.SideTable;
+import dev.embtrain.training.config.ItemLabelsConfig;
+import dev.embtrain.training.config.SessionsColumnsConfig;
+import dev.embtrain.training.config.SessionsFileConfig;
+import java.nio.file.Path;
+import java.util.Locale;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EvaluationConfig;
 import dev.embtrain.training.config.OnlineRetailConfig;
@@ -127,6 +135,70 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
         }
         return new Source(String.format("online-retail %s: %,d rows, sessions by %s", or.path(), rows.size(),
                 or.by().name().toLowerCase(java.util.Locale.ROOT)), sessions, OnlineRetail.descriptions(rows));
+    }
+
+    /**
+     * Reads {@code dataset.type: sessions}: a table of events or a text file of one session a line,
+     * with item labels from a labels table, else from the label column, else none.
+     *
+     * @param loaded the config
+     * @return the sessions of at least {@code min_length} items
+     * @throws IOException when reading fails
+     */
+    static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
+        SessionsFileConfig c = (SessionsFileConfig) loaded.config().dataset();
+        boolean text = SessionsFile.isText(c.path());
+        if (!Files.isRegularFile(c.path())) {
+            throw loaded.error("dataset.path", "no such file " + c.path());
+        }
+        if (!text) {
+            checkFormat(loaded, "dataset.path", c.path(), TableFile.NAMES + ", or .txt (.txt.gz) with one session a"
+                    + " line");
+        }
+        SessionsColumnsConfig cols = c.columns();
+        SessionsFile.Read read = text ? SessionsFile.readText(c.path())
+                : SessionsFile.read(c.path(), new SessionsFile.Columns(cols.session(), cols.item(), cols.order(),
+                        cols.label()));
+        List<OnlineRetail.Session> kept = new ArrayList<>();
+        for (OnlineRetail.Session s : read.sessions()) {
+            if (s.items().size() >= c.minLength()) {
+                kept.add(s);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new DataFormatException(c.path(), 0, String.format(Locale.ROOT, "no sessions of %d or more items"
+                    + " (dataset.min_length) among the %,d sessions read", c.minLength(), read.sessions().size()));
+        }
+        Map<String, String> labels = read.labels();
+        ItemLabelsConfig l = c.labels();
+        if (l != null) {
+            if (!Files.isRegularFile(l.path())) {
+                throw loaded.error("dataset.labels.path", "no such file " + l.path());
+            }
+            checkFormat(loaded, "dataset.labels.path", l.path(), TableFile.NAMES);
+            SideTable table = SideTable.read(l.path(), new SideTable.Columns(l.key(), List.of(), List.of(), "|",
+                    l.label()));
+            Map<String, String> joined = new HashMap<>();
+            for (OnlineRetail.Session s : kept) {
+                for (String item : s.items()) {
+                    String label = table.label(item);
+                    if (label != null) {
+                        joined.putIfAbsent(item, label);
+                    }
+                }
+            }
+            labels = joined;
+        }
+        return new Source(String.format(Locale.ROOT, "sessions %s (%s): %,d rows, %,d sessions of %d or more items",
+                c.path(), read.format(), read.rows(), kept.size(), c.minLength()), kept, labels);
+    }
+
+    private static void checkFormat(ConfigLoader.Loaded loaded, String key, Path path, String expected) {
+        try {
+            TableFile.format(path);
+        } catch (DataFormatException e) {
+            throw loaded.error(key, "unknown table format; expected " + expected + ", found " + path.getFileName());
+        }
     }
 
     /**

@@ -57,12 +57,6 @@ public final class ModelTypes {
             .optTask(c -> c.objective() == FactorizationMachineConfig.Objective.BINARY ? Task.BINARY
                     : Task.REGRESSION)
             .optSideFeatures((c, s) -> true)
-            .optEarlyRules((c, s) -> {
-                if (c.objective() == FactorizationMachineConfig.Objective.IMPLICIT) {
-                    throw new ModelType.Mismatch("model.objective", "implicit (feat2vec negative sampling) trains on"
-                            + " dataset.type synthetic-feat2vec; on ratings use regression or binary");
-                }
-            })
             .optRules((c, s) -> {
                 for (FeatureSchema.Column col : s.columns()) {
                     if (col.kind() == FeatureSchema.Kind.BAG_CROSS) {

@@ -10,6 +10,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.Batchifier;
 import dev.embtrain.datasets.sampling.ImplicitSampler;
+import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
 import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.models.CategoricalField;
@@ -173,6 +174,52 @@ public final class Implicit implements Objective {
          */
         public int denseWidth() {
             return groups.stream().mapToInt(g -> g.columns().size()).sum();
+        }
+
+        /**
+         * Rows encoded by a feature schema (a ratings table with its side features): each
+         * categorical field is a field, each bag a dense group of its values (the mean-normalised
+         * multi-hot, feat2vec's grouped feature), without the unknown column.
+         *
+         * @param schema the schema, frozen on the training rows
+         * @param encoded rows it encoded
+         * @return them as training rows
+         * @throws IllegalArgumentException for a schema with crosses, which implicit training does
+         *     not embed
+         */
+        public static Rows of(FeatureSchema schema, FeatureSchema.Encoded encoded) {
+            List<Field> fields = new ArrayList<>();
+            List<Group> groups = new ArrayList<>();
+            List<FeatureSchema.Column> bags = new ArrayList<>();
+            for (FeatureSchema.Column c : schema.columns()) {
+                switch (c.kind()) {
+                    case CATEGORICAL -> fields.add(new Field(c.name(), schema.vocabulary(c.name())));
+                    case BAG -> {
+                        groups.add(new Group(c.name(), schema.vocabulary(c.name()).tokens().subList(1, c.width())));
+                        bags.add(c);
+                    }
+                    case CROSS, BAG_CROSS -> throw new IllegalArgumentException("cross " + c.name() + ": implicit"
+                            + " training embeds every field and bag and interacts them all already; leave out"
+                            + " dataset.crosses");
+                }
+            }
+            int n = encoded.rows();
+            int f = encoded.idWidth();
+            int g = encoded.denseWidth();
+            int width = groups.stream().mapToInt(x -> x.columns().size()).sum();
+            int[][] ids = new int[n][fields.size()];
+            float[][] dense = new float[n][width];
+            for (int r = 0; r < n; r++) {
+                for (int k = 0; k < fields.size(); k++) {
+                    ids[r][k] = (int) encoded.ids()[r * f + schema.column(fields.get(k).name()).start()];
+                }
+                int at = 0;
+                for (FeatureSchema.Column c : bags) {
+                    System.arraycopy(encoded.dense(), r * g + c.start() + 1, dense[r], at, c.width() - 1);
+                    at += c.width() - 1;
+                }
+            }
+            return new Rows(fields, ids, groups, dense);
         }
 
         /**

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
                 + " embedding-bag], found \"dot-product\" (x.yaml:6)",
                 error(MINIMAL.replace("type: dot-product-bias", "type: dot-product")));
         assertEquals("dataset.type: required key is missing; expected one of [movielens, synthetic-movielens, ratings, synthetic-feat2vec,"
-                + " labelled-embeddings, synthetic-labelled-embeddings, online-retail, synthetic-sessions] (x.yaml:3)",
+                + " labelled-embeddings, synthetic-labelled-embeddings, online-retail, synthetic-sessions, sessions] (x.yaml:3)",
                 error(MINIMAL.replace("  type: movielens\n", "")));
     }
 

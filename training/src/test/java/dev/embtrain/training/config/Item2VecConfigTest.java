@@ -67,7 +67,7 @@ class Item2VecConfigTest {
     @Test
     void aModelThatDoesNotFitTheDataIsAnErrorAtModelType() {
         assertEquals("model.type: embedding-bag learns from sessions, but dataset.type movielens holds ratings; use it"
-                + " with online-retail or synthetic-sessions (x.yaml:6)",
+                + " with online-retail, synthetic-sessions or sessions (x.yaml:6)",
                 error(RETAIL.replace("type: online-retail\n  path: data/online_retail.csv.xz",
                         "type: movielens\n  path: data/ml-100k")));
         assertEquals("model.type: dot-product-bias predicts ratings, but dataset.type online-retail holds sessions; use"

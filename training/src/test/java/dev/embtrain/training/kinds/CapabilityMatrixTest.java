@@ -1,6 +1,9 @@
 package dev.embtrain.training.kinds;
 
+import dev.embtrain.datasets.io.TableFile;
 import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
+import dev.embtrain.datasets.synthetic.SyntheticSessions;
+import dev.embtrain.datasets.tables.ExampleTables;
 import dev.embtrain.training.train.Training;
 import dev.embtrain.training.run.Provenance;
 import dev.embtrain.training.run.RunFiles;
@@ -54,7 +57,7 @@ class CapabilityMatrixTest {
 
     /** The config of a family, its data under {@link #tmp}. */
     private static String config(String family) throws Exception {
-        Path data = tmp.resolve("data-" + family.replace(FILE, ""));
+        Path data = tmp.resolve("data-" + family.replace(FILE, "").replace(SESSIONS_FILE, "-sessions-file"));
         String ratings = """
                 dataset:
                   type: synthetic-movielens
@@ -65,7 +68,8 @@ class CapabilityMatrixTest {
                   factors: 2
                   noise: 0.5
                 """.formatted(data);
-        if (family.endsWith(FILE)) {
+        boolean file = family.endsWith(FILE);
+        if (file) {
             // The same ratings as a user's own CSV, its columns in another order and named otherwise.
             Path csv = tmp.resolve("ratings-" + family.replace(FILE, "") + ".csv");
             SyntheticMovieLens.write(new SyntheticMovieLens.Spec(60, 40, 1500, 2, 0.5, 42), data);
@@ -83,6 +87,31 @@ class CapabilityMatrixTest {
                     """.formatted(csv);
             family = family.replace(FILE, "");
         }
+        String sessions = """
+                dataset:
+                  type: synthetic-sessions
+                  items: 60
+                  clusters: 6
+                  sessions: 300
+                  min_length: 4
+                  max_length: 8
+                  stay: 0.9
+                  evaluation: {validation: 60, test: 60, seed: 1}
+                """;
+        if (family.endsWith(SESSIONS_FILE)) {
+            // The same sessions as a user's own clickstream CSV with an items table.
+            ExampleTables.WrittenSessions w = ExampleTables.writeSessions(new SyntheticSessions.Spec(60, 6, 300, 4, 8,
+                    0.9, 42), data, TableFile.Format.CSV, false);
+            sessions = """
+                    dataset:
+                      type: sessions
+                      path: %s
+                      columns: {session: session_id, item: item_id, order: ts}
+                      labels: {path: %s, key: item_id}
+                      evaluation: {validation: 60, test: 60, seed: 1}
+                    """.formatted(w.sessions(), w.items());
+            family = family.replace(SESSIONS_FILE, "");
+        }
         return "name: " + family + "\nseed: 5\n" + switch (family) {
             case "dot-product-bias" -> ratings + "model: {type: dot-product-bias, factors: 4}\n"
                     + TRAINING.formatted(64, "1.0e-2");
@@ -92,19 +121,10 @@ class CapabilityMatrixTest {
                     + TRAINING.formatted(64, "1.0e-2");
             case "wide-and-deep" -> ratings + "  label: {type: binary, threshold: 4}\n"
                     + "model: {type: wide-and-deep, objective: binary, layers: [8]}\n" + TRAINING.formatted(64, "1.0e-2");
-            case "embedding-bag" -> """
-                    dataset:
-                      type: synthetic-sessions
-                      items: 60
-                      clusters: 6
-                      sessions: 300
-                      min_length: 4
-                      max_length: 8
-                      stay: 0.9
-                      evaluation: {validation: 60, test: 60, seed: 1}
-                    model: {type: embedding-bag, vector_size: 8, window: 2, negative: 3}
-                    """ + TRAINING.formatted(128, "2.0e-2");
-            case "feat2vec" -> """
+            case "embedding-bag" -> sessions + "model: {type: embedding-bag, vector_size: 8, window: 2, negative: 3}\n"
+                    + TRAINING.formatted(128, "2.0e-2");
+            case "feat2vec" -> file ? ratings + "model: {type: factorization-machine, objective: implicit, factors: 4,"
+                    + " negatives: 3}\n" + TRAINING.formatted(100, "1.0e-2") : """
                     dataset:
                       type: synthetic-feat2vec
                       rows: 1000
@@ -145,13 +165,19 @@ class CapabilityMatrixTest {
     /** A family trained on {@code dataset.type: ratings} (a CSV file) rather than generated data. */
     private static final String FILE = "-on-a-ratings-file";
 
+    /** A family trained on {@code dataset.type: sessions} (a clickstream CSV) rather than generated data. */
+    private static final String SESSIONS_FILE = "-on-a-sessions-file";
+
     /**
      * Every model type in the registry, the two kinds that train a model type another way, and
      * every rating model again on a ratings file.
      */
     static Stream<String> families() {
         return Stream.of(ModelTypes.all().stream().map(ModelType::name), Stream.of("feat2vec", "labelled"),
-                ModelTypes.all().stream().filter(t -> t.data() == ModelType.Data.RATINGS).map(t -> t.name() + FILE))
+                ModelTypes.all().stream().filter(t -> t.data() == ModelType.Data.RATINGS).map(t -> t.name() + FILE),
+                Stream.of("feat2vec" + FILE),
+                ModelTypes.all().stream().filter(t -> t.data() == ModelType.Data.SESSIONS)
+                        .map(t -> t.name() + SESSIONS_FILE))
                 .flatMap(s -> s);
     }
 
@@ -276,8 +302,8 @@ class CapabilityMatrixTest {
         assertEquals(0, export.status(), export.err());
         assertTrue(Files.isRegularFile(serving.resolve("serving.properties")));
         assertTrue(Files.isRegularFile(serving.resolve("libs").resolve(ServingExport.MODELS_JAR)));
-        assertEquals(ratings(family) ? "ratings" : family.equals("embedding-bag") ? "sessions"
-                : family.equals("feat2vec") ? "implicit" : "labelled", kind);
+        assertEquals(ratings(family) ? "ratings" : family.startsWith("embedding-bag") ? "sessions"
+                : family.startsWith("feat2vec") ? "implicit" : "labelled", kind);
         if (ratings(family)) {
             // ... which DJL Serving loads and answers from, with none of the trainer's classes.
             List<String> lines = ServingExportTest.runClient(serving, Files.write(tmp.resolve("requests-" + family),

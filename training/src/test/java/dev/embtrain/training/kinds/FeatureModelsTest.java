@@ -82,9 +82,8 @@ class FeatureModelsTest {
                 + " {type: binary, threshold: 4} (c.yaml:10)");
         cases.put("binary|type: factorization-machine", "model.objective: regression predicts the rating, but"
                 + " dataset.label is binary; set model.objective: binary or dataset.label.type: rating (c.yaml:10)");
-        cases.put("binary|{type: factorization-machine, objective: implicit}", "model.objective: implicit (feat2vec"
-                + " negative sampling) trains on dataset.type synthetic-feat2vec; on ratings use regression or binary"
-                + " (c.yaml:10)");
+        cases.put("binary|{type: factorization-machine, objective: implicit}", "dataset.crosses: implicit training"
+                + " embeds every field and bag and interacts them all already; leave out dataset.crosses (c.yaml:7)");
         cases.put("binary|{type: factorization-machine, objective: binary}", "dataset.crosses: cross user_x_genres"
                 + " involves a bag (one bucket per element), which the factorization machine cannot take: its"
                 + " pairwise terms already cross every field; cross single-valued fields, or use wide-and-deep"

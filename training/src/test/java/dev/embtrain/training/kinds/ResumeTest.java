@@ -161,7 +161,10 @@ class ResumeTest {
 
     @Test
     void sigtermAndSigintStopBetweenStepsKeepTheCheckpointAndResume(@TempDir Path tmp) throws Exception {
-        Path config = Files.writeString(tmp.resolve("c.yaml"), RATINGS.replace("DATA", tmp.resolve("data").toString()));
+        // Batches of 4 make an epoch 4,000 steps: long enough that the signal, sent once epoch 1's
+        // checkpoint is seen, lands during epoch 2 on a fast machine too (16 left it 0.2 s).
+        Path config = Files.writeString(tmp.resolve("c.yaml"), RATINGS.replace("DATA", tmp.resolve("data").toString())
+                .replace("batch_size: 16", "batch_size: 4"));
         for (String signal : List.of("TERM", "INT")) {
             Path run = tmp.resolve("run-" + signal);
             Path log = tmp.resolve(signal + ".log");

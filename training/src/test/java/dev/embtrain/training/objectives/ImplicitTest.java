@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.embtrain.datasets.features.FeatureSchema;
+import dev.embtrain.datasets.features.FeatureSource;
+import dev.embtrain.datasets.features.FeatureSpec;
 import dev.embtrain.datasets.features.Vocabulary;
+import dev.embtrain.models.shared.HashedCross;
 import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
 import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec.Outcome;
 import ai.djl.Device;
@@ -193,5 +197,69 @@ class ImplicitTest {
         assertEquals("row 1 has 1 ids, expected 2", assertThrows(IllegalArgumentException.class,
                 () -> new Rows(List.of(item, user), new int[][] {{1, 1}, {2}}, List.of(), new float[][] {{}, {}}))
                 .getMessage());
+    }
+
+    /** Three ratings rows and one more: user, item and a bag of genres. */
+    private static final class Tiny implements FeatureSource {
+        private final String[][] rows = {{"u1", "i1", "A|B"}, {"u2", "i1", "B"}, {"u1", "i2", ""}, {"u3", "i2", "C|A"}};
+
+        @Override
+        public List<String> fields() {
+            return List.of("user", "item", "genres");
+        }
+
+        @Override
+        public boolean isBag(String field) {
+            return field.equals("genres");
+        }
+
+        @Override
+        public int size() {
+            return rows.length;
+        }
+
+        @Override
+        public String value(String field, int row) {
+            return rows[row][fields().indexOf(field)];
+        }
+
+        @Override
+        public List<String> values(String field, int row) {
+            String v = value(field, row);
+            return v.isEmpty() ? List.of() : List.of(v.split("\\|"));
+        }
+
+        @Override
+        public float rating(int row) {
+            return 4f;
+        }
+
+        @Override
+        public String name() {
+            return "tiny";
+        }
+    }
+
+    @Test
+    void rowsOfAFeatureSchemaAreItsFieldsAndItsBagsAsDenseGroupsWithoutTheUnknownColumn() {
+        FeatureSource tiny = new Tiny();
+        FeatureSpec spec = new FeatureSpec(List.of("user", "item", "genres"), List.of(), FeatureSpec.Label.RATING);
+        FeatureSchema schema = FeatureSchema.build(spec, tiny, new int[] {0, 1, 2});
+        Rows train = Rows.of(schema, schema.encode(tiny, new int[] {0, 1, 2}));
+        assertEquals(List.of("user", "item"), train.fields().stream().map(Implicit.Field::name).toList());
+        assertEquals(List.of(new Implicit.Group("genres", List.of("A", "B"))), train.groups());
+        assertArrayEquals(new int[][] {{1, 1}, {2, 1}, {1, 2}}, train.ids());
+        assertArrayEquals(new float[][] {{0.5f, 0.5f}, {0f, 1f}, {0f, 0f}}, train.dense());
+        // An unseen user is unknown (0); an unseen genre drops out, the known one keeps its 1/2.
+        Rows valid = Rows.of(schema, schema.encode(tiny, new int[] {3}));
+        assertArrayEquals(new int[][] {{0, 2}}, valid.ids());
+        assertArrayEquals(new float[][] {{0.5f, 0f}}, valid.dense());
+
+        FeatureSchema crossed = FeatureSchema.build(new FeatureSpec(List.of("user", "item"),
+                List.of(new HashedCross("user_x_item", List.of("user", "item"), 10)), FeatureSpec.Label.RATING), tiny,
+                new int[] {0, 1, 2});
+        assertEquals("cross user_x_item: implicit training embeds every field and bag and interacts them all"
+                + " already; leave out dataset.crosses", assertThrows(IllegalArgumentException.class,
+                        () -> Rows.of(crossed, crossed.encode(tiny, new int[] {0}))).getMessage());
     }
 }
