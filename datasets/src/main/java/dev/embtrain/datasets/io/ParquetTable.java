@@ -13,7 +13,6 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -31,7 +30,7 @@ public final class ParquetTable {
     private ParquetTable() {}
 
     /**
-     * Opens a local file without Hadoop's file systems.
+     * Opens a file (local, or s3://) without Hadoop's file systems.
      *
      * @param file the file
      * @return the reader
@@ -39,7 +38,7 @@ public final class ParquetTable {
      */
     public static ParquetFileReader open(Path file) throws IOException {
         try {
-            return ParquetFileReader.open(new LocalInputFile(file),
+            return ParquetFileReader.open(new ChannelInputFile(file),
                     ParquetReadOptions.builder(new PlainParquetConfiguration())
                             .withCodecFactory(ParquetCodecs.INSTANCE).build());
         } catch (RuntimeException | IOException e) {

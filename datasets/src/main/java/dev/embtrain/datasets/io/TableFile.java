@@ -57,6 +57,26 @@ public final class TableFile {
     }
 
     /**
+     * Tells why a data file cannot be read, before reading it: a local file that is not there, or
+     * an S3 object that is missing or forbidden (with the HTTP status).
+     *
+     * @param file the file or {@code s3://} object
+     * @return null when it is a readable file, else {@code no such file F} or
+     *     {@code s3://b/k: HTTP 404 NoSuchKey}
+     */
+    public static String unreadable(Path file) {
+        if (file instanceof dev.embtrain.datasets.io.s3.S3Path) {
+            try {
+                java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                return null;
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        }
+        return java.nio.file.Files.isRegularFile(file) ? null : "no such file " + file;
+    }
+
+    /**
      * Where a row is, for errors: a text file's line, or a Parquet file's row group and row.
      *
      * @param file the file

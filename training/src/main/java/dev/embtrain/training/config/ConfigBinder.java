@@ -107,6 +107,13 @@ public final class ConfigBinder {
                 if (v.isBlank()) {
                     throw error(path, "expected a path, found an empty string", node);
                 }
+                if (dev.embtrain.datasets.io.s3.S3Path.isS3(v)) {
+                    try {
+                        return dev.embtrain.datasets.io.s3.S3Path.of(v);
+                    } catch (IllegalArgumentException e) {
+                        throw error(path, e.getMessage(), node);
+                    }
+                }
                 return Path.of(v);
             }
             if (raw == boolean.class || raw == Boolean.class) {

@@ -179,8 +179,9 @@ public record RatingsData(
 
     /** Refuses a table path that is not a file, or whose name no reader takes, naming the key. */
     private static void checkTable(ConfigLoader.Loaded loaded, String key, Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw loaded.error(key, "no such file " + path);
+        String unreadable = TableFile.unreadable(path);
+        if (unreadable != null) {
+            throw loaded.error(key, unreadable);
         }
         try {
             TableFile.format(path);

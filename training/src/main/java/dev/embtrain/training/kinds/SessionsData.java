@@ -148,8 +148,9 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
     static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
         SessionsFileConfig c = (SessionsFileConfig) loaded.config().dataset();
         boolean text = SessionsFile.isText(c.path());
-        if (!Files.isRegularFile(c.path())) {
-            throw loaded.error("dataset.path", "no such file " + c.path());
+        String unreadable = TableFile.unreadable(c.path());
+        if (unreadable != null) {
+            throw loaded.error("dataset.path", unreadable);
         }
         if (!text) {
             checkFormat(loaded, "dataset.path", c.path(), TableFile.NAMES + ", or .txt (.txt.gz) with one session a"
@@ -172,8 +173,9 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
         Map<String, String> labels = read.labels();
         ItemLabelsConfig l = c.labels();
         if (l != null) {
-            if (!Files.isRegularFile(l.path())) {
-                throw loaded.error("dataset.labels.path", "no such file " + l.path());
+            String missing = TableFile.unreadable(l.path());
+            if (missing != null) {
+                throw loaded.error("dataset.labels.path", missing);
             }
             checkFormat(loaded, "dataset.labels.path", l.path(), TableFile.NAMES);
             SideTable table = SideTable.read(l.path(), new SideTable.Columns(l.key(), List.of(), List.of(), "|",

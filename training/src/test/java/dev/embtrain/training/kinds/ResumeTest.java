@@ -56,6 +56,20 @@ class ResumeTest {
                 "--run-dir", run.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Whether this JVM ignores SIGINT (bit 2 of SigIgn in /proc/self/status), so its children do too. */
+    private static boolean sigintIgnored() throws java.io.IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0b10) != 0;
+            }
+        }
+        return false;
+    }
+
     /** Waits until the child's checkpoint holds {@code epochs} epochs. */
     private static void awaitCheckpoint(Process p, Path run, int epochs, Path log) throws Exception {
         Path staging = run.resolveSibling(run.getFileName() + ".partial");
@@ -161,11 +175,10 @@ class ResumeTest {
 
     @Test
     void sigtermAndSigintStopBetweenStepsKeepTheCheckpointAndResume(@TempDir Path tmp) throws Exception {
-        // Batches of 4 make an epoch 4,000 steps: long enough that the signal, sent once epoch 1's
-        // checkpoint is seen, lands during epoch 2 on a fast machine too (16 left it 0.2 s).
-        Path config = Files.writeString(tmp.resolve("c.yaml"), RATINGS.replace("DATA", tmp.resolve("data").toString())
-                .replace("batch_size: 16", "batch_size: 4"));
-        for (String signal : List.of("TERM", "INT")) {
+        Path config = Files.writeString(tmp.resolve("c.yaml"), RATINGS.replace("DATA", tmp.resolve("data").toString()));
+        // A child inherits an ignored SIGINT (what a non-interactive shell gives a background job,
+        // e.g. `mvn test &`), and its JVM then never sees one: test SIGINT only where it can arrive.
+        for (String signal : sigintIgnored() ? List.of("TERM") : List.of("TERM", "INT")) {
             Path run = tmp.resolve("run-" + signal);
             Path log = tmp.resolve(signal + ".log");
             Process p = child(config, run, log);
