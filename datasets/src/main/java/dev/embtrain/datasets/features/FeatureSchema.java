@@ -46,7 +46,9 @@ public final class FeatureSchema {
         /** A hashed cross involving a bag: {@code width} id columns, 0 = padding. */
         BAG_CROSS,
         /** A bag: {@code width} dense columns, the mean-normalised multi-hot. */
-        BAG
+        BAG,
+        /** A real number: one dense column, standardised by the training rows' mean and sd. */
+        NUMERIC
     }
 
     /**
@@ -85,16 +87,26 @@ public final class FeatureSchema {
     private final Map<String, Vocabulary> vocabularies;
     private final Map<String, Column> columns = new LinkedHashMap<>();
     private final Map<String, HashedCross> crosses = new LinkedHashMap<>();
+    private final Map<String, float[]> scales;
     private final int idWidth;
     private final int denseWidth;
 
     private FeatureSchema(FeatureSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Integer> slots,
-            Map<String, Boolean> bags) {
+            Map<String, Boolean> bags, Map<String, float[]> scales) {
         this.spec = spec;
         this.vocabularies = Map.copyOf(vocabularies);
+        this.scales = Map.copyOf(scales);
         int id = 0;
+        for (HashedCross c : spec.crosses()) {
+            for (String f : c.fields()) {
+                if (scales.containsKey(f)) {
+                    throw new IllegalArgumentException("cross " + c.name() + ": " + f + " is numeric; a cross takes"
+                            + " categorical fields and bags");
+                }
+            }
+        }
         for (String f : spec.fields()) {
-            if (!bags.get(f)) {
+            if (!bags.get(f) && !scales.containsKey(f)) {
                 columns.put(f, new Column(f, Kind.CATEGORICAL, vocabularies.get(f).size(), id, 1));
                 id++;
             }
@@ -112,6 +124,12 @@ public final class FeatureSchema {
                 int n = vocabularies.get(f).size();
                 columns.put(f, new Column(f, Kind.BAG, n, dense, n));
                 dense += n;
+            }
+        }
+        for (String f : spec.fields()) {
+            if (scales.containsKey(f)) {
+                columns.put(f, new Column(f, Kind.NUMERIC, 1, dense, 1));
+                dense++;
             }
         }
         idWidth = id;
@@ -136,10 +154,15 @@ public final class FeatureSchema {
         }
         Map<String, Vocabulary> vocabularies = new LinkedHashMap<>();
         Map<String, Boolean> bags = new LinkedHashMap<>();
+        Map<String, float[]> scales = new LinkedHashMap<>();
         for (String f : spec.fields()) {
             boolean bag = source.isBag(f);
             bags.put(f, bag);
-            if (bag) {
+            if (source.isNumeric(f)) {
+                // A numeric field's "vocabulary" is the unknown slot alone: one dense column.
+                vocabularies.put(f, Vocabulary.build(List.of()));
+                scales.put(f, scale(source, f, train));
+            } else if (bag) {
                 vocabularies.put(f, Vocabulary.build(() -> Arrays.stream(train)
                         .mapToObj(r -> source.values(f, r)).flatMap(List::stream).iterator()));
             } else {
@@ -157,7 +180,49 @@ public final class FeatureSchema {
                 slots.put(c.name(), most);
             }
         }
-        return new FeatureSchema(spec, vocabularies, slots, bags);
+        return new FeatureSchema(spec, vocabularies, slots, bags, scales);
+    }
+
+    /** The mean and sample sd of a numeric field over the training rows that have it (sd 1 when 0 or unknown). */
+    private static float[] scale(FeatureSource source, String field, int[] train) {
+        double sum = 0;
+        double sumSq = 0;
+        long n = 0;
+        for (int r : train) {
+            Double v = number(source.value(field, r));
+            if (v != null) {
+                sum += v;
+                sumSq += v * v;
+                n++;
+            }
+        }
+        double mean = n == 0 ? 0 : sum / n;
+        double var = n < 2 ? 0 : (sumSq - n * mean * mean) / (n - 1);
+        double sd = var > 1e-12 ? Math.sqrt(var) : 1;
+        return new float[] {(float) mean, (float) sd};
+    }
+
+    private static Double number(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Returns a numeric field's standardisation.
+     *
+     * @param field a numeric field
+     * @return its training mean and sd, or null for another kind of field
+     */
+    public float[] scale(String field) {
+        float[] s = scales.get(field);
+        return s == null ? null : s.clone();
     }
 
     /**
@@ -172,6 +237,21 @@ public final class FeatureSchema {
      */
     public static FeatureSchema restore(FeatureSpec spec, Map<String, Vocabulary> vocabularies, List<String> bagFields,
             Map<String, Integer> slots) {
+        return restore(spec, vocabularies, bagFields, Map.of(), slots);
+    }
+
+    /**
+     * Rebuilds a saved schema with numeric fields.
+     *
+     * @param spec the spec the schema was built from
+     * @param vocabularies the saved vocabularies by field name
+     * @param bagFields which of the spec's fields are bags
+     * @param scales each numeric field's mean and sd
+     * @param slots the id columns of each cross with a bag
+     * @return the schema
+     */
+    public static FeatureSchema restore(FeatureSpec spec, Map<String, Vocabulary> vocabularies, List<String> bagFields,
+            Map<String, float[]> scales, Map<String, Integer> slots) {
         Map<String, Boolean> bags = new LinkedHashMap<>();
         for (String f : spec.fields()) {
             if (!vocabularies.containsKey(f)) {
@@ -184,7 +264,7 @@ public final class FeatureSchema {
                 throw new IllegalArgumentException("no slot count for cross \"" + c.name() + "\"");
             }
         }
-        return new FeatureSchema(spec, vocabularies, slots, bags);
+        return new FeatureSchema(spec, vocabularies, slots, bags, scales);
     }
 
     private static int combinations(HashedCross c, FeatureSource source, int row, Map<String, Boolean> bags) {
@@ -230,6 +310,12 @@ public final class FeatureSchema {
                         for (String value : values) {
                             dense[denseBase + c.start() + v.index(value)] += 1f / values.size();
                         }
+                    }
+                    case NUMERIC -> {
+                        // Missing or unreadable: the mean, 0 after standardising.
+                        Double v = number(source.value(c.name(), r));
+                        float[] scale = scales.get(c.name());
+                        dense[denseBase + c.start()] = v == null ? 0f : (float) ((v - scale[0]) / scale[1]);
                     }
                 }
             }

@@ -25,6 +25,17 @@ public interface FeatureSource {
     boolean isBag(String field);
 
     /**
+     * Returns whether a field holds a real number a row ({@link #value} gives its text, null
+     * when missing), which a schema standardises into one dense column.
+     *
+     * @param field a field of {@link #fields()}
+     * @return true for a numeric field
+     */
+    default boolean isNumeric(String field) {
+        return false;
+    }
+
+    /**
      * Returns the number of rows.
      *
      * @return rows

@@ -85,7 +85,8 @@ public final class LabelledEmbeddings {
      *
      * @param file a .csv or .parquet file with rid, label and optionally evkey
      * @return its rows
-     * @throws DataFormatException naming file and line or row of the first bad row
+     * @throws DataFormatException naming file and line or row of the first bad row, or the class
+     *     when every label is the same
      * @throws IOException when it cannot be read
      */
     public static Labels readLabels(Path file) throws IOException {
@@ -123,6 +124,10 @@ public final class LabelledEmbeddings {
             }
         } else {
             throw new DataFormatException(file, 0, "unknown labels format; expected a .csv or .parquet file");
+        }
+        if (!labels.isEmpty() && (labels.indexOf(0) < 0 || labels.indexOf(1) < 0)) {
+            throw new DataFormatException(file, 0, String.format(Locale.ROOT, "every label is %d (%,d rows); a"
+                    + " classifier needs both classes", labels.get(0), labels.size()));
         }
         return new Labels(file, ids.toArray(new String[0]), labels.stream().mapToInt(Integer::intValue).toArray(),
                 List.copyOf(evkeys));

@@ -26,12 +26,28 @@ public final class SideTable {
      * @param bags multi-valued feature columns
      * @param delimiter what separates a bag's values
      * @param label the label column, or null
+     * @param numeric real-valued feature columns
      */
-    public record Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label) {
+    public record Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label,
+            List<String> numeric) {
         /** Copies the lists. */
         public Columns {
             categorical = List.copyOf(categorical);
             bags = List.copyOf(bags);
+            numeric = List.copyOf(numeric);
+        }
+
+        /**
+         * Columns without numeric ones.
+         *
+         * @param key the id column
+         * @param categorical single-valued feature columns
+         * @param bags multi-valued feature columns
+         * @param delimiter what separates a bag's values
+         * @param label the label column, or null
+         */
+        public Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label) {
+            this(key, categorical, bags, delimiter, label, List.of());
         }
     }
 
@@ -45,6 +61,7 @@ public final class SideTable {
         this.columns = columns;
         List<String> f = new ArrayList<>(columns.categorical());
         f.addAll(columns.bags());
+        f.addAll(columns.numeric());
         this.fields = List.copyOf(f);
         this.rows = rows;
     }
@@ -64,10 +81,13 @@ public final class SideTable {
         required.add(columns.key());
         required.addAll(columns.categorical());
         required.addAll(columns.bags());
+        required.addAll(columns.numeric());
         if (columns.label() != null) {
             required.add(columns.label());
         }
-        int width = columns.categorical().size() + columns.bags().size() + (columns.label() == null ? 0 : 1);
+        int numericFrom = columns.categorical().size() + columns.bags().size();
+        int numericTo = numericFrom + columns.numeric().size();
+        int width = numericTo + (columns.label() == null ? 0 : 1);
         Map<String, String[]> rows = new HashMap<>();
         Map<String, TableFile.Where> first = new HashMap<>();
         long n = TableFile.read(file, required, List.of(), (values, where) -> {
@@ -85,6 +105,9 @@ public final class SideTable {
             for (int i = 0; i < width; i++) {
                 String v = values[i + 1];
                 row[i] = v == null || v.isBlank() ? null : v.strip();
+                if (row[i] != null && i >= numericFrom && i < numericTo) {
+                    number(row[i], columns.numeric().get(i - numericFrom), where);
+                }
             }
             rows.put(key, row);
         });
@@ -92,6 +115,17 @@ public final class SideTable {
             throw new DataFormatException(file, 0, "no rows: the file has a header and no rows");
         }
         return new SideTable(file, columns, rows);
+    }
+
+    private static void number(String value, String column, TableFile.Where where) {
+        try {
+            if (Double.isFinite(Double.parseDouble(value))) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw where.badValue(column, value, "a number");
     }
 
     /**
@@ -104,7 +138,7 @@ public final class SideTable {
     }
 
     /**
-     * Returns the feature columns, categorical then bags.
+     * Returns the feature columns, categorical, then bags, then numeric.
      *
      * @return the names
      */
@@ -120,6 +154,16 @@ public final class SideTable {
      */
     public boolean isBag(String field) {
         return columns.bags().contains(field);
+    }
+
+    /**
+     * Returns whether a feature column is numeric.
+     *
+     * @param field a field of {@link #fields()}
+     * @return true for a numeric column
+     */
+    public boolean isNumeric(String field) {
+        return columns.numeric().contains(field);
     }
 
     /**

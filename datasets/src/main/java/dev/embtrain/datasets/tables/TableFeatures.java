@@ -73,6 +73,12 @@ public final class TableFeatures implements FeatureSource {
     }
 
     @Override
+    public boolean isNumeric(String field) {
+        SideTable side = sideTable(field);
+        return side != null && side.isNumeric(field);
+    }
+
+    @Override
     public String sideOf(String field) {
         if (userSide != null && userSide.fields().contains(field)) {
             return "user";

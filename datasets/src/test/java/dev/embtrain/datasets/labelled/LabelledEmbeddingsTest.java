@@ -114,8 +114,10 @@ class LabelledEmbeddingsTest {
         assertEquals(l + ":4: duplicate rid \"a\" (first on line 2)", message(l, e));
         l = write("l.csv", "rid,y\na,1\n");
         assertEquals(l + ":1: missing column \"label\"; found [rid, y]", message(l, e));
-        l = write("l.csv", "rid,label\nz,1\n");
-        assertEquals(l + ": no rid has a vector in " + emb + " (1 labelled, 1 embedded)", message(l, e));
+        l = write("l.csv", "rid,label\nz,1\ny,0\n");
+        assertEquals(l + ": no rid has a vector in " + emb + " (2 labelled, 1 embedded)", message(l, e));
+        l = write("l.csv", "rid,label\nz,1\ny,1\nx,1\n");
+        assertEquals(l + ": every label is 1 (3 rows); a classifier needs both classes", message(l, e));
         Path txt = write("l.txt", "rid,label\n");
         assertEquals(txt + ": unknown labels format; expected a .csv or .parquet file", message(txt, e));
     }

@@ -42,7 +42,7 @@ public final class FeatureTranslator implements ServingTranslator {
     private static final String PAIRS = RatingTranslator.PAIRS;
     private static final String SINGLE = RatingTranslator.SINGLE;
 
-    private record Column(String name, String kind, int size, int start, int width) {}
+    private record Column(String name, String kind, int size, int start, int width, float mean, float sd) {}
 
     private List<Column> columns;
     private int idWidth;
@@ -78,9 +78,11 @@ public final class FeatureTranslator implements ServingTranslator {
         List<Column> cs = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("vocab/schema.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
-            Column c = new Column(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]));
+            boolean numeric = f[1].equals("numeric");
+            Column c = new Column(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
+                    numeric ? Float.parseFloat(f[5]) : 0f, numeric ? Float.parseFloat(f[6]) : 1f);
             cs.add(c);
-            if (c.kind.equals("bag")) {
+            if (c.kind.equals("bag") || numeric) {
                 denseWidth += c.width;
             } else {
                 idWidth += c.width;
@@ -174,6 +176,20 @@ public final class FeatureTranslator implements ServingTranslator {
                         Integer index = vocabularies.get(c.name).get(v);
                         dense[denseBase + c.start + (index == null ? 0 : index)] += 1f / values.size();
                     }
+                }
+                case "numeric" -> {
+                    // As the trainer standardised it; a missing or unreadable value is the mean (0).
+                    String v = value(c.name, user, item);
+                    float x = 0f;
+                    if (v != null) {
+                        try {
+                            double d = Double.parseDouble(v);
+                            x = Double.isFinite(d) ? (float) ((d - c.mean) / c.sd) : 0f;
+                        } catch (NumberFormatException e) {
+                            x = 0f;
+                        }
+                    }
+                    dense[denseBase + c.start] = x;
                 }
                 default -> throw new IllegalStateException("unknown column kind " + c.kind);
             }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param bags multi-valued columns
  * @param delimiter what separates a bag's values
  * @param label the column that labels an item in exports and neighbours, or null
+ * @param numeric real-valued columns
  */
 @Doc("A table of user or item features joined to the ratings by id: .csv, .tsv or .parquet, one row an id; its"
         + " feature columns become fields dataset.features may name.")
@@ -25,7 +26,11 @@ public record SideTableConfig(
         @Doc("What separates a bag's values.") @Default("\"|\"") String delimiter,
         @Doc("A column naming each id (a title), shown instead of the id in exported embeddings and neighbours;"
                         + " absent: the id.")
-                @Default("null") String label) {
+                @Default("null") String label,
+        @Doc("Real-valued columns (price, age in years): each is standardised by the training rows' mean and sd"
+                        + " into one dense input, whose vector the factorization machine scales by the value; an"
+                        + " empty cell is the mean.")
+                @Default("[]") List<String> numeric) {
 
     /** Validates the section. */
     public SideTableConfig {
@@ -35,11 +40,13 @@ public record SideTableConfig(
         Check.notBlank("key", key);
         categorical = List.copyOf(categorical);
         bags = List.copyOf(bags);
+        numeric = List.copyOf(numeric);
         if (delimiter == null || delimiter.isEmpty()) {
             throw new ConfigValueException("delimiter", "must not be empty");
         }
         java.util.List<String> all = new java.util.ArrayList<>(categorical);
         all.addAll(bags);
+        all.addAll(numeric);
         all.add(key);
         if (label != null) {
             all.add(label);
@@ -47,10 +54,10 @@ public record SideTableConfig(
         for (int i = 0; i < all.size(); i++) {
             if (all.subList(0, i).contains(all.get(i))) {
                 throw new IllegalArgumentException("column \"" + all.get(i) + "\" is named twice among key, categorical,"
-                        + " bags and label");
+                        + " bags, numeric and label");
             }
         }
-        for (String f : all.subList(0, categorical.size() + bags.size())) {
+        for (String f : all.subList(0, categorical.size() + bags.size() + numeric.size())) {
             if (f.equals("user") || f.equals("item")) {
                 throw new IllegalArgumentException("a feature column may not be called " + f
                         + ", the name of an id field; rename it in the file");

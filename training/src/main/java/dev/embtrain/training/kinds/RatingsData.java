@@ -111,6 +111,14 @@ public record RatingsData(
                 : sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
         Split split = split(loaded, read);
+        for (HashedCross c : spec.crosses()) {
+            for (String f : c.fields()) {
+                if (source.fields().contains(f) && source.isNumeric(f)) {
+                    throw loaded.error("dataset.crosses", "cross " + c.name() + ": " + f + " is numeric; a cross"
+                            + " takes categorical fields and bags");
+                }
+            }
+        }
         try {
             return encode(source, table, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {
@@ -196,7 +204,7 @@ public record RatingsData(
         }
         checkTable(loaded, key + ".path", side.path());
         return SideTable.read(side.path(), new SideTable.Columns(side.key(), side.categorical(), side.bags(),
-                side.delimiter(), side.label()));
+                side.delimiter(), side.label(), side.numeric()));
     }
 
     /**
@@ -422,6 +430,6 @@ public record RatingsData(
         for (String field : spec.fields()) {
             vocabularies.put(field, Vocabulary.load(dir.resolve(RunFiles.vocabulary(field))));
         }
-        return FeatureSchema.restore(spec, vocabularies, bags, slots);
+        return FeatureSchema.restore(spec, vocabularies, bags, RunFiles.readScales(dir), slots);
     }
 }

@@ -240,6 +240,7 @@ final class RatingsKind implements RunKind {
                     case CROSS -> " cross " + (c.size() - 1) + " buckets";
                     case BAG_CROSS -> " cross " + (c.size() - 1) + " buckets x " + c.width() + " slots";
                     case BAG -> " bag of " + c.size();
+                    case NUMERIC -> " numeric";
                 });
             }
             sb.append(String.format("%nfeatures %s; ids [N, %d], dense [N, %d]", f, data.schema().idWidth(),
@@ -271,7 +272,8 @@ final class RatingsKind implements RunKind {
     private static void writeVocabularies(Path dir, RatingsData data, RunConfig config) throws IOException {
         Files.createDirectories(dir.resolve(RunFiles.VOCAB_DIR));
         for (FeatureSchema.Column c : data.schema().columns()) {
-            if (c.kind() == FeatureSchema.Kind.CATEGORICAL || c.kind() == FeatureSchema.Kind.BAG) {
+            if (c.kind() == FeatureSchema.Kind.CATEGORICAL || c.kind() == FeatureSchema.Kind.BAG
+                    || c.kind() == FeatureSchema.Kind.NUMERIC) {
                 data.schema().vocabulary(c.name()).save(dir.resolve(RunFiles.vocabulary(c.name())));
             }
         }
@@ -307,6 +309,9 @@ final class RatingsKind implements RunKind {
         FeatureSchema.Column c = data.schema().column(field);
         if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {
             return RunFiles.bucketLabels(c.size());
+        }
+        if (c.kind() == FeatureSchema.Kind.NUMERIC) {
+            return List.of(field);
         }
         return data.schema().vocabulary(field).tokens();
     }

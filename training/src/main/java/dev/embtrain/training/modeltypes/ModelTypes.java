@@ -194,7 +194,7 @@ public final class ModelTypes {
         for (FeatureSchema.Column c : schema.columns()) {
             switch (c.kind()) {
                 case CATEGORICAL, CROSS -> fields.add(new CategoricalField(c.name(), c.size()));
-                case BAG -> groups.add(new DenseGroup(c.name(), c.width()));
+                case BAG, NUMERIC -> groups.add(new DenseGroup(c.name(), c.width()));
                 case BAG_CROSS -> throw new IllegalArgumentException("cross " + c.name() + " involves a bag");
             }
         }
@@ -239,7 +239,7 @@ public final class ModelTypes {
             switch (c.kind()) {
                 case CATEGORICAL -> fields.add(new WideAndDeep.Field(c.name(), c.size(), widths.get(c.name())));
                 case CROSS, BAG_CROSS -> fields.add(new WideAndDeep.Field(c.name(), c.size(), 0, c.width()));
-                case BAG -> { }
+                case BAG, NUMERIC -> { }
             }
         }
         return new WideAndDeep.Spec(fields, schema.denseWidth(), true, wd.layers(), (float) wd.dropout(),

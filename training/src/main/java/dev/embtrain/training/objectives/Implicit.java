@@ -179,7 +179,8 @@ public final class Implicit implements Objective {
         /**
          * Rows encoded by a feature schema (a ratings table with its side features): each
          * categorical field is a field, each bag a dense group of its values (the mean-normalised
-         * multi-hot, feat2vec's grouped feature), without the unknown column.
+         * multi-hot, feat2vec's grouped feature), without the unknown column, and each numeric
+         * field a dense group of one column (feat2vec's real-valued feature: value × vector).
          *
          * @param schema the schema, frozen on the training rows
          * @param encoded rows it encoded
@@ -190,13 +191,17 @@ public final class Implicit implements Objective {
         public static Rows of(FeatureSchema schema, FeatureSchema.Encoded encoded) {
             List<Field> fields = new ArrayList<>();
             List<Group> groups = new ArrayList<>();
-            List<FeatureSchema.Column> bags = new ArrayList<>();
+            List<FeatureSchema.Column> dense = new ArrayList<>();
             for (FeatureSchema.Column c : schema.columns()) {
                 switch (c.kind()) {
                     case CATEGORICAL -> fields.add(new Field(c.name(), schema.vocabulary(c.name())));
                     case BAG -> {
                         groups.add(new Group(c.name(), schema.vocabulary(c.name()).tokens().subList(1, c.width())));
-                        bags.add(c);
+                        dense.add(c);
+                    }
+                    case NUMERIC -> {
+                        groups.add(new Group(c.name(), List.of(c.name())));
+                        dense.add(c);
                     }
                     case CROSS, BAG_CROSS -> throw new IllegalArgumentException("cross " + c.name() + ": implicit"
                             + " training embeds every field and bag and interacts them all already; leave out"
@@ -208,18 +213,20 @@ public final class Implicit implements Objective {
             int g = encoded.denseWidth();
             int width = groups.stream().mapToInt(x -> x.columns().size()).sum();
             int[][] ids = new int[n][fields.size()];
-            float[][] dense = new float[n][width];
+            float[][] values = new float[n][width];
             for (int r = 0; r < n; r++) {
                 for (int k = 0; k < fields.size(); k++) {
                     ids[r][k] = (int) encoded.ids()[r * f + schema.column(fields.get(k).name()).start()];
                 }
                 int at = 0;
-                for (FeatureSchema.Column c : bags) {
-                    System.arraycopy(encoded.dense(), r * g + c.start() + 1, dense[r], at, c.width() - 1);
-                    at += c.width() - 1;
+                for (FeatureSchema.Column c : dense) {
+                    // A bag's unknown column (its first) is left out; a number is its one column.
+                    int skip = c.kind() == FeatureSchema.Kind.BAG ? 1 : 0;
+                    System.arraycopy(encoded.dense(), r * g + c.start() + skip, values[r], at, c.width() - skip);
+                    at += c.width() - skip;
                 }
             }
-            return new Rows(fields, ids, groups, dense);
+            return new Rows(fields, ids, groups, values);
         }
 
         /**

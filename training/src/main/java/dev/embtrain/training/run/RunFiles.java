@@ -47,7 +47,13 @@ public final class RunFiles {
         StringBuilder sb = new StringBuilder();
         for (dev.embtrain.datasets.features.FeatureSchema.Column c : schema.columns()) {
             sb.append(c.name()).append('\t').append(c.kind().name().toLowerCase(java.util.Locale.ROOT)).append('\t')
-                    .append(c.size()).append('\t').append(c.start()).append('\t').append(c.width()).append('\n');
+                    .append(c.size()).append('\t').append(c.start()).append('\t').append(c.width());
+            float[] scale = schema.scale(c.name());
+            if (scale != null) {
+                // A numeric field's standardisation: mean and sd, exactly as floats print.
+                sb.append('\t').append(scale[0]).append('\t').append(scale[1]);
+            }
+            sb.append('\n');
         }
         java.nio.file.Files.writeString(dir.resolve(SCHEMA), sb.toString(), java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -77,6 +83,36 @@ public final class RunFiles {
             } catch (RuntimeException e) {
                 throw new dev.embtrain.datasets.io.DataFormatException(file, number,
                         "expected name, kind, size, start, width separated by tabs, found \"" + line + "\"");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads the numeric fields' mean and sd {@link #writeSchema} wrote.
+     *
+     * @param dir the run directory
+     * @return each numeric field's {mean, sd}, empty without one
+     * @throws java.io.IOException when the file cannot be read
+     */
+    public static java.util.Map<String, float[]> readScales(java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve(SCHEMA);
+        java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return out;
+        }
+        int number = 0;
+        for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            number++;
+            String[] f = line.split("\t");
+            if (f.length > 1 && f[1].equals("numeric")) {
+                try {
+                    out.put(f[0], new float[] {Float.parseFloat(f[5]), Float.parseFloat(f[6])});
+                } catch (RuntimeException e) {
+                    throw new dev.embtrain.datasets.io.DataFormatException(file, number,
+                            "expected name, numeric, size, start, width, mean, sd separated by tabs, found \""
+                                    + line + "\"");
+                }
             }
         }
         return out;

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -172,6 +173,90 @@ class RatingsFileTypeTest {
         for (String line : metadata.subList(2, metadata.size())) {
             assertTrue(line.startsWith("title "), line);
         }
+    }
+
+    @Test
+    void aNumericSideColumnIsStandardisedOnTrainingRowsAndServedAsTrained(@TempDir Path tmp) throws Exception {
+        Path ml = tmp.resolve("ml");
+        List<String[]> rows = generate(ml);
+        Map<String, Integer> ages = new java.util.HashMap<>();
+        StringBuilder users = new StringBuilder("customer,age_years\n");
+        for (String line : Files.readAllLines(ml.resolve("u.user"))) {
+            String[] f = line.split("\\|");
+            ages.put(f[0], Integer.parseInt(f[1]));
+            users.append(f[0]).append(',').append(f[1]).append('\n');
+        }
+        Files.writeString(tmp.resolve("users.csv"), users);
+        // Every fifth rating validates; the mean and sd are the training rows' (a user counts once a rating).
+        StringBuilder ratings = new StringBuilder("user,item,rating,split\n");
+        StringBuilder pairs = new StringBuilder("user,item\n");
+        List<Float> validRatings = new ArrayList<>();
+        double sum = 0;
+        double sumSq = 0;
+        int n = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            boolean valid = r % 5 == 0;
+            String[] f = rows.get(r);
+            ratings.append(f[0]).append(',').append(f[1]).append(',').append(f[2]).append(',')
+                    .append(valid ? "validation" : "train").append('\n');
+            if (valid) {
+                pairs.append(f[0]).append(',').append(f[1]).append('\n');
+                validRatings.add(Float.parseFloat(f[2]));
+            } else {
+                int age = ages.get(f[0]);
+                sum += age;
+                sumSq += (double) age * age;
+                n++;
+            }
+        }
+        Files.writeString(tmp.resolve("ratings.csv"), ratings);
+        double mean = sum / n;
+        double sd = Math.sqrt((sumSq - n * mean * mean) / (n - 1));
+        Path config = Files.writeString(tmp.resolve("numeric.yaml"), """
+                name: numeric
+                seed: 5
+                dataset:
+                  type: ratings
+                  path: %s
+                  split: {type: column}
+                  users: {path: %s, key: customer, numeric: [age_years]}
+                  features: [user, item, age_years]
+                model: {type: factorization-machine, factors: 4, y_range: [0.5, 5.5]}
+                %s""".formatted(tmp.resolve("ratings.csv"), tmp.resolve("users.csv"), TRAINING));
+        Result trained = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
+        assertEquals(0, trained.status(), trained.err());
+        assertTrue(trained.out().contains("features user 51, item 41, age_years numeric; ids [N, 2], dense [N, 1]"),
+                trained.out());
+        List<String> schema = Files.readAllLines(tmp.resolve("run").resolve(RunFiles.SCHEMA));
+        assertEquals("age_years\tnumeric\t1\t0\t1\t" + (float) mean + "\t" + (float) sd, schema.get(2));
+        // The exported translator encodes the age as training did: its predictions of the
+        // validation pairs give the run's validation MSE.
+        Result p = run("predict", "--run", tmp.resolve("run").toString(), "--in",
+                Files.writeString(tmp.resolve("pairs.csv"), pairs).toString(), "--out", tmp.resolve("p.csv").toString());
+        assertEquals(0, p.status(), p.err());
+        List<String> predicted = Files.readAllLines(tmp.resolve("p.csv"));
+        double se = 0;
+        for (int i = 0; i < validRatings.size(); i++) {
+            String[] f = predicted.get(i + 1).split(",");
+            double d = Double.parseDouble(f[f.length - 1]) - validRatings.get(i);
+            se += d * d;
+        }
+        List<String> metrics = Files.readAllLines(tmp.resolve("run").resolve(RunFiles.METRICS));
+        double best = Math.min(Double.parseDouble(metrics.get(1).split(",")[2]),
+                Double.parseDouble(metrics.get(2).split(",")[2]));
+        assertEquals(best, se / validRatings.size(), 1e-4);
+
+        // A value that is no number, and a cross of a number, are refused.
+        Files.writeString(tmp.resolve("users.csv"), "customer,age_years\n1,34\n2,old\n");
+        Result bad = run("train", config.toString(), "--run-dir", tmp.resolve("bad").toString());
+        assertEquals("embtrain: " + tmp.resolve("users.csv") + ":3: column \"age_years\": \"old\" is not a number\n",
+                bad.err());
+        Files.writeString(tmp.resolve("users.csv"), users);
+        Result crossed = run("train", config.toString(), "--run-dir", tmp.resolve("bad").toString(), "--set",
+                "dataset.crosses=[{fields: [age_years, item], buckets: 10}]");
+        assertEquals("embtrain: dataset.crosses: cross age_years_x_item: age_years is numeric; a cross takes"
+                + " categorical fields and bags (--set dataset.crosses=[{fields: [age_years, item], buckets: 10}])\n",
+                crossed.err());
     }
 
     @Test

@@ -199,13 +199,19 @@ class ImplicitTest {
                 .getMessage());
     }
 
-    /** Three ratings rows and one more: user, item and a bag of genres. */
+    /** Three ratings rows and one more: user, item, a bag of genres and a price (missing in row 3). */
     private static final class Tiny implements FeatureSource {
-        private final String[][] rows = {{"u1", "i1", "A|B"}, {"u2", "i1", "B"}, {"u1", "i2", ""}, {"u3", "i2", "C|A"}};
+        private final String[][] rows = {{"u1", "i1", "A|B", "1"}, {"u2", "i1", "B", "3"}, {"u1", "i2", "", null},
+            {"u3", "i2", "C|A", "5"}};
 
         @Override
         public List<String> fields() {
-            return List.of("user", "item", "genres");
+            return List.of("user", "item", "genres", "price");
+        }
+
+        @Override
+        public boolean isNumeric(String field) {
+            return field.equals("price");
         }
 
         @Override
@@ -243,18 +249,30 @@ class ImplicitTest {
     @Test
     void rowsOfAFeatureSchemaAreItsFieldsAndItsBagsAsDenseGroupsWithoutTheUnknownColumn() {
         FeatureSource tiny = new Tiny();
-        FeatureSpec spec = new FeatureSpec(List.of("user", "item", "genres"), List.of(), FeatureSpec.Label.RATING);
+        FeatureSpec spec = new FeatureSpec(List.of("user", "item", "genres", "price"), List.of(),
+                FeatureSpec.Label.RATING);
         FeatureSchema schema = FeatureSchema.build(spec, tiny, new int[] {0, 1, 2});
+        // The price's training values 1 and 3: mean 2, sample sd sqrt(2); the missing one is the mean.
+        assertArrayEquals(new float[] {2f, (float) Math.sqrt(2)}, schema.scale("price"));
         Rows train = Rows.of(schema, schema.encode(tiny, new int[] {0, 1, 2}));
         assertEquals(List.of("user", "item"), train.fields().stream().map(Implicit.Field::name).toList());
-        assertEquals(List.of(new Implicit.Group("genres", List.of("A", "B"))), train.groups());
+        assertEquals(List.of(new Implicit.Group("genres", List.of("A", "B")), new Implicit.Group("price",
+                List.of("price"))), train.groups());
         assertArrayEquals(new int[][] {{1, 1}, {2, 1}, {1, 2}}, train.ids());
-        assertArrayEquals(new float[][] {{0.5f, 0.5f}, {0f, 1f}, {0f, 0f}}, train.dense());
-        // An unseen user is unknown (0); an unseen genre drops out, the known one keeps its 1/2.
+        // The sd is kept as a float, and the value is standardised against that float.
+        double sd = (float) Math.sqrt(2);
+        float z = (float) (1 / sd);
+        assertArrayEquals(new float[][] {{0.5f, 0.5f, -z}, {0f, 1f, z}, {0f, 0f, 0f}}, train.dense());
+        // An unseen user is unknown (0); an unseen genre drops out, the known one keeps its 1/2;
+        // the price 5 is (5 - 2) / sqrt(2).
         Rows valid = Rows.of(schema, schema.encode(tiny, new int[] {3}));
         assertArrayEquals(new int[][] {{0, 2}}, valid.ids());
-        assertArrayEquals(new float[][] {{0.5f, 0f}}, valid.dense());
+        assertArrayEquals(new float[][] {{0.5f, 0f, (float) (3 / sd)}}, valid.dense());
 
+        assertEquals("cross price_x_user: price is numeric; a cross takes categorical fields and bags",
+                assertThrows(IllegalArgumentException.class, () -> FeatureSchema.build(new FeatureSpec(List.of("user",
+                        "item", "price"), List.of(new HashedCross("price_x_user", List.of("price", "user"), 10)),
+                        FeatureSpec.Label.RATING), tiny, new int[] {0})).getMessage());
         FeatureSchema crossed = FeatureSchema.build(new FeatureSpec(List.of("user", "item"),
                 List.of(new HashedCross("user_x_item", List.of("user", "item"), 10)), FeatureSpec.Label.RATING), tiny,
                 new int[] {0, 1, 2});
