@@ -77,6 +77,23 @@ public final class TableFile {
     }
 
     /**
+     * Fails unless a data file can be read.
+     *
+     * @param file the file or {@code s3://} object
+     * @param reason what to say of a local file that is not there ({@code labels file not found})
+     * @throws java.nio.file.NoSuchFileException {@code F: reason}, or for S3
+     *     {@code s3://b/k: HTTP 404 NoSuchKey} (403 and others likewise)
+     */
+    public static void requireReadable(Path file, String reason) throws java.nio.file.NoSuchFileException {
+        String why = unreadable(file);
+        if (why != null) {
+            boolean s3 = file instanceof dev.embtrain.datasets.io.s3.S3Path;
+            throw new java.nio.file.NoSuchFileException(file.toString(), null,
+                    s3 ? why.substring(Math.min(why.length(), file.toString().length() + 2)) : reason);
+        }
+    }
+
+    /**
      * Where a row is, for errors: a text file's line, or a Parquet file's row group and row.
      *
      * @param file the file

@@ -7,8 +7,6 @@ import dev.embtrain.datasets.io.Lines;
 import dev.embtrain.datasets.io.TableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,9 +128,7 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
      */
     public int stream(int chunkRows, int width, boolean checkDuplicates, ChunkHandler handler) throws IOException {
         Format format = format();
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "embeddings file not found");
-        }
+        TableFile.requireReadable(path, "embeddings file not found");
         switch (format) {
             case CSV -> {
                 RowSink sink = new RowSink(path, true, column, width, chunkRows, checkDuplicates, handler);

@@ -4,10 +4,9 @@ import dev.embtrain.datasets.io.CsvTable;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.Lines;
 import dev.embtrain.datasets.io.ParquetTable;
+import dev.embtrain.datasets.io.TableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,9 +89,7 @@ public final class LabelledEmbeddings {
      * @throws IOException when it cannot be read
      */
     public static Labels readLabels(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "labels file not found");
-        }
+        TableFile.requireReadable(file, "labels file not found");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         List<String> ids = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();

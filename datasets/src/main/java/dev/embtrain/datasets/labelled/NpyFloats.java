@@ -5,7 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,7 +32,7 @@ public final class NpyFloats {
     /** The parsed header. */
     record Header(boolean float64, long rows, int cols, long dataOffset) {}
 
-    static Header header(Path file, FileChannel channel) throws IOException {
+    static Header header(Path file, SeekableByteChannel channel) throws IOException {
         ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         readFully(file, channel, prefix);
         prefix.flip();
@@ -101,7 +102,7 @@ public final class NpyFloats {
     }
 
     static void read(Path file, List<String> ids, RowSink sink) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
             Header h = header(file, channel);
             if (h.rows() != ids.size()) {
                 throw new DataFormatException(file, 0, "the array has " + h.rows() + " rows but the ids file has "
@@ -134,7 +135,7 @@ public final class NpyFloats {
         }
     }
 
-    private static void readFully(Path file, FileChannel channel, ByteBuffer buffer) throws IOException {
+    private static void readFully(Path file, SeekableByteChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             if (channel.read(buffer) < 0) {
                 throw new DataFormatException(file, 0, "truncated .npy file");

@@ -363,7 +363,9 @@ public final class OnlineRetail {
         List<Row> xlsx() throws IOException {
             checkZipHeader();
             long rowNumber = 0;
-            try (ReadableWorkbook workbook = new ReadableWorkbook(file.toFile());
+            // A local file is read in place; another file system's (s3://) is streamed.
+            try (ReadableWorkbook workbook = file.getFileSystem() == java.nio.file.FileSystems.getDefault()
+                            ? new ReadableWorkbook(file.toFile()) : new ReadableWorkbook(Files.newInputStream(file));
                     Stream<org.dhatim.fastexcel.reader.Row> stream = workbook.getFirstSheet().openStream()) {
                 boolean date1904 = workbook.isDate1904();
                 boolean haveHeader = false;

@@ -119,8 +119,9 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
      */
     static Source readOnlineRetail(ConfigLoader.Loaded loaded) throws IOException {
         OnlineRetailConfig or = (OnlineRetailConfig) loaded.config().dataset();
-        if (!Files.isRegularFile(or.path())) {
-            throw loaded.error("dataset.path", "no such file " + or.path()
+        String unreadable = TableFile.unreadable(or.path());
+        if (unreadable != null) {
+            throw loaded.error("dataset.path", unreadable
                     + "; point it at the UCI Online Retail .xlsx, or a .csv or .csv.xz with its columns");
         }
         List<OnlineRetail.Row> rows = OnlineRetail.read(or.path());

@@ -9,7 +9,10 @@ import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.io.ParquetTable;
 import dev.embtrain.datasets.io.TableFile;
+import dev.embtrain.datasets.labelled.EmbeddingsFile;
+import dev.embtrain.datasets.labelled.LabelledEmbeddings;
 import dev.embtrain.datasets.movielens.RatingsTable;
+import dev.embtrain.datasets.retail.OnlineRetail;
 import dev.embtrain.datasets.tables.RatingsFile;
 import dev.embtrain.datasets.tables.SessionsFile;
 import java.io.InputStream;
@@ -148,6 +151,63 @@ class S3ReadTest {
         SessionsFile.Columns columns = new SessionsFile.Columns("session", "item", "at", null);
         assertEquals(SessionsFile.read(table, columns).sessions(),
                 SessionsFile.read(upload(table, "s.csv"), columns).sessions());
+    }
+
+    /** What the embeddings cookbook reads "local or S3": labels joined to vectors, CSV and .npy with an ids file. */
+    @Test
+    void labelledEmbeddingsJoinFromS3AsFromDisk() throws Exception {
+        StringBuilder labels = new StringBuilder("rid,label\n");
+        StringBuilder csv = new StringBuilder("rid,bottleneck\n");
+        StringBuilder ids = new StringBuilder("rid\n");
+        int n = 300;
+        int width = 4;
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(n * width * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            labels.append("id").append(i).append(',').append(i % 3 == 0 ? 1 : 0).append('\n');
+            ids.append("id").append(i).append('\n');
+            csv.append("id").append(i).append(',');
+            for (int k = 0; k < width; k++) {
+                float v = (i * 7 + k) / 16f;
+                csv.append(k == 0 ? "" : " ").append(v);
+                data.putFloat(v);
+            }
+            csv.append('\n');
+        }
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + n + ", " + width + "), }";
+        String header = dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n";
+        Path npy = dir.resolve("e.npy");
+        try (OutputStream out = Files.newOutputStream(npy)) {
+            out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+            out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(data.array());
+        }
+        Path labelsFile = Files.writeString(dir.resolve("labels.csv"), labels);
+        Path csvFile = Files.writeString(dir.resolve("e.csv"), csv);
+        Path idsFile = Files.writeString(dir.resolve("ids.csv"), ids);
+        LabelledEmbeddings.Joined local = LabelledEmbeddings.read(labelsFile,
+                new EmbeddingsFile(csvFile, "bottleneck", null));
+        S3Path remoteLabels = upload(labelsFile, "churn/labels.csv");
+        for (EmbeddingsFile remote : List.of(new EmbeddingsFile(upload(csvFile, "churn/e.csv"), "bottleneck", null),
+                new EmbeddingsFile(upload(npy, "churn/e.npy"), "bottleneck", upload(idsFile, "churn/ids.csv")))) {
+            LabelledEmbeddings.Joined joined = LabelledEmbeddings.read(remoteLabels, remote);
+            assertArrayEquals(local.ids(), joined.ids());
+            assertArrayEquals(local.labels(), joined.labels());
+            assertArrayEquals(local.vectors(), joined.vectors());
+        }
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class, () -> LabelledEmbeddings.read(
+                S3Path.of("s3://data/churn/nope.csv"), new EmbeddingsFile(csvFile, "bottleneck", null)));
+        assertEquals("s3://data/churn/nope.csv: HTTP 404 NoSuchKey", missing.getMessage());
+    }
+
+    /** The UCI Online Retail file, as .csv from S3. */
+    @Test
+    void onlineRetailReadsFromS3() throws Exception {
+        Path csv = Files.writeString(dir.resolve("retail.csv"), """
+                InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+                536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom
+                536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850.0,United Kingdom
+                """);
+        assertEquals(OnlineRetail.read(csv), OnlineRetail.read(upload(csv, "retail.csv")));
     }
 
     @Test
