@@ -47,7 +47,10 @@ public final class FeatureSchema {
         BAG_CROSS,
         /** A bag: {@code width} dense columns, the mean-normalised multi-hot. */
         BAG,
-        /** A real number: one dense column, standardised by the training rows' mean and sd. */
+        /**
+         * Real numbers: one dense column per column of the field (one, or a group's), each
+         * standardised by the training rows' mean and sd.
+         */
         NUMERIC
     }
 
@@ -128,8 +131,10 @@ public final class FeatureSchema {
         }
         for (String f : spec.fields()) {
             if (scales.containsKey(f)) {
-                columns.put(f, new Column(f, Kind.NUMERIC, 1, dense, 1));
-                dense++;
+                // The vocabulary of a numeric field names its columns after the unknown slot.
+                int k = vocabularies.get(f).size() - 1;
+                columns.put(f, new Column(f, Kind.NUMERIC, k, dense, k));
+                dense += k;
             }
         }
         idWidth = id;
@@ -159,9 +164,10 @@ public final class FeatureSchema {
             boolean bag = source.isBag(f);
             bags.put(f, bag);
             if (source.isNumeric(f)) {
-                // A numeric field's "vocabulary" is the unknown slot alone: one dense column.
-                vocabularies.put(f, Vocabulary.build(List.of()));
-                scales.put(f, scale(source, f, train));
+                // A numeric field's vocabulary names its columns (after the unknown slot), one dense column each.
+                List<String> cols = source.numericColumns(f);
+                vocabularies.put(f, Vocabulary.build(cols));
+                scales.put(f, scale(source, f, cols.size(), train));
             } else if (bag) {
                 vocabularies.put(f, Vocabulary.build(() -> Arrays.stream(train)
                         .mapToObj(r -> source.values(f, r)).flatMap(List::stream).iterator()));
@@ -183,27 +189,49 @@ public final class FeatureSchema {
         return new FeatureSchema(spec, vocabularies, slots, bags, scales);
     }
 
-    /** The mean and sample sd of a numeric field over the training rows that have it (sd 1 when 0 or unknown). */
-    private static float[] scale(FeatureSource source, String field, int[] train) {
-        double sum = 0;
-        double sumSq = 0;
-        long n = 0;
+    /**
+     * The mean and sample sd of each column of a numeric field over the training rows that have
+     * it (sd 1 when 0 or unknown), as {mean1, sd1, mean2, sd2, ...}.
+     */
+    private static float[] scale(FeatureSource source, String field, int k, int[] train) {
+        double[] sum = new double[k];
+        double[] sumSq = new double[k];
+        long[] n = new long[k];
         for (int r : train) {
-            Double v = number(source.value(field, r));
-            if (v != null) {
-                sum += v;
-                sumSq += v * v;
-                n++;
+            Double[] v = numbers(source.value(field, r), k);
+            for (int c = 0; c < k; c++) {
+                if (v[c] != null) {
+                    sum[c] += v[c];
+                    sumSq[c] += v[c] * v[c];
+                    n[c]++;
+                }
             }
         }
-        double mean = n == 0 ? 0 : sum / n;
-        double var = n < 2 ? 0 : (sumSq - n * mean * mean) / (n - 1);
-        double sd = var > 1e-12 ? Math.sqrt(var) : 1;
-        return new float[] {(float) mean, (float) sd};
+        float[] out = new float[2 * k];
+        for (int c = 0; c < k; c++) {
+            double mean = n[c] == 0 ? 0 : sum[c] / n[c];
+            double var = n[c] < 2 ? 0 : (sumSq[c] - n[c] * mean * mean) / (n[c] - 1);
+            out[2 * c] = (float) mean;
+            out[2 * c + 1] = (float) (var > 1e-12 ? Math.sqrt(var) : 1);
+        }
+        return out;
+    }
+
+    /** The k numbers of a value (a group's joined by |), null where missing or unreadable. */
+    private static Double[] numbers(String value, int k) {
+        Double[] out = new Double[k];
+        if (value == null) {
+            return out;
+        }
+        String[] parts = k == 1 ? new String[] {value} : value.split("\\|", -1);
+        for (int c = 0; c < Math.min(k, parts.length); c++) {
+            out[c] = number(parts[c]);
+        }
+        return out;
     }
 
     private static Double number(String v) {
-        if (v == null) {
+        if (v == null || v.isEmpty()) {
             return null;
         }
         try {
@@ -218,7 +246,7 @@ public final class FeatureSchema {
      * Returns a numeric field's standardisation.
      *
      * @param field a numeric field
-     * @return its training mean and sd, or null for another kind of field
+     * @return each column's training mean and sd, {mean1, sd1, ...}, or null for another kind of field
      */
     public float[] scale(String field) {
         float[] s = scales.get(field);
@@ -246,7 +274,7 @@ public final class FeatureSchema {
      * @param spec the spec the schema was built from
      * @param vocabularies the saved vocabularies by field name
      * @param bagFields which of the spec's fields are bags
-     * @param scales each numeric field's mean and sd
+     * @param scales each numeric field's means and sds, {mean1, sd1, ...}
      * @param slots the id columns of each cross with a bag
      * @return the schema
      */
@@ -313,9 +341,12 @@ public final class FeatureSchema {
                     }
                     case NUMERIC -> {
                         // Missing or unreadable: the mean, 0 after standardising.
-                        Double v = number(source.value(c.name(), r));
+                        Double[] v = numbers(source.value(c.name(), r), c.width());
                         float[] scale = scales.get(c.name());
-                        dense[denseBase + c.start()] = v == null ? 0f : (float) ((v - scale[0]) / scale[1]);
+                        for (int j = 0; j < c.width(); j++) {
+                            dense[denseBase + c.start() + j] = v[j] == null ? 0f
+                                    : (float) ((v[j] - scale[2 * j]) / scale[2 * j + 1]);
+                        }
                     }
                 }
             }

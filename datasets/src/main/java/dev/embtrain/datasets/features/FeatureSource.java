@@ -36,6 +36,18 @@ public interface FeatureSource {
     }
 
     /**
+     * Returns the columns of a numeric field: the field itself, or the columns of a group
+     * (feat2vec's grouped real-valued feature), whose values {@link #value} joins with {@code |}
+     * in this order, a missing one empty.
+     *
+     * @param field a numeric field
+     * @return its columns
+     */
+    default List<String> numericColumns(String field) {
+        return List.of(field);
+    }
+
+    /**
      * Returns the number of rows.
      *
      * @return rows

@@ -27,14 +27,34 @@ public final class SideTable {
      * @param delimiter what separates a bag's values
      * @param label the label column, or null
      * @param numeric real-valued feature columns
+     * @param groups real-valued columns grouped into one feature each, by the feature's name
+     *     (feat2vec's {@code [['attr1', 'attr2', 'attr3']]})
      */
     public record Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label,
-            List<String> numeric) {
+            List<String> numeric, Map<String, List<String>> groups) {
         /** Copies the lists. */
         public Columns {
             categorical = List.copyOf(categorical);
             bags = List.copyOf(bags);
             numeric = List.copyOf(numeric);
+            Map<String, List<String>> g = new java.util.LinkedHashMap<>();
+            groups.forEach((name, cols) -> g.put(name, List.copyOf(cols)));
+            groups = java.util.Collections.unmodifiableMap(g);
+        }
+
+        /**
+         * Columns without groups.
+         *
+         * @param key the id column
+         * @param categorical single-valued feature columns
+         * @param bags multi-valued feature columns
+         * @param delimiter what separates a bag's values
+         * @param label the label column, or null
+         * @param numeric real-valued feature columns
+         */
+        public Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label,
+                List<String> numeric) {
+            this(key, categorical, bags, delimiter, label, numeric, Map.of());
         }
 
         /**
@@ -47,7 +67,7 @@ public final class SideTable {
          * @param label the label column, or null
          */
         public Columns(String key, List<String> categorical, List<String> bags, String delimiter, String label) {
-            this(key, categorical, bags, delimiter, label, List.of());
+            this(key, categorical, bags, delimiter, label, List.of(), Map.of());
         }
     }
 
@@ -62,6 +82,7 @@ public final class SideTable {
         List<String> f = new ArrayList<>(columns.categorical());
         f.addAll(columns.bags());
         f.addAll(columns.numeric());
+        f.addAll(columns.groups().keySet());
         this.fields = List.copyOf(f);
         this.rows = rows;
     }
@@ -82,11 +103,17 @@ public final class SideTable {
         required.addAll(columns.categorical());
         required.addAll(columns.bags());
         required.addAll(columns.numeric());
+        List<String> grouped = new ArrayList<>();
+        columns.groups().values().forEach(grouped::addAll);
+        required.addAll(grouped);
         if (columns.label() != null) {
             required.add(columns.label());
         }
+        // A row: categorical, bags, numeric, the groups' columns in order, then the label.
+        List<String> numbers = new ArrayList<>(columns.numeric());
+        numbers.addAll(grouped);
         int numericFrom = columns.categorical().size() + columns.bags().size();
-        int numericTo = numericFrom + columns.numeric().size();
+        int numericTo = numericFrom + numbers.size();
         int width = numericTo + (columns.label() == null ? 0 : 1);
         Map<String, String[]> rows = new HashMap<>();
         Map<String, TableFile.Where> first = new HashMap<>();
@@ -106,7 +133,7 @@ public final class SideTable {
                 String v = values[i + 1];
                 row[i] = v == null || v.isBlank() ? null : v.strip();
                 if (row[i] != null && i >= numericFrom && i < numericTo) {
-                    number(row[i], columns.numeric().get(i - numericFrom), where);
+                    number(row[i], numbers.get(i - numericFrom), where);
                 }
             }
             rows.put(key, row);
@@ -138,7 +165,7 @@ public final class SideTable {
     }
 
     /**
-     * Returns the feature columns, categorical, then bags, then numeric.
+     * Returns the feature columns, categorical, then bags, then numeric, then the groups.
      *
      * @return the names
      */
@@ -163,7 +190,18 @@ public final class SideTable {
      * @return true for a numeric column
      */
     public boolean isNumeric(String field) {
-        return columns.numeric().contains(field);
+        return columns.numeric().contains(field) || columns.groups().containsKey(field);
+    }
+
+    /**
+     * Returns the columns of a numeric field: itself, or a group's.
+     *
+     * @param field a numeric field
+     * @return its columns, in order
+     */
+    public List<String> numericColumns(String field) {
+        List<String> g = columns.groups().get(field);
+        return g != null ? g : List.of(field);
     }
 
     /**
@@ -184,7 +222,29 @@ public final class SideTable {
      */
     public String value(String key, String field) {
         String[] row = rows.get(key);
-        return row == null ? null : row[fields.indexOf(field)];
+        if (row == null) {
+            return null;
+        }
+        List<String> group = columns.groups().get(field);
+        if (group == null) {
+            return row[fields.indexOf(field)];
+        }
+        // A group's cells joined by |, an empty cell empty; null when every cell is.
+        int at = columns.categorical().size() + columns.bags().size() + columns.numeric().size();
+        for (Map.Entry<String, List<String>> g : columns.groups().entrySet()) {
+            if (g.getKey().equals(field)) {
+                break;
+            }
+            at += g.getValue().size();
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean any = false;
+        for (int i = 0; i < group.size(); i++) {
+            String v = row[at + i];
+            any |= v != null;
+            sb.append(i == 0 ? "" : "|").append(v == null ? "" : v);
+        }
+        return any ? sb.toString() : null;
     }
 
     /**

@@ -79,6 +79,12 @@ public final class TableFeatures implements FeatureSource {
     }
 
     @Override
+    public List<String> numericColumns(String field) {
+        SideTable side = sideTable(field);
+        return side == null ? List.of(field) : side.numericColumns(field);
+    }
+
+    @Override
     public String sideOf(String field) {
         if (userSide != null && userSide.fields().contains(field)) {
             return "user";

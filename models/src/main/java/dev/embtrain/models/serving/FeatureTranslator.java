@@ -42,7 +42,7 @@ public final class FeatureTranslator implements ServingTranslator {
     private static final String PAIRS = RatingTranslator.PAIRS;
     private static final String SINGLE = RatingTranslator.SINGLE;
 
-    private record Column(String name, String kind, int size, int start, int width, float mean, float sd) {}
+    private record Column(String name, String kind, int size, int start, int width, float[] scale) {}
 
     private List<Column> columns;
     private int idWidth;
@@ -79,8 +79,13 @@ public final class FeatureTranslator implements ServingTranslator {
         for (String line : Files.readAllLines(dir.resolve("vocab/schema.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
             boolean numeric = f[1].equals("numeric");
-            Column c = new Column(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
-                    numeric ? Float.parseFloat(f[5]) : 0f, numeric ? Float.parseFloat(f[6]) : 1f);
+            int width = Integer.parseInt(f[4]);
+            // A numeric field's columns' means and sds follow its layout: mean1, sd1, mean2, sd2, ...
+            float[] scale = new float[numeric ? 2 * width : 0];
+            for (int i = 0; i < scale.length; i++) {
+                scale[i] = Float.parseFloat(f[5 + i]);
+            }
+            Column c = new Column(f[0], f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]), width, scale);
             cs.add(c);
             if (c.kind.equals("bag") || numeric) {
                 denseWidth += c.width;
@@ -178,18 +183,22 @@ public final class FeatureTranslator implements ServingTranslator {
                     }
                 }
                 case "numeric" -> {
-                    // As the trainer standardised it; a missing or unreadable value is the mean (0).
+                    // As the trainer standardised it (a group's values joined by |); a missing or
+                    // unreadable value is the mean, 0.
                     String v = value(c.name, user, item);
-                    float x = 0f;
-                    if (v != null) {
-                        try {
-                            double d = Double.parseDouble(v);
-                            x = Double.isFinite(d) ? (float) ((d - c.mean) / c.sd) : 0f;
-                        } catch (NumberFormatException e) {
-                            x = 0f;
+                    String[] parts = v == null ? new String[0] : c.width == 1 ? new String[] {v} : v.split("\\|", -1);
+                    for (int k = 0; k < c.width; k++) {
+                        float x = 0f;
+                        if (k < parts.length && !parts[k].isEmpty()) {
+                            try {
+                                double d = Double.parseDouble(parts[k]);
+                                x = Double.isFinite(d) ? (float) ((d - c.scale[2 * k]) / c.scale[2 * k + 1]) : 0f;
+                            } catch (NumberFormatException e) {
+                                x = 0f;
+                            }
                         }
+                        dense[denseBase + c.start + k] = x;
                     }
-                    dense[denseBase + c.start] = x;
                 }
                 default -> throw new IllegalStateException("unknown column kind " + c.kind);
             }

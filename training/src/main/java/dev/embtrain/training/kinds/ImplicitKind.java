@@ -142,7 +142,7 @@ final class ImplicitKind implements RunKind {
             List<String> fields = train.fields().stream().map(Implicit.Field::name).toList();
             List<String> groups = train.groups().stream().map(Implicit.Group::name).toList();
             report.accept(String.format(Locale.ROOT, "data     %s: %,d rows as positives, fields %s%s", data.source(),
-                    data.table().size(), fields, groups.isEmpty() ? "" : ", bags as dense groups " + groups));
+                    data.table().size(), fields, groups.isEmpty() ? "" : ", dense features (bags, numbers) " + groups));
             report.accept(String.format(Locale.ROOT, "split    %,d training, %,d validation rows",
                     data.train().rows(), data.valid().rows()));
             return new Data(train, data.valid().rows() == 0 ? null : Implicit.Rows.of(data.schema(), data.valid()),

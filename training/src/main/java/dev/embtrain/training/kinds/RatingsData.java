@@ -204,7 +204,7 @@ public record RatingsData(
         }
         checkTable(loaded, key + ".path", side.path());
         return SideTable.read(side.path(), new SideTable.Columns(side.key(), side.categorical(), side.bags(),
-                side.delimiter(), side.label(), side.numeric()));
+                side.delimiter(), side.label(), side.numeric(), side.groupColumns()));
     }
 
     /**

@@ -311,7 +311,9 @@ final class RatingsKind implements RunKind {
             return RunFiles.bucketLabels(c.size());
         }
         if (c.kind() == FeatureSchema.Kind.NUMERIC) {
-            return List.of(field);
+            // A row per column of the field (one, or a group's), as its vocabulary names them.
+            List<String> tokens = data.schema().vocabulary(field).tokens();
+            return tokens.subList(1, tokens.size());
         }
         return data.schema().vocabulary(field).tokens();
     }

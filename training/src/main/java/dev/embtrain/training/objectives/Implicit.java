@@ -200,7 +200,8 @@ public final class Implicit implements Objective {
                         dense.add(c);
                     }
                     case NUMERIC -> {
-                        groups.add(new Group(c.name(), List.of(c.name())));
+                        List<String> tokens = schema.vocabulary(c.name()).tokens();
+                        groups.add(new Group(c.name(), tokens.subList(1, tokens.size())));
                         dense.add(c);
                     }
                     case CROSS, BAG_CROSS -> throw new IllegalArgumentException("cross " + c.name() + ": implicit"
@@ -220,7 +221,7 @@ public final class Implicit implements Objective {
                 }
                 int at = 0;
                 for (FeatureSchema.Column c : dense) {
-                    // A bag's unknown column (its first) is left out; a number is its one column.
+                    // A bag's unknown column (its first) is left out; numbers are their columns.
                     int skip = c.kind() == FeatureSchema.Kind.BAG ? 1 : 0;
                     System.arraycopy(encoded.dense(), r * g + c.start() + skip, values[r], at, c.width() - skip);
                     at += c.width() - skip;

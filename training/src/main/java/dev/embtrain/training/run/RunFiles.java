@@ -50,8 +50,10 @@ public final class RunFiles {
                     .append(c.size()).append('\t').append(c.start()).append('\t').append(c.width());
             float[] scale = schema.scale(c.name());
             if (scale != null) {
-                // A numeric field's standardisation: mean and sd, exactly as floats print.
-                sb.append('\t').append(scale[0]).append('\t').append(scale[1]);
+                // A numeric field's standardisation, each column's mean and sd, exactly as floats print.
+                for (float v : scale) {
+                    sb.append('\t').append(v);
+                }
             }
             sb.append('\n');
         }
@@ -107,10 +109,15 @@ public final class RunFiles {
             String[] f = line.split("\t");
             if (f.length > 1 && f[1].equals("numeric")) {
                 try {
-                    out.put(f[0], new float[] {Float.parseFloat(f[5]), Float.parseFloat(f[6])});
+                    float[] scale = new float[2 * Integer.parseInt(f[4])];
+                    for (int i = 0; i < scale.length; i++) {
+                        scale[i] = Float.parseFloat(f[5 + i]);
+                    }
+                    out.put(f[0], scale);
                 } catch (RuntimeException e) {
                     throw new dev.embtrain.datasets.io.DataFormatException(file, number,
-                            "expected name, numeric, size, start, width, mean, sd separated by tabs, found \""
+                            "expected name, numeric, size, start, width, then a mean and an sd per column, separated by"
+                                    + " tabs, found \""
                                     + line + "\"");
                 }
             }

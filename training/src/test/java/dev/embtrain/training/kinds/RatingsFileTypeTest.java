@@ -180,11 +180,14 @@ class RatingsFileTypeTest {
         Path ml = tmp.resolve("ml");
         List<String[]> rows = generate(ml);
         Map<String, Integer> ages = new java.util.HashMap<>();
-        StringBuilder users = new StringBuilder("customer,age_years\n");
+        StringBuilder users = new StringBuilder("customer,age_years,height,weight\n");
         for (String line : Files.readAllLines(ml.resolve("u.user"))) {
             String[] f = line.split("\\|");
+            int id = Integer.parseInt(f[0]);
             ages.put(f[0], Integer.parseInt(f[1]));
-            users.append(f[0]).append(',').append(f[1]).append('\n');
+            // A group of two numbers, one cell in seven empty.
+            users.append(f[0]).append(',').append(f[1]).append(',').append(150 + id % 40).append(',')
+                    .append(id % 7 == 0 ? "" : Integer.toString(50 + id % 30)).append('\n');
         }
         Files.writeString(tmp.resolve("users.csv"), users);
         // Every fifth rating validates; the mean and sd are the training rows' (a user counts once a rating).
@@ -219,16 +222,21 @@ class RatingsFileTypeTest {
                   type: ratings
                   path: %s
                   split: {type: column}
-                  users: {path: %s, key: customer, numeric: [age_years]}
-                  features: [user, item, age_years]
+                  users: {path: %s, key: customer, numeric: [age_years], groups: [{name: body, columns: [height, weight]}]}
+                  features: [user, item, age_years, body]
                 model: {type: factorization-machine, factors: 4, y_range: [0.5, 5.5]}
                 %s""".formatted(tmp.resolve("ratings.csv"), tmp.resolve("users.csv"), TRAINING));
         Result trained = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(0, trained.status(), trained.err());
-        assertTrue(trained.out().contains("features user 51, item 41, age_years numeric; ids [N, 2], dense [N, 1]"),
-                trained.out());
+        assertTrue(trained.out().contains("features user 51, item 41, age_years numeric, body numeric; ids [N, 2],"
+                + " dense [N, 3]"), trained.out());
         List<String> schema = Files.readAllLines(tmp.resolve("run").resolve(RunFiles.SCHEMA));
         assertEquals("age_years\tnumeric\t1\t0\t1\t" + (float) mean + "\t" + (float) sd, schema.get(2));
+        // The group: two dense columns, each with its mean and sd.
+        assertTrue(schema.get(3).startsWith("body\tnumeric\t2\t1\t2\t"), schema.get(3));
+        assertEquals(9, schema.get(3).split("\t").length, schema.get(3));
+        assertEquals(List.of("<unk>", "height", "weight"), Files.readAllLines(tmp.resolve("run")
+                .resolve(RunFiles.vocabulary("body"))));
         // The exported translator encodes the age as training did: its predictions of the
         // validation pairs give the run's validation MSE.
         Result p = run("predict", "--run", tmp.resolve("run").toString(), "--in",
@@ -246,8 +254,18 @@ class RatingsFileTypeTest {
                 Double.parseDouble(metrics.get(2).split(",")[2]));
         assertEquals(best, se / validRatings.size(), 1e-4);
 
+        // feat2vec on the same table: the group is one feature, a row per column.
+        Result implicit = run("train", config.toString(), "--run-dir", tmp.resolve("implicit").toString(), "--set",
+                "model={type: factorization-machine, objective: implicit, factors: 4}");
+        assertEquals(0, implicit.status(), implicit.err());
+        assertTrue(implicit.out().contains("dense features (bags, numbers) [age_years, body]"), implicit.out());
+        Result near = run("neighbors", "--run", tmp.resolve("implicit").toString(), "--table", "all", "--query",
+                "body:height", "-k", "3");
+        assertEquals(0, near.status(), near.err());
+        assertTrue(near.out().startsWith("nearest to \"body:height\""), near.out());
+
         // A value that is no number, and a cross of a number, are refused.
-        Files.writeString(tmp.resolve("users.csv"), "customer,age_years\n1,34\n2,old\n");
+        Files.writeString(tmp.resolve("users.csv"), "customer,age_years,height,weight\n1,34,1,1\n2,old,1,1\n");
         Result bad = run("train", config.toString(), "--run-dir", tmp.resolve("bad").toString());
         assertEquals("embtrain: " + tmp.resolve("users.csv") + ":3: column \"age_years\": \"old\" is not a number\n",
                 bad.err());
