@@ -32,6 +32,7 @@ public final class Main {
                              [--cross-validate]
               embtrain evaluate --run DIR [--set path=value]...
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
+              embtrain recommend --run DIR (--user ID | --users FILE | --all) [-k N] [--out FILE]
               embtrain export --run DIR --serving OUT [--overwrite]
               embtrain score --run DIR --embeddings FILE --out FILE [--ids FILE] [--batch N]
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
@@ -47,6 +48,8 @@ public final class Main {
               evaluate   re-read a run's data and score its validation split with the saved model
                          (the best epoch's metric again; item2vec and labelled runs add test scores)
               neighbors  print the rows of a trained table most cosine-similar to one row
+              recommend  the top-k items for a user, a list of users or every user (a ratings run),
+                         leaving out what each rated in training; --out writes CSV or Parquet
               export     write a run as a model directory DJL Serving loads (JSON in and out: ratings,
                          item neighbours, feature-value vectors, classifier scores)
               score      write rid,score for every id of an embeddings file with a labelled-embeddings
@@ -158,7 +161,8 @@ public final class Main {
     /** Every command, in the order the overview lists them. */
     private List<CliCommand> commands() {
         return List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new ScoreCommand(out, err),
-                new PredictCommand(out, err), new NeighborsCommand(out, err), new ExportCommand(out, err),
+                new PredictCommand(out, err), new NeighborsCommand(out, err), new RecommendCommand(out, err),
+                new ExportCommand(out, err),
                 new BenchmarkCommand(out, err), new ConfigCommand(out, err), new GenerateCommand(out, err));
     }
 

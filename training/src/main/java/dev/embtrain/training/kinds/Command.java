@@ -16,6 +16,8 @@ public enum Command {
     SCORE,
     /** Predicts a file through the serving translator. */
     PREDICT,
+    /** Prints or writes the top-k items for users. */
+    RECOMMEND,
     /** Trains configs and prints their speed and metrics. */
     BENCHMARK;
 

@@ -69,7 +69,7 @@ final class RatingsKind implements RunKind {
     @Override
     public Set<Command> commands() {
         return EnumSet.of(Command.TRAIN, Command.EVALUATE, Command.NEIGHBORS, Command.EXPORT, Command.PREDICT,
-                Command.BENCHMARK);
+                Command.RECOMMEND, Command.BENCHMARK);
     }
 
     @Override
@@ -278,12 +278,28 @@ final class RatingsKind implements RunKind {
             }
         }
         RunFiles.writeSchema(dir, data.schema());
+        writeSeen(dir, data);
         if (ModelTypes.of(config.model()).readsFeatures(config.model(), data.schema())) {
             SideTables.collect(data.features(), data.schema(), data.split().train())
                     .write(dir.resolve(RunFiles.FEATURES_DIR));
         }
         Files.write(dir.resolve(RunFiles.labels("user")), data.users().tokens(), StandardCharsets.UTF_8);
         Files.write(dir.resolve(RunFiles.labels("item")), data.itemLabels(), StandardCharsets.UTF_8);
+    }
+
+    /** The items each user rated in training, which recommend leaves out. */
+    private static void writeSeen(Path dir, RatingsData data) throws IOException {
+        FeatureSchema.Encoded train = data.train();
+        int w = train.idWidth();
+        int user = data.schema().column("user").start();
+        int item = data.schema().column("item").start();
+        int[] users = new int[train.rows()];
+        int[] items = new int[train.rows()];
+        for (int r = 0; r < users.length; r++) {
+            users[r] = (int) train.ids()[r * w + user];
+            items[r] = (int) train.ids()[r * w + item];
+        }
+        RunFiles.writeSeen(dir.resolve(RunFiles.SEEN), data.users().size(), users, items);
     }
 
     private static void export(Path dir, Block block, RatingsData data, RunConfig config) throws IOException {

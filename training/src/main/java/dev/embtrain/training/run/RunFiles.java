@@ -31,6 +31,11 @@ public final class RunFiles {
     public static final String FEATURES_DIR = "features";
     /** The feature layout: one line per column group, {@code name kind size start width}, tab-separated. */
     public static final String SCHEMA = VOCAB_DIR + "/schema.tsv";
+    /**
+     * The items each user rated in training, which {@code recommend} leaves out: line u (from 0)
+     * lists user vocabulary index u's item indices, space-separated, ascending.
+     */
+    public static final String SEEN = VOCAB_DIR + "/seen.txt";
 
     private RunFiles() {}
 
@@ -86,6 +91,72 @@ public final class RunFiles {
                 throw new dev.embtrain.datasets.io.DataFormatException(file, number,
                         "expected name, kind, size, start, width separated by tabs, found \"" + line + "\"");
             }
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@link #SEEN} from training rows.
+     *
+     * @param file the file
+     * @param users the user vocabulary's size
+     * @param userIds each training row's user index
+     * @param itemIds each training row's item index
+     * @throws java.io.IOException when it cannot be written
+     */
+    public static void writeSeen(java.nio.file.Path file, int users, int[] userIds, int[] itemIds)
+            throws java.io.IOException {
+        java.util.List<java.util.TreeSet<Integer>> seen = new java.util.ArrayList<>(users);
+        for (int u = 0; u < users; u++) {
+            seen.add(new java.util.TreeSet<>());
+        }
+        for (int r = 0; r < userIds.length; r++) {
+            seen.get(userIds[r]).add(itemIds[r]);
+        }
+        try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file,
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            for (java.util.TreeSet<Integer> items : seen) {
+                boolean first = true;
+                for (int i : items) {
+                    w.write(first ? Integer.toString(i) : " " + i);
+                    first = false;
+                }
+                w.write('\n');
+            }
+        }
+    }
+
+    /**
+     * Reads {@link #SEEN}.
+     *
+     * @param file the file
+     * @param users the user vocabulary's size
+     * @return per user index, its training item indices
+     * @throws java.io.IOException when it cannot be read
+     */
+    public static int[][] readSeen(java.nio.file.Path file, int users) throws java.io.IOException {
+        int[][] out = new int[users][];
+        int u = 0;
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(file,
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null && u < users; line = r.readLine(), u++) {
+                if (line.isEmpty()) {
+                    out[u] = new int[0];
+                    continue;
+                }
+                String[] f = line.split(" ");
+                out[u] = new int[f.length];
+                for (int i = 0; i < f.length; i++) {
+                    out[u][i] = Integer.parseInt(f[i]);
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new dev.embtrain.datasets.io.DataFormatException(file, u + 1, "expected item indices separated"
+                    + " by spaces");
+        }
+        if (u < users) {
+            throw new dev.embtrain.datasets.io.DataFormatException(file, 0, "has " + u + " lines, expected one per"
+                    + " user, " + users);
         }
         return out;
     }

@@ -188,6 +188,28 @@ public final class SavedRun implements AutoCloseable {
     }
 
     /**
+     * Returns the trained model's block.
+     *
+     * @return the block with the best epoch's parameters, null for kinds without one
+     */
+    public ai.djl.nn.Block block() {
+        return model == null ? null : model.getBlock();
+    }
+
+    /**
+     * Returns the manager of the run's model, for arrays that live as long as the run is open.
+     *
+     * @return the manager
+     * @throws IllegalStateException for kinds without a model
+     */
+    public ai.djl.ndarray.NDManager manager() {
+        if (model == null) {
+            throw new IllegalStateException(dir + " holds no model");
+        }
+        return model.getNDManager();
+    }
+
+    /**
      * Returns the feature schema the run was trained with.
      *
      * @return the schema, null for kinds without one

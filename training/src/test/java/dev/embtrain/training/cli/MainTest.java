@@ -207,8 +207,8 @@ class MainTest {
         assertTrue(trainHelp.out().contains("--set <path=value>"), trainHelp.out());
         Result unknown = run("trian");
         assertEquals(2, unknown.status());
-        assertEquals("embtrain: unknown command \"trian\"; expected train, evaluate, score, predict, neighbors, export"
-                + ", benchmark, config or generate (embtrain --help lists them)\n",
+        assertEquals("embtrain: unknown command \"trian\"; expected train, evaluate, score, predict, neighbors,"
+                + " recommend, export, benchmark, config or generate (embtrain --help lists them)\n",
                 unknown.err());
         Result version = run("--version");
         assertEquals(0, version.status());
