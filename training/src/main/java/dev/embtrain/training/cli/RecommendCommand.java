@@ -1,6 +1,8 @@
 package dev.embtrain.training.cli;
 
+import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.io.ParquetTable;
+import dev.embtrain.training.kinds.RatingsData;
 import dev.embtrain.training.kinds.Command;
 import dev.embtrain.training.recommend.Recommender;
 import dev.embtrain.training.run.SavedRun;
@@ -13,8 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -43,11 +49,19 @@ final class RecommendCommand extends CliCommand {
                 .addOption(Option.builder().longOpt("out").hasArg().argName("FILE")
                         .desc("where --users or --all write user,item,rank,score: .csv or .parquet").build())
                 .addOption(Option.builder("k").hasArg().argName("N").desc("items per user (default 10)").build())
+                .addOption(Option.builder().longOpt("evaluate")
+                        .desc("rank every unseen item for each user of the run's validation split and print"
+                                + " Recall@k, HR@k, NDCG@k and MRR@k against the held-out items, beside the"
+                                + " popularity baseline (re-reads the run's data)").build())
+                .addOption(Option.builder().longOpt("min-rating").hasArg().argName("R")
+                        .desc("with --evaluate, only held-out items rated R or more are relevant (default: every"
+                                + " held-out item)").build())
                 .addOption(Option.builder().longOpt("include-seen")
                         .desc("also recommend items the user rated in training (left out by default)").build())
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         if (Arrays.asList(args).contains("--help")) {
-            help("recommend --run DIR (--user ID | --users FILE --out FILE | --all --out FILE) [-k N] [--include-seen]",
+            help("recommend --run DIR (--user ID | --users FILE --out FILE | --all --out FILE | --evaluate) [-k N]"
+                    + " [--include-seen]",
                     "Scores every item for each user with a ratings run's model and keeps the k best, leaving out"
                             + " the items the user rated in training. A dot-product-bias model scores a block of"
                             + " users with one matrix product; other models score each pair, side features"
@@ -58,6 +72,16 @@ final class RecommendCommand extends CliCommand {
         }
         CommandLine cl = new DefaultParser().parse(options, args);
         int k = positive("recommend: -k", cl.getOptionValue("k", "10"));
+        if (cl.hasOption("evaluate")) {
+            double min;
+            try {
+                min = Double.parseDouble(cl.getOptionValue("min-rating", "-Infinity"));
+            } catch (NumberFormatException e) {
+                throw new UsageException("recommend: --min-rating expects a number, found \""
+                        + cl.getOptionValue("min-rating") + "\"");
+            }
+            return evaluate(Path.of(cl.getOptionValue("run")), k, min);
+        }
         int chosen = (cl.hasOption("user") ? 1 : 0) + (cl.hasOption("users") ? 1 : 0) + (cl.hasOption("all") ? 1 : 0);
         if (chosen != 1) {
             throw new UsageException("recommend: name the users with one of --user ID, --users FILE or --all");
@@ -106,6 +130,51 @@ final class RecommendCommand extends CliCommand {
             out.println(String.format(Locale.ROOT, "wrote %s: top %d for %,d users in %.1f s (%,.0f users/s, %s)",
                     outFile, k, users.size(), seconds, users.size() / seconds,
                     recommender.fast() ? "one matrix product a block" : "every pair through the model"));
+        }
+        return 0;
+    }
+
+    /** Ranks every unseen item for the validation users and prints the metrics beside popularity's. */
+    private int evaluate(Path dir, int k, double minRating) throws IOException {
+        try (SavedRun run = SavedRun.open(dir)) {
+            require(run, Command.RECOMMEND, "");
+            Recommender recommender;
+            try {
+                recommender = new Recommender(run, false);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("recommend: " + e.getMessage());
+            }
+            RatingsData data = RatingsData.load(run.trainedConfig());
+            FeatureSchema.Encoded valid = data.valid();
+            int w = valid.idWidth();
+            int user = data.schema().column("user").start();
+            int item = data.schema().column("item").start();
+            Map<Integer, Set<Integer>> heldOut = new HashMap<>();
+            int unknown = 0;
+            int[] validRows = data.split().valid();
+            for (int r = 0; r < valid.rows(); r++) {
+                if (data.table().rating(validRows[r]) < minRating) {
+                    continue;
+                }
+                int u = (int) valid.ids()[r * w + user];
+                int i = (int) valid.ids()[r * w + item];
+                if (u == 0 || i == 0) {
+                    unknown++;
+                    continue;
+                }
+                heldOut.computeIfAbsent(u, x -> new HashSet<>()).add(i);
+            }
+            long start = System.nanoTime();
+            Recommender.Evaluation e = recommender.evaluate(heldOut, k);
+            out.println(String.format(Locale.ROOT, "ranking  %,d validation users, every unseen item ranked against"
+                    + " their held-out items%s (%,d of users or items unknown to training left out), %.1f s",
+                    e.model().users(), minRating == Double.NEGATIVE_INFINITY ? "" : " rated " + minRating + " or more",
+                    unknown, (System.nanoTime() - start) / 1e9));
+            out.println(String.format(Locale.ROOT, "  model       Recall@%d %.4f  HR@%d %.4f  NDCG@%d %.4f  MRR@%d %.4f",
+                    k, e.model().recall(), k, e.model().hitRate(), k, e.model().ndcg(), k, e.model().mrr()));
+            out.println(String.format(Locale.ROOT, "  popularity  Recall@%d %.4f  HR@%d %.4f  NDCG@%d %.4f  MRR@%d %.4f",
+                    k, e.popularity().recall(), k, e.popularity().hitRate(), k, e.popularity().ndcg(), k,
+                    e.popularity().mrr()));
         }
         return 0;
     }

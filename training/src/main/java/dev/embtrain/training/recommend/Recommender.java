@@ -10,6 +10,7 @@ import dev.embtrain.models.SigmoidRange;
 import dev.embtrain.models.shared.TopK;
 import dev.embtrain.training.config.DotProductBiasConfig;
 import dev.embtrain.training.export.Tables;
+import dev.embtrain.training.metrics.UserRanking;
 import dev.embtrain.training.run.RunFiles;
 import dev.embtrain.training.run.SavedRun;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Top-k items for users from a ratings run: every item of the run's vocabulary is scored for a
@@ -184,6 +187,62 @@ public final class Recommender {
             }
         }
         return out;
+    }
+
+    /**
+     * The model's ranking beside popularity's.
+     *
+     * @param model the model's top-k against the held-out items
+     * @param popularity the most rated training items the user has not rated, against the same
+     * @param k the cut-off
+     */
+    public record Evaluation(UserRanking.Scores model, UserRanking.Scores popularity, int k) {}
+
+    /**
+     * Ranks every unseen item for each user with held-out items (the full protocol) and scores
+     * the top k against them, beside the popularity baseline on the same users.
+     *
+     * @param heldOut per user vocabulary index, held-out item indices (unknown items left out)
+     * @param k the cut-off
+     * @return both scores
+     * @throws IllegalStateException when seen items are kept (the protocol leaves them out)
+     */
+    public Evaluation evaluate(Map<Integer, Set<Integer>> heldOut, int k) {
+        if (seen == null) {
+            throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
+        }
+        long[] counts = new long[items.size()];
+        for (int[] rated : seen) {
+            for (int i : rated) {
+                counts[i]++;
+            }
+        }
+        List<Integer> byCount = new ArrayList<>();
+        for (int i = 1; i < counts.length; i++) {
+            byCount.add(i);
+        }
+        byCount.sort((a, b) -> counts[a] != counts[b] ? Long.compare(counts[b], counts[a]) : Integer.compare(a, b));
+        List<Integer> users = new ArrayList<>(heldOut.keySet());
+        java.util.Collections.sort(users);
+        List<int[]> model = new ArrayList<>();
+        List<int[]> popular = new ArrayList<>();
+        List<Set<Integer>> relevant = new ArrayList<>();
+        int block = Math.max(1, BLOCK_CELLS / items.size());
+        for (int from = 0; from < users.size(); from += block) {
+            int[] part = users.subList(from, Math.min(users.size(), from + block)).stream().mapToInt(x -> x).toArray();
+            float[][] scores = score(part);
+            for (int b = 0; b < part.length; b++) {
+                List<Item> top = top(part[b], scores[b], k);
+                model.add(top.stream().mapToInt(it -> items.index(it.item())).toArray());
+                Set<Integer> rated = new java.util.HashSet<>();
+                for (int i : seen[part[b]]) {
+                    rated.add(i);
+                }
+                popular.add(byCount.stream().filter(i -> !rated.contains(i)).limit(k).mapToInt(x -> x).toArray());
+                relevant.add(heldOut.get(part[b]));
+            }
+        }
+        return new Evaluation(UserRanking.at(model, relevant, k), UserRanking.at(popular, relevant, k), k);
     }
 
     private List<Item> top(int user, float[] scores, int k) {

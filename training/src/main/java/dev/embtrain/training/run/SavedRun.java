@@ -188,6 +188,15 @@ public final class SavedRun implements AutoCloseable {
     }
 
     /**
+     * Returns the config the kept model was trained with ({@code best.yaml} after a search).
+     *
+     * @return the config, with this run's overrides
+     */
+    public ConfigLoader.Loaded trainedConfig() {
+        return trainedConfig(dir, loaded, overrides);
+    }
+
+    /**
      * Returns the trained model's block.
      *
      * @return the block with the best epoch's parameters, null for kinds without one

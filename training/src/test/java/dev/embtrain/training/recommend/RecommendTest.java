@@ -32,6 +32,8 @@ class RecommendTest {
 
     /** Each user's training items, from the split column the tests write. */
     private static final Map<String, Set<String>> SEEN = new HashMap<>();
+    /** Each user's validation items. */
+    private static final Map<String, Set<String>> HELD_OUT = new HashMap<>();
     private static Path ratings;
     private static Path users;
 
@@ -46,9 +48,7 @@ class RecommendTest {
             boolean valid = r % 5 == 0;
             csv.append(f[0]).append(',').append(f[1]).append(',').append(f[2]).append(',')
                     .append(valid ? "validation" : "train").append('\n');
-            if (!valid) {
-                SEEN.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
-            }
+            (valid ? HELD_OUT : SEEN).computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
         }
         ratings = Files.writeString(tmp.resolve("ratings.csv"), csv);
         StringBuilder u = new StringBuilder("user,band\n");
@@ -181,6 +181,50 @@ class RecommendTest {
         assertEquals(0, one.status(), one.err());
         assertTrue(one.out().startsWith("top 2 for user 7 (" + SEEN.get("7").size() + " rated items left out):\n"),
                 one.out());
+    }
+
+    @Test
+    void evaluateRanksUnseenItemsAgainstTheValidationItemsBesidePopularity() throws Exception {
+        Path dir = train("dot-eval", "{type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}", "[user, item]");
+        Result r = run("recommend", "--run", dir.toString(), "--evaluate", "-k", "5");
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        try (SavedRun run = SavedRun.open(dir)) {
+            var users = run.vocabularies().get("user");
+            var items = run.vocabularies().get("item");
+            List<int[]> model = new ArrayList<>();
+            List<int[]> popular = new ArrayList<>();
+            List<Set<Integer>> relevant = new ArrayList<>();
+            // Popularity by hand: items by training raters, most first, ties by vocabulary order.
+            Map<String, Integer> raters = new HashMap<>();
+            SEEN.values().forEach(set -> set.forEach(i -> raters.merge(i, 1, Integer::sum)));
+            List<String> byCount = new ArrayList<>(items.tokens().subList(1, items.size()));
+            byCount.sort(Comparator.<String>comparingInt(i -> -raters.getOrDefault(i, 0))
+                    .thenComparingInt(items::index));
+            for (String user : users.tokens().subList(1, users.size())) {
+                Set<Integer> held = new HashSet<>();
+                for (String item : HELD_OUT.getOrDefault(user, Set.of())) {
+                    if (items.index(item) != 0) {
+                        held.add(items.index(item));
+                    }
+                }
+                if (held.isEmpty()) {
+                    continue;
+                }
+                model.add(bruteForce(run, user, 5, false).stream().mapToInt(items::index).toArray());
+                popular.add(byCount.stream().filter(i -> !SEEN.get(user).contains(i)).limit(5)
+                        .mapToInt(items::index).toArray());
+                relevant.add(held);
+            }
+            var m = dev.embtrain.training.metrics.UserRanking.at(model, relevant, 5);
+            var p = dev.embtrain.training.metrics.UserRanking.at(popular, relevant, 5);
+            assertTrue(lines.get(0).startsWith("ranking  " + m.users() + " validation users, every unseen item"
+                    + " ranked against their held-out items ("), lines.get(0));
+            assertEquals(String.format(java.util.Locale.ROOT, "  model       Recall@5 %.4f  HR@5 %.4f  NDCG@5 %.4f"
+                    + "  MRR@5 %.4f", m.recall(), m.hitRate(), m.ndcg(), m.mrr()), lines.get(1));
+            assertEquals(String.format(java.util.Locale.ROOT, "  popularity  Recall@5 %.4f  HR@5 %.4f  NDCG@5 %.4f"
+                    + "  MRR@5 %.4f", p.recall(), p.hitRate(), p.ndcg(), p.mrr()), lines.get(2));
+        }
     }
 
     @Test
