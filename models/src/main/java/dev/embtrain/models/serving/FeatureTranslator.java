@@ -56,6 +56,7 @@ public final class FeatureTranslator implements ServingTranslator {
     private Map<String, List<String>> users;
     private Map<String, List<String>> items;
     private boolean binary;
+    private TopKItems topK;
 
     /** {@inheritDoc} */
     @Override
@@ -75,6 +76,7 @@ public final class FeatureTranslator implements ServingTranslator {
             p.load(in);
         }
         binary = "binary".equals(p.getProperty("head"));
+        topK = TopKItems.read(dir);
         List<Column> cs = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("vocab/schema.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t");
@@ -126,8 +128,11 @@ public final class FeatureTranslator implements ServingTranslator {
         try {
             var json = RatingTranslator.json(input.getData() == null ? "" : input.getData().getAsString());
             ctx.setAttachment(SINGLE, json.isJsonObject());
-            List<String[]> pairs = RatingTranslator.pairs(json);
             Map<String, Integer> userIndex = known(vocabularies.get("user"));
+            List<String[]> pairs = topK.expand(json, userIndex, ctx);
+            if (pairs == null) {
+                pairs = RatingTranslator.pairs(json);
+            }
             Map<String, Integer> itemIndex = known(vocabularies.get("item"));
             long[] ids = new long[pairs.size() * idWidth];
             float[] dense = new float[pairs.size() * denseWidth];

@@ -34,9 +34,11 @@ public final class RatingTranslator implements ServingTranslator {
     static final String ERROR = "embtrain.error";
     static final String PAIRS = "embtrain.pairs";
     static final String SINGLE = "embtrain.single";
+    static final String TOP_K = "embtrain.topk";
 
     private Map<String, Integer> users;
     private Map<String, Integer> items;
+    private TopKItems topK;
 
     /** {@inheritDoc} */
     @Override
@@ -51,6 +53,7 @@ public final class RatingTranslator implements ServingTranslator {
             Path dir = ctx.getModel().getModelPath();
             users = VocabularyFile.index(dir.resolve("vocab/user.txt"), false);
             items = VocabularyFile.index(dir.resolve("vocab/item.txt"), false);
+            topK = TopKItems.read(dir);
         }
     }
 
@@ -61,7 +64,10 @@ public final class RatingTranslator implements ServingTranslator {
         try {
             JsonElement json = json(input.getData() == null ? "" : input.getData().getAsString());
             ctx.setAttachment(SINGLE, json.isJsonObject());
-            List<String[]> pairs = pairs(json);
+            List<String[]> pairs = topK.expand(json, users, ctx);
+            if (pairs == null) {
+                pairs = pairs(json);
+            }
             long[] ids = new long[pairs.size() * 2];
             for (int i = 0; i < pairs.size(); i++) {
                 ids[2 * i] = lookup(users, "user", pairs.get(i)[0], i, pairs.size());
@@ -95,6 +101,10 @@ public final class RatingTranslator implements ServingTranslator {
         }
         List<String[]> pairs = (List<String[]>) ctx.getAttachment(PAIRS);
         float[] scores = list.head().toFloatArray();
+        Object request = ctx.getAttachment(TOP_K);
+        if (request != null) {
+            return Responses.ok(((TopKItems.Request) request).answer(scores, binary));
+        }
         JsonArray all = new JsonArray();
         for (int i = 0; i < pairs.size(); i++) {
             JsonObject o = new JsonObject();

@@ -103,11 +103,14 @@ final class RatingsKind implements RunKind {
         FeatureSchema schema = RatingsData.savedSchema(runDir, loaded);
         ModelType<?> type = ModelTypes.of(config.model());
         BlockSpec spec = type.spec(config.model(), schema);
+        // Each user's training items, which a top-k request leaves out (runs before recommend lack them).
+        List<String> seen = Files.isRegularFile(runDir.resolve(RunFiles.SEEN)) ? List.of(RunFiles.SEEN) : List.of();
         if (!type.readsFeatures(config.model(), schema)) {
-            return new Serving(spec, RatingTranslator.class, Map.of(),
-                    RatingsData.FIELDS.stream().map(RunFiles::vocabulary).toList(), Map.of());
+            List<String> files = new ArrayList<>(RatingsData.FIELDS.stream().map(RunFiles::vocabulary).toList());
+            files.addAll(seen);
+            return new Serving(spec, RatingTranslator.class, Map.of(), files, Map.of());
         }
-        List<String> files = new ArrayList<>();
+        List<String> files = new ArrayList<>(seen);
         files.add(RunFiles.SCHEMA);
         for (String field : schema.spec().fields()) {
             files.add(RunFiles.vocabulary(field));
