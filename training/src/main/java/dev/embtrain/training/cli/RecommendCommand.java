@@ -53,6 +53,13 @@ final class RecommendCommand extends CliCommand {
                         .desc("rank every unseen item for each user of the run's validation split and print"
                                 + " Recall@k, HR@k, NDCG@k and MRR@k against the held-out items, beside the"
                                 + " popularity baseline (re-reads the run's data)").build())
+                .addOption(Option.builder().longOpt("protocol").hasArg().argName("P")
+                        .desc("with --evaluate: full (rank every unseen item, the default) or sampled (NCF: each"
+                                + " held-out item among --negatives drawn items)").build())
+                .addOption(Option.builder().longOpt("negatives").hasArg().argName("N")
+                        .desc("with --protocol sampled: items drawn per held-out item (default 99)").build())
+                .addOption(Option.builder().longOpt("seed").hasArg().argName("N")
+                        .desc("with --protocol sampled: the draw's seed (default 42)").build())
                 .addOption(Option.builder().longOpt("min-rating").hasArg().argName("R")
                         .desc("with --evaluate, only held-out items rated R or more are relevant (default: every"
                                 + " held-out item)").build())
@@ -80,7 +87,14 @@ final class RecommendCommand extends CliCommand {
                 throw new UsageException("recommend: --min-rating expects a number, found \""
                         + cl.getOptionValue("min-rating") + "\"");
             }
-            return evaluate(Path.of(cl.getOptionValue("run")), k, min);
+            String protocol = cl.getOptionValue("protocol", "full");
+            if (!protocol.equals("full") && !protocol.equals("sampled")) {
+                throw new UsageException("recommend: --protocol expects full or sampled, found \"" + protocol + "\"");
+            }
+            int negatives = protocol.equals("sampled") ? positive("recommend: --negatives",
+                    cl.getOptionValue("negatives", "99")) : 0;
+            long seed = Long.parseLong(cl.getOptionValue("seed", "42"));
+            return evaluate(Path.of(cl.getOptionValue("run")), k, min, negatives, seed);
         }
         int chosen = (cl.hasOption("user") ? 1 : 0) + (cl.hasOption("users") ? 1 : 0) + (cl.hasOption("all") ? 1 : 0);
         if (chosen != 1) {
@@ -135,7 +149,7 @@ final class RecommendCommand extends CliCommand {
     }
 
     /** Ranks every unseen item for the validation users and prints the metrics beside popularity's. */
-    private int evaluate(Path dir, int k, double minRating) throws IOException {
+    private int evaluate(Path dir, int k, double minRating, int negatives, long seed) throws IOException {
         try (SavedRun run = SavedRun.open(dir)) {
             require(run, Command.RECOMMEND, "");
             Recommender recommender;
@@ -165,11 +179,21 @@ final class RecommendCommand extends CliCommand {
                 heldOut.computeIfAbsent(u, x -> new HashSet<>()).add(i);
             }
             long start = System.nanoTime();
-            Recommender.Evaluation e = recommender.evaluate(heldOut, k);
-            out.println(String.format(Locale.ROOT, "ranking  %,d validation users, every unseen item ranked against"
-                    + " their held-out items%s (%,d of users or items unknown to training left out), %.1f s",
-                    e.model().users(), minRating == Double.NEGATIVE_INFINITY ? "" : " rated " + minRating + " or more",
-                    unknown, (System.nanoTime() - start) / 1e9));
+            Recommender.Evaluation e;
+            try {
+                e = negatives > 0 ? recommender.evaluateSampled(heldOut, k, negatives, seed)
+                        : recommender.evaluate(heldOut, k);
+            } catch (IllegalArgumentException ex) {
+                throw new UsageException("recommend: " + ex.getMessage());
+            }
+            String rated = minRating == Double.NEGATIVE_INFINITY ? "" : " rated " + minRating + " or more";
+            out.println(negatives > 0
+                    ? String.format(Locale.ROOT, "ranking  %,d held-out items%s, each among %d drawn unseen items"
+                            + " (seed %d; %,d of users or items unknown to training left out), %.1f s",
+                            e.model().users(), rated, negatives, seed, unknown, (System.nanoTime() - start) / 1e9)
+                    : String.format(Locale.ROOT, "ranking  %,d validation users, every unseen item ranked against"
+                            + " their held-out items%s (%,d of users or items unknown to training left out), %.1f s",
+                            e.model().users(), rated, unknown, (System.nanoTime() - start) / 1e9));
             out.println(String.format(Locale.ROOT, "  model       Recall@%d %.4f  HR@%d %.4f  NDCG@%d %.4f  MRR@%d %.4f",
                     k, e.model().recall(), k, e.model().hitRate(), k, e.model().ndcg(), k, e.model().mrr()));
             out.println(String.format(Locale.ROOT, "  popularity  Recall@%d %.4f  HR@%d %.4f  NDCG@%d %.4f  MRR@%d %.4f",

@@ -85,6 +85,55 @@ public final class UserRanking {
         return new Scores(recall / users, hits / users, ndcg / users, mrr / users, users);
     }
 
+    /**
+     * The rank of a held-out item among sampled negatives (the NCF protocol): 1 + the negatives
+     * scored above it; a negative with the same score counts as above (no credit for ties).
+     *
+     * @param scores a score per item index
+     * @param target the held-out item
+     * @param negatives the sampled items
+     * @return the rank, from 1
+     */
+    public static int sampledRank(float[] scores, int target, int[] negatives) {
+        int rank = 1;
+        for (int n : negatives) {
+            if (scores[n] >= scores[target]) {
+                rank++;
+            }
+        }
+        return rank;
+    }
+
+    /**
+     * Scores ranks of single held-out items: HR@k (= Recall@k) counts ranks within k, NDCG@k
+     * is 1 / log2(rank + 1) within k, MRR@k is 1 / rank within k.
+     *
+     * @param ranks the held-out items' ranks, from 1
+     * @param k the cut-off
+     * @return the means over the ranks
+     * @throws IllegalArgumentException when k &lt; 1 or there are no ranks
+     */
+    public static Scores ofRanks(int[] ranks, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, found " + k);
+        }
+        if (ranks.length == 0) {
+            throw new IllegalArgumentException("no user has a held-out item to rank");
+        }
+        double hits = 0;
+        double ndcg = 0;
+        double mrr = 0;
+        for (int r : ranks) {
+            if (r <= k) {
+                hits++;
+                ndcg += 1 / log2(r + 1);
+                mrr += 1.0 / r;
+            }
+        }
+        int n = ranks.length;
+        return new Scores(hits / n, hits / n, ndcg / n, mrr / n, n);
+    }
+
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
     }

@@ -245,6 +245,72 @@ public final class Recommender {
         return new Evaluation(UserRanking.at(model, relevant, k), UserRanking.at(popular, relevant, k), k);
     }
 
+    /**
+     * The NCF protocol: each held-out item ranked among {@code negatives} items drawn uniformly,
+     * without replacement, from those the user neither rated in training nor holds out (users
+     * in increasing index order, one seeded stream), scored by the model and by popularity (the
+     * training raters of an item).
+     *
+     * @param heldOut per user vocabulary index, held-out item indices
+     * @param k the cut-off
+     * @param negatives items drawn per held-out item
+     * @param seed the draw's seed
+     * @return both scores; a user with too few candidates is skipped
+     * @throws IllegalArgumentException when every user is skipped
+     */
+    public Evaluation evaluateSampled(Map<Integer, Set<Integer>> heldOut, int k, int negatives, long seed) {
+        if (seen == null) {
+            throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
+        }
+        float[] popularity = new float[items.size()];
+        for (int[] rated : seen) {
+            for (int i : rated) {
+                popularity[i]++;
+            }
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        List<Integer> users = new ArrayList<>(heldOut.keySet());
+        java.util.Collections.sort(users);
+        List<Integer> model = new ArrayList<>();
+        List<Integer> popular = new ArrayList<>();
+        int block = Math.max(1, BLOCK_CELLS / items.size());
+        for (int from = 0; from < users.size(); from += block) {
+            int[] part = users.subList(from, Math.min(users.size(), from + block)).stream().mapToInt(x -> x).toArray();
+            float[][] scores = score(part);
+            for (int b = 0; b < part.length; b++) {
+                boolean[] excluded = new boolean[items.size()];
+                excluded[0] = true;
+                for (int i : seen[part[b]]) {
+                    excluded[i] = true;
+                }
+                Set<Integer> held = heldOut.get(part[b]);
+                held.forEach(i -> excluded[i] = true);
+                int[] candidates = java.util.stream.IntStream.range(0, items.size()).filter(i -> !excluded[i]).toArray();
+                if (candidates.length < negatives) {
+                    continue;
+                }
+                for (int target : held.stream().sorted().toList()) {
+                    // A partial Fisher-Yates shuffle draws the negatives without replacement.
+                    for (int j = 0; j < negatives; j++) {
+                        int pick = j + random.nextInt(candidates.length - j);
+                        int t = candidates[j];
+                        candidates[j] = candidates[pick];
+                        candidates[pick] = t;
+                    }
+                    int[] drawn = Arrays.copyOf(candidates, negatives);
+                    model.add(UserRanking.sampledRank(scores[b], target, drawn));
+                    popular.add(UserRanking.sampledRank(popularity, target, drawn));
+                }
+            }
+        }
+        if (model.isEmpty()) {
+            throw new IllegalArgumentException("no held-out item can be ranked: every user with one has fewer than "
+                    + negatives + " items neither rated in training nor held out to draw from; lower --negatives");
+        }
+        return new Evaluation(UserRanking.ofRanks(model.stream().mapToInt(x -> x).toArray(), k),
+                UserRanking.ofRanks(popular.stream().mapToInt(x -> x).toArray(), k), k);
+    }
+
     private List<Item> top(int user, float[] scores, int k) {
         // Row 0 is the unknown item; the user's training items are out unless kept.
         scores[0] = Float.NEGATIVE_INFINITY;

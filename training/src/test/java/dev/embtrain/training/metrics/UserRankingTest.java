@@ -46,4 +46,20 @@ class UserRankingTest {
         assertEquals("1 ranked lists but 2 sets of held-out items", assertThrows(IllegalArgumentException.class,
                 () -> UserRanking.at(List.of(new int[] {1}), List.of(Set.of(1), Set.of(2)), 5)).getMessage());
     }
+
+    @Test
+    void theSampledProtocolByHand() {
+        // Item 3 scores 0.5; of the negatives 1 (0.9), 2 (0.5, a tie counts above) and 4 (0.1),
+        // two are at or above it: rank 3.
+        float[] scores = {0f, 0.9f, 0.5f, 0.5f, 0.1f};
+        assertEquals(3, UserRanking.sampledRank(scores, 3, new int[] {1, 2, 4}));
+        assertEquals(1, UserRanking.sampledRank(scores, 1, new int[] {2, 3, 4}));
+        // Ranks 1, 3 and 12 at k = 10: HR 2/3, NDCG (1 + 1/2) / 3, MRR (1 + 1/3) / 3.
+        UserRanking.Scores s = UserRanking.ofRanks(new int[] {1, 3, 12}, 10);
+        assertEquals(2.0 / 3, s.hitRate(), 1e-12);
+        assertEquals(2.0 / 3, s.recall(), 1e-12);
+        assertEquals(1.5 / 3, s.ndcg(), 1e-12);
+        assertEquals((1 + 1.0 / 3) / 3, s.mrr(), 1e-12);
+        assertEquals(3, s.users());
+    }
 }

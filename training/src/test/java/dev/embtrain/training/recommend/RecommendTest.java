@@ -228,6 +228,47 @@ class RecommendTest {
     }
 
     @Test
+    void theSampledProtocolRanksEachHeldOutItemAmongSeededNegatives() throws Exception {
+        Path dir = train("dot-sampled", "{type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}", "[user, item]");
+        Result r = run("recommend", "--run", dir.toString(), "--evaluate", "--protocol", "sampled", "--negatives",
+                "5", "-k", "2");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(r.out(), run("recommend", "--run", dir.toString(), "--evaluate", "--protocol", "sampled",
+                "--negatives", "5", "-k", "2").out());
+        List<String> lines = r.out().lines().toList();
+        try (SavedRun run = SavedRun.open(dir)) {
+            var users = run.vocabularies().get("user");
+            var items = run.vocabularies().get("item");
+            Map<Integer, Set<Integer>> held = new HashMap<>();
+            HELD_OUT.forEach((user, set) -> set.forEach(item -> {
+                if (users.index(user) != 0 && items.index(item) != 0) {
+                    held.computeIfAbsent(users.index(user), x -> new HashSet<>()).add(items.index(item));
+                }
+            }));
+            Recommender.Evaluation e = new Recommender(run, false).evaluateSampled(held, 2, 5, 42);
+            assertTrue(lines.get(0).startsWith("ranking  " + e.model().users() + " held-out items, each among 5"
+                    + " drawn unseen items (seed 42; "), lines.get(0));
+            assertEquals(String.format(java.util.Locale.ROOT, "  model       Recall@2 %.4f  HR@2 %.4f  NDCG@2 %.4f"
+                    + "  MRR@2 %.4f", e.model().recall(), e.model().hitRate(), e.model().ndcg(), e.model().mrr()),
+                    lines.get(1));
+            // Every held-out item of a user with enough candidates is ranked once.
+            int expected = 0;
+            for (Map.Entry<Integer, Set<Integer>> h : held.entrySet()) {
+                String user = users.token(h.getKey());
+                if (items.size() - 1 - SEEN.get(user).size() - h.getValue().size() >= 5) {
+                    expected += h.getValue().size();
+                }
+            }
+            assertEquals(expected, e.model().users());
+        }
+        assertEquals("embtrain: recommend: no held-out item can be ranked: every user with one has fewer than 99"
+                + " items neither rated in training nor held out to draw from; lower --negatives\n",
+                run("recommend", "--run", dir.toString(), "--evaluate", "--protocol", "sampled").err());
+        assertEquals("embtrain: recommend: --protocol expects full or sampled, found \"ncf\"\n",
+                run("recommend", "--run", dir.toString(), "--evaluate", "--protocol", "ncf").err());
+    }
+
+    @Test
     void mistakesAreOneLine() throws Exception {
         Path dir = train("dot-err", "{type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}", "[user, item]");
         assertEquals("embtrain: recommend: unknown user \"nobody\"; the run knows 40 users\n",
