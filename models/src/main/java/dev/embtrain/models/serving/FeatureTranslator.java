@@ -128,6 +128,15 @@ public final class FeatureTranslator implements ServingTranslator {
         try {
             var json = RatingTranslator.json(input.getData() == null ? "" : input.getData().getAsString());
             ctx.setAttachment(SINGLE, json.isJsonObject());
+            com.google.gson.JsonObject similar = topK.similar(json, ctx.getModel().getBlock());
+            if (similar != null) {
+                ctx.setAttachment(TopKItems.SIMILAR, similar);
+                NDList list = new NDList(manager.zeros(new Shape(1, idWidth), DataType.INT64));
+                if (denseWidth > 0) {
+                    list.add(manager.zeros(new Shape(1, denseWidth), DataType.FLOAT32));
+                }
+                return list;
+            }
             Map<String, Integer> userIndex = known(vocabularies.get("user"));
             List<String[]> pairs = topK.expand(json, userIndex, ctx);
             if (pairs == null) {

@@ -64,6 +64,11 @@ public final class RatingTranslator implements ServingTranslator {
         try {
             JsonElement json = json(input.getData() == null ? "" : input.getData().getAsString());
             ctx.setAttachment(SINGLE, json.isJsonObject());
+            JsonObject similar = topK.similar(json, ctx.getModel().getBlock());
+            if (similar != null) {
+                ctx.setAttachment(TopKItems.SIMILAR, similar);
+                return new NDList(manager.zeros(new Shape(1, 2), ai.djl.ndarray.types.DataType.INT64));
+            }
             List<String[]> pairs = topK.expand(json, users, ctx);
             if (pairs == null) {
                 pairs = pairs(json);
@@ -98,6 +103,10 @@ public final class RatingTranslator implements ServingTranslator {
         Object error = ctx.getAttachment(ERROR);
         if (error != null) {
             return Responses.error(error.toString());
+        }
+        Object similar = ctx.getAttachment(TopKItems.SIMILAR);
+        if (similar != null) {
+            return Responses.ok((JsonObject) similar);
         }
         List<String[]> pairs = (List<String[]>) ctx.getAttachment(PAIRS);
         float[] scores = list.head().toFloatArray();

@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code {"user": "42", "k": 10}} scores the user against every item of {@code vocab/item.txt}
  * and answers {@code {"user": "42", "seen_excluded": true, "items": [{"item": ..., "rating": ...},
  * ...]}}, best first, ties in vocabulary order, leaving out the items the user rated in training
- * when the run exported {@code vocab/seen.txt} (as {@code embtrain recommend} does).
+ * when the run exported {@code vocab/seen.txt} (as {@code embtrain recommend} does); and
+ * {@code {"item": "242", "k": 10}}, the items nearest it in the model's item table ({@link #similar}).
  */
 final class TopKItems {
 
@@ -112,19 +113,14 @@ final class TopKItems {
             return null;
         }
         JsonObject o = json.getAsJsonObject();
-        if (o.has("item")) {
-            throw new RatingTranslator.BadRequest("a top-k request names a user and k, not an item");
+        if (o.has("item") && o.has("user")) {
+            throw new RatingTranslator.BadRequest("a top-k request names a user and k, or an item and k, not both");
+        }
+        if (!o.has("user")) {
+            return null;
         }
         String user = Responses.text(o, "user", "");
-        int k;
-        try {
-            k = o.get("k").getAsJsonPrimitive().getAsInt();
-            if (k < 1 || o.get("k").getAsDouble() != k) {
-                throw new NumberFormatException();
-            }
-        } catch (RuntimeException e) {
-            throw new RatingTranslator.BadRequest("\"k\" must be a whole number >= 1, found " + o.get("k"));
-        }
+        int k = k(o);
         Integer u = users.get(user);
         if (u == null) {
             throw new RatingTranslator.BadRequest("unknown user \"" + user + "\": the model was not trained on it");
@@ -141,5 +137,108 @@ final class TopKItems {
         }
         ctx.setAttachment(RatingTranslator.TOP_K, new Request(user, k, leaveOut, seen != null, items));
         return pairs;
+    }
+
+    static final String SIMILAR = "embtrain.similar";
+
+    /** The item table's parameter in each rating model: dot-product-bias, deep-collaborative, the FM and W&D. */
+    private static final List<String> ITEM_TABLES = List.of("item_factors", "item_embedding", "item");
+
+    /** The item table's rows scaled to unit length, built on the first similar-items request. */
+    private float[][] normalized;
+
+    /**
+     * A similar-items request: {@code {"item": "242", "k": 10}} answers the k items whose rows of
+     * the model's item table are most cosine-similar to the item's (the item itself and the
+     * unknown row left out), as {@code embtrain neighbors --table item} finds them.
+     *
+     * @param item the item's id
+     * @param answer the answer
+     */
+    record Similar(String item, JsonObject answer) {}
+
+    /**
+     * Answers a similar-items request, if this is one.
+     *
+     * @param json the request
+     * @param block the model's block
+     * @return the answer, or null for another request
+     * @throws RatingTranslator.BadRequest for a bad {@code k}, an unknown item or a model with no
+     *     item table
+     */
+    synchronized JsonObject similar(JsonElement json, ai.djl.nn.Block block) {
+        if (!json.isJsonObject() || !json.getAsJsonObject().has("k") || json.getAsJsonObject().has("user")
+                || !json.getAsJsonObject().has("item")) {
+            return null;
+        }
+        JsonObject o = json.getAsJsonObject();
+        String item = Responses.text(o, "item", "");
+        int k = k(o);
+        int row = items.indexOf(item);
+        if (row < 1) {
+            throw new RatingTranslator.BadRequest("unknown item \"" + item + "\": the model was not trained on it");
+        }
+        if (normalized == null) {
+            // By name: the block's class may come from another class loader than this translator's.
+            ai.djl.nn.Parameter table = null;
+            for (String name : ITEM_TABLES) {
+                if (block != null && block.getParameters().contains(name)) {
+                    table = block.getParameters().get(name);
+                    break;
+                }
+            }
+            if (table == null) {
+                throw new RatingTranslator.BadRequest("this model has no item table to find similar items in");
+            }
+            ai.djl.ndarray.NDArray a = table.getArray();
+            int cols = (int) a.getShape().get(1);
+            float[] flat = a.toFloatArray();
+            float[][] m = new float[flat.length / cols][cols];
+            for (int r = 0; r < m.length; r++) {
+                double norm = 0;
+                for (int c = 0; c < cols; c++) {
+                    norm += flat[r * cols + c] * (double) flat[r * cols + c];
+                }
+                double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+                for (int c = 0; c < cols; c++) {
+                    m[r][c] = (float) (flat[r * cols + c] * scale);
+                }
+            }
+            normalized = m;
+        }
+        TopK top = new TopK(k);
+        for (int r = 1; r < normalized.length; r++) {
+            if (r != row) {
+                double dot = 0;
+                for (int c = 0; c < normalized[r].length; c++) {
+                    dot += normalized[row][c] * normalized[r][c];
+                }
+                top.offer(r, dot);
+            }
+        }
+        TopK.Result res = top.drainBestFirst();
+        JsonArray list = new JsonArray();
+        for (int j = 0; j < res.indices().length; j++) {
+            JsonObject e = new JsonObject();
+            e.addProperty("item", items.get(res.indices()[j]));
+            e.addProperty("cosine", (float) res.scores()[j]);
+            list.add(e);
+        }
+        JsonObject out = new JsonObject();
+        out.addProperty("item", item);
+        out.add("similar", list);
+        return out;
+    }
+
+    private static int k(JsonObject o) {
+        try {
+            int k = o.get("k").getAsJsonPrimitive().getAsInt();
+            if (k < 1 || o.get("k").getAsDouble() != k) {
+                throw new NumberFormatException();
+            }
+            return k;
+        } catch (RuntimeException e) {
+            throw new RatingTranslator.BadRequest("\"k\" must be a whole number >= 1, found " + o.get("k"));
+        }
     }
 }

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
 import dev.embtrain.training.cli.CliRun.Result;
+import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.recommend.Recommender;
 import dev.embtrain.training.run.SavedRun;
 import java.nio.file.Files;
@@ -52,12 +53,30 @@ class TopKServingTest {
                     "{\"user\": \"12\", \"k\": 3}",
                     "{\"user\": \"7\", \"k\": 0}",
                     "{\"user\": \"7\", \"item\": \"3\", \"k\": 2}",
-                    "{\"user\": \"nobody\", \"k\": 2}"));
+                    "{\"user\": \"nobody\", \"k\": 2}",
+                    "{\"item\": \"3\", \"k\": 4}",
+                    "{\"item\": \"nope\", \"k\": 2}"));
             List<String> lines = ServingExportTest.runClient(serving, requests, tmp);
             assertEquals("CLEAN", lines.get(lines.size() - 1), String.join("\n", lines));
             List<String> answers = lines.stream().filter(l -> l.matches("\\d{3}\t.*")).toList();
-            assertEquals(5, answers.size(), String.join("\n", lines));
+            assertEquals(7, answers.size(), String.join("\n", lines));
             try (SavedRun saved = SavedRun.open(dir)) {
+                // Similar items: the item table's nearest rows by cosine, as neighbors finds them.
+                Neighbors.Table table = saved.modelTables().stream().filter(t -> t.name().equals("item")).findFirst()
+                        .orElseThrow();
+                var vocabulary = saved.vocabularies().get("item");
+                List<Neighbors.Neighbor> near = Neighbors.nearest(table.vectors(), vocabulary.tokens(),
+                        vocabulary.index("3"), 4, table.exclude());
+                JsonObject similar = JsonParser.parseString(ServingExportTest.body(answers.get(5), 200))
+                        .getAsJsonObject();
+                assertEquals("3", similar.get("item").getAsString());
+                JsonArray found = similar.getAsJsonArray("similar");
+                assertEquals(4, found.size());
+                for (int j = 0; j < 4; j++) {
+                    assertEquals(near.get(j).label(), found.get(j).getAsJsonObject().get("item").getAsString());
+                    assertEquals(near.get(j).cosine(), found.get(j).getAsJsonObject().get("cosine").getAsFloat(),
+                            1e-5);
+                }
                 Recommender r = new Recommender(saved, false);
                 for (int q = 0; q < 2; q++) {
                     String user = q == 0 ? "7" : "12";
@@ -78,10 +97,12 @@ class TopKServingTest {
             }
             assertEquals("{\"error\":\"\\\"k\\\" must be a whole number >= 1, found 0\"}",
                     ServingExportTest.body(answers.get(2), 400));
-            assertEquals("{\"error\":\"a top-k request names a user and k, not an item\"}",
+            assertEquals("{\"error\":\"a top-k request names a user and k, or an item and k, not both\"}",
                     ServingExportTest.body(answers.get(3), 400));
             assertEquals("{\"error\":\"unknown user \\\"nobody\\\": the model was not trained on it\"}",
                     ServingExportTest.body(answers.get(4), 400));
+            assertEquals("{\"error\":\"unknown item \\\"nope\\\": the model was not trained on it\"}",
+                    ServingExportTest.body(answers.get(6), 400));
         }
     }
 }
