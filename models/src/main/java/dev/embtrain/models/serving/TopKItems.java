@@ -41,19 +41,7 @@ final class TopKItems {
     static TopKItems read(Path dir) throws IOException {
         List<String> items = Files.readAllLines(dir.resolve("vocab/item.txt"), StandardCharsets.UTF_8);
         Path file = dir.resolve("vocab/seen.txt");
-        int[][] seen = null;
-        if (Files.isRegularFile(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            seen = new int[lines.size()][];
-            for (int u = 0; u < lines.size(); u++) {
-                String line = lines.get(u);
-                String[] f = line.isEmpty() ? new String[0] : line.split(" ");
-                seen[u] = new int[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    seen[u][i] = Integer.parseInt(f[i]);
-                }
-            }
-        }
+        int[][] seen = Files.isRegularFile(file) ? dev.embtrain.models.shared.SeenFile.read(file) : null;
         return new TopKItems(items, seen);
     }
 

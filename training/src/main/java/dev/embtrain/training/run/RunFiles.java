@@ -135,30 +135,17 @@ public final class RunFiles {
      * @throws java.io.IOException when it cannot be read
      */
     public static int[][] readSeen(java.nio.file.Path file, int users) throws java.io.IOException {
-        int[][] out = new int[users][];
-        int u = 0;
-        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(file,
-                java.nio.charset.StandardCharsets.UTF_8)) {
-            for (String line = r.readLine(); line != null && u < users; line = r.readLine(), u++) {
-                if (line.isEmpty()) {
-                    out[u] = new int[0];
-                    continue;
-                }
-                String[] f = line.split(" ");
-                out[u] = new int[f.length];
-                for (int i = 0; i < f.length; i++) {
-                    out[u][i] = Integer.parseInt(f[i]);
-                }
-            }
-        } catch (NumberFormatException e) {
-            throw new dev.embtrain.datasets.io.DataFormatException(file, u + 1, "expected item indices separated"
-                    + " by spaces");
+        int[][] seen;
+        try {
+            seen = dev.embtrain.models.shared.SeenFile.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new dev.embtrain.datasets.io.DataFormatException(file, 0, e.getMessage());
         }
-        if (u < users) {
-            throw new dev.embtrain.datasets.io.DataFormatException(file, 0, "has " + u + " lines, expected one per"
-                    + " user, " + users);
+        if (seen.length != users) {
+            throw new dev.embtrain.datasets.io.DataFormatException(file, 0, "has " + seen.length + " lines, expected"
+                    + " one per user, " + users);
         }
-        return out;
+        return seen;
     }
 
     /**
