@@ -325,16 +325,7 @@ final class RatingsKind implements RunKind {
         if (field.equals("item")) {
             return data.itemLabels();
         }
-        FeatureSchema.Column c = data.schema().column(field);
-        if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {
-            return RunFiles.bucketLabels(c.size());
-        }
-        if (c.kind() == FeatureSchema.Kind.NUMERIC) {
-            // A row per column of the field (one, or a group's), as its vocabulary names them.
-            List<String> tokens = data.schema().vocabulary(field).tokens();
-            return tokens.subList(1, tokens.size());
-        }
-        return data.schema().vocabulary(field).tokens();
+        return RunFiles.tableLabels(data.schema(), field);
     }
 
     private static void plots(Path dir, RunConfig config, Block block, RatingsData data, List<EpochRecord> h)

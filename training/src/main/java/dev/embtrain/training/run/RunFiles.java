@@ -184,6 +184,29 @@ public final class RunFiles {
     }
 
     /**
+     * Returns the labels of the rows of a table indexed by a schema field: {@code bucket N} for a
+     * cross, a numeric field's column names (one row per column, no unknown row), else the
+     * field's vocabulary.
+     *
+     * @param schema the schema
+     * @param field the table's field
+     * @return a label per row
+     */
+    public static java.util.List<String> tableLabels(dev.embtrain.datasets.features.FeatureSchema schema,
+            String field) {
+        dev.embtrain.datasets.features.FeatureSchema.Column c = schema.column(field);
+        switch (c.kind()) {
+            case CROSS, BAG_CROSS:
+                return bucketLabels(c.size());
+            case NUMERIC:
+                java.util.List<String> tokens = schema.vocabulary(field).tokens();
+                return tokens.subList(1, tokens.size());
+            default:
+                return schema.vocabulary(field).tokens();
+        }
+    }
+
+    /**
      * Returns the labels of a cross's table rows: {@code <unk>}, then {@code bucket 1} ...
      *
      * @param size rows, buckets + 1

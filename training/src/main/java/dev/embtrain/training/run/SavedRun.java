@@ -327,11 +327,7 @@ public final class SavedRun implements AutoCloseable {
         if (schema == null) {
             return vocabularies.get(field).tokens();
         }
-        FeatureSchema.Column c = schema.column(field);
-        if (c.kind() == FeatureSchema.Kind.CROSS || c.kind() == FeatureSchema.Kind.BAG_CROSS) {
-            return RunFiles.bucketLabels(c.size());
-        }
-        return schema.vocabulary(field).tokens();
+        return RunFiles.tableLabels(schema, field);
     }
 
     private List<EmbeddingTable> embeddingTables() {

@@ -254,6 +254,14 @@ class RatingsFileTypeTest {
                 Double.parseDouble(metrics.get(2).split(",")[2]));
         assertEquals(best, se / validRatings.size(), 1e-4);
 
+        // The FM's table of the group has a row per column, labelled by the columns, for neighbors too.
+        Result tableNear = run("neighbors", "--run", tmp.resolve("run").toString(), "--table", "body", "--query",
+                "height", "-k", "1");
+        assertEquals(0, tableNear.status(), tableNear.err());
+        assertTrue(tableNear.out().startsWith("nearest to \"height\" in table body (cosine similarity):\n"),
+                tableNear.out());
+        assertTrue(tableNear.out().endsWith("  weight\n"), tableNear.out());
+
         // feat2vec on the same table: the group is one feature, a row per column.
         Result implicit = run("train", config.toString(), "--run-dir", tmp.resolve("implicit").toString(), "--set",
                 "model={type: factorization-machine, objective: implicit, factors: 4}");
