@@ -389,6 +389,26 @@ public final class FeatureSchema {
     }
 
     /**
+     * Returns a categorical field's ids of encoded rows.
+     *
+     * @param encoded rows this schema encoded
+     * @param field a categorical field
+     * @return one vocabulary index a row
+     * @throws IllegalArgumentException for a field that is not categorical
+     */
+    public int[] ids(Encoded encoded, String field) {
+        Column c = column(field);
+        if (c.kind() != Kind.CATEGORICAL) {
+            throw new IllegalArgumentException(field + " is " + c.kind() + ", not a categorical field");
+        }
+        int[] out = new int[encoded.rows()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = (int) encoded.ids()[r * idWidth + c.start()];
+        }
+        return out;
+    }
+
+    /**
      * Returns the spec the schema was built from.
      *
      * @return the spec

@@ -1,6 +1,5 @@
 package dev.embtrain.training.cli;
 
-import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.io.ParquetTable;
 import dev.embtrain.training.kinds.RatingsData;
 import dev.embtrain.training.kinds.Command;
@@ -159,19 +158,17 @@ final class RecommendCommand extends CliCommand {
                 throw new UsageException("recommend: " + e.getMessage());
             }
             RatingsData data = RatingsData.load(run.trainedConfig());
-            FeatureSchema.Encoded valid = data.valid();
-            int w = valid.idWidth();
-            int user = data.schema().column("user").start();
-            int item = data.schema().column("item").start();
+            int[] users = data.schema().ids(data.valid(), "user");
+            int[] items = data.schema().ids(data.valid(), "item");
             Map<Integer, Set<Integer>> heldOut = new HashMap<>();
             int unknown = 0;
             int[] validRows = data.split().valid();
-            for (int r = 0; r < valid.rows(); r++) {
+            for (int r = 0; r < users.length; r++) {
                 if (data.table().rating(validRows[r]) < minRating) {
                     continue;
                 }
-                int u = (int) valid.ids()[r * w + user];
-                int i = (int) valid.ids()[r * w + item];
+                int u = users[r];
+                int i = items[r];
                 if (u == 0 || i == 0) {
                     unknown++;
                     continue;

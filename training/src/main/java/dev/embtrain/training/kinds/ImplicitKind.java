@@ -268,7 +268,7 @@ final class ImplicitKind implements RunKind {
             }
             Consumer<String> out = f.report();
             if (!synthetic) {
-                // Each table's first value (the most frequent of a field), and its nearest values in every table.
+                // Each table's first value (the first seen in training), and its nearest values in every table.
                 for (Neighbors.Table t : tables) {
                     int row = t.exclude().contains(0) ? 1 : 0;
                     if (row < t.vectors().length) {

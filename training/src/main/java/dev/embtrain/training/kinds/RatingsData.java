@@ -186,7 +186,21 @@ public record RatingsData(
     }
 
     /** Refuses a table path that is not a file, or whose name no reader takes, naming the key. */
-    private static void checkTable(ConfigLoader.Loaded loaded, String key, Path path) {
+    static void checkTable(ConfigLoader.Loaded loaded, String key, Path path) {
+        checkTable(loaded, key, path, "");
+    }
+
+    /**
+     * Refuses a table path that is not a readable file (an S3 object's status included), or
+     * whose name no table reader takes, naming the key.
+     *
+     * @param loaded the config
+     * @param key the key that names the path
+     * @param path the path
+     * @param orElse what else the key's reader takes, appended to the expected formats
+     *     ({@code ", or .txt ..."}), or empty
+     */
+    static void checkTable(ConfigLoader.Loaded loaded, String key, Path path, String orElse) {
         String unreadable = TableFile.unreadable(path);
         if (unreadable != null) {
             throw loaded.error(key, unreadable);
@@ -194,7 +208,7 @@ public record RatingsData(
         try {
             TableFile.format(path);
         } catch (DataFormatException e) {
-            throw loaded.error(key, e.detail() + ", found " + path.getFileName());
+            throw loaded.error(key, e.detail() + orElse + ", found " + path.getFileName());
         }
     }
 
@@ -419,7 +433,8 @@ public record RatingsData(
         FeatureSpec spec = spec(loaded);
         List<String> bags = new java.util.ArrayList<>();
         Map<String, Integer> slots = new LinkedHashMap<>();
-        for (FeatureSchema.Column c : RunFiles.readSchema(dir)) {
+        RunFiles.Layout layout = RunFiles.readLayout(dir);
+        for (FeatureSchema.Column c : layout.columns()) {
             if (c.kind() == FeatureSchema.Kind.BAG) {
                 bags.add(c.name());
             } else if (c.kind() == FeatureSchema.Kind.BAG_CROSS) {
@@ -430,6 +445,6 @@ public record RatingsData(
         for (String field : spec.fields()) {
             vocabularies.put(field, Vocabulary.load(dir.resolve(RunFiles.vocabulary(field))));
         }
-        return FeatureSchema.restore(spec, vocabularies, bags, RunFiles.readScales(dir), slots);
+        return FeatureSchema.restore(spec, vocabularies, bags, layout.scales(), slots);
     }
 }

@@ -292,17 +292,8 @@ final class RatingsKind implements RunKind {
 
     /** The items each user rated in training, which recommend leaves out. */
     private static void writeSeen(Path dir, RatingsData data) throws IOException {
-        FeatureSchema.Encoded train = data.train();
-        int w = train.idWidth();
-        int user = data.schema().column("user").start();
-        int item = data.schema().column("item").start();
-        int[] users = new int[train.rows()];
-        int[] items = new int[train.rows()];
-        for (int r = 0; r < users.length; r++) {
-            users[r] = (int) train.ids()[r * w + user];
-            items[r] = (int) train.ids()[r * w + item];
-        }
-        RunFiles.writeSeen(dir.resolve(RunFiles.SEEN), data.users().size(), users, items);
+        RunFiles.writeSeen(dir.resolve(RunFiles.SEEN), data.users().size(),
+                data.schema().ids(data.train(), "user"), data.schema().ids(data.train(), "item"));
     }
 
     private static void export(Path dir, Block block, RatingsData data, RunConfig config) throws IOException {

@@ -11,7 +11,6 @@ import dev.embtrain.datasets.tables.SideTable;
 import dev.embtrain.training.config.ItemLabelsConfig;
 import dev.embtrain.training.config.SessionsColumnsConfig;
 import dev.embtrain.training.config.SessionsFileConfig;
-import java.nio.file.Path;
 import java.util.Locale;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.EvaluationConfig;
@@ -19,7 +18,6 @@ import dev.embtrain.training.config.OnlineRetailConfig;
 import dev.embtrain.training.config.SessionsDatasetConfig;
 import dev.embtrain.training.config.SyntheticSessionsConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -149,13 +147,13 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
     static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
         SessionsFileConfig c = (SessionsFileConfig) loaded.config().dataset();
         boolean text = SessionsFile.isText(c.path());
-        String unreadable = TableFile.unreadable(c.path());
-        if (unreadable != null) {
-            throw loaded.error("dataset.path", unreadable);
-        }
-        if (!text) {
-            checkFormat(loaded, "dataset.path", c.path(), TableFile.NAMES + ", or .txt (.txt.gz) with one session a"
-                    + " line");
+        if (text) {
+            String unreadable = TableFile.unreadable(c.path());
+            if (unreadable != null) {
+                throw loaded.error("dataset.path", unreadable);
+            }
+        } else {
+            RatingsData.checkTable(loaded, "dataset.path", c.path(), ", or .txt (.txt.gz) with one session a line");
         }
         SessionsColumnsConfig cols = c.columns();
         SessionsFile.Read read = text ? SessionsFile.readText(c.path())
@@ -174,11 +172,7 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
         Map<String, String> labels = read.labels();
         ItemLabelsConfig l = c.labels();
         if (l != null) {
-            String missing = TableFile.unreadable(l.path());
-            if (missing != null) {
-                throw loaded.error("dataset.labels.path", missing);
-            }
-            checkFormat(loaded, "dataset.labels.path", l.path(), TableFile.NAMES);
+            RatingsData.checkTable(loaded, "dataset.labels.path", l.path());
             SideTable table = SideTable.read(l.path(), new SideTable.Columns(l.key(), List.of(), List.of(), "|",
                     l.label()));
             Map<String, String> joined = new HashMap<>();
@@ -194,14 +188,6 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
         }
         return new Source(String.format(Locale.ROOT, "sessions %s (%s): %,d rows, %,d sessions of %d or more items",
                 c.path(), read.format(), read.rows(), kept.size(), c.minLength()), kept, labels);
-    }
-
-    private static void checkFormat(ConfigLoader.Loaded loaded, String key, Path path, String expected) {
-        try {
-            TableFile.format(path);
-        } catch (DataFormatException e) {
-            throw loaded.error(key, "unknown table format; expected " + expected + ", found " + path.getFileName());
-        }
     }
 
     /**

@@ -210,15 +210,17 @@ public final class Implicit implements Objective {
                 }
             }
             int n = encoded.rows();
-            int f = encoded.idWidth();
             int g = encoded.denseWidth();
             int width = groups.stream().mapToInt(x -> x.columns().size()).sum();
             int[][] ids = new int[n][fields.size()];
             float[][] values = new float[n][width];
-            for (int r = 0; r < n; r++) {
-                for (int k = 0; k < fields.size(); k++) {
-                    ids[r][k] = (int) encoded.ids()[r * f + schema.column(fields.get(k).name()).start()];
+            for (int k = 0; k < fields.size(); k++) {
+                int[] column = schema.ids(encoded, fields.get(k).name());
+                for (int r = 0; r < n; r++) {
+                    ids[r][k] = column[r];
                 }
+            }
+            for (int r = 0; r < n; r++) {
                 int at = 0;
                 for (FeatureSchema.Column c : dense) {
                     // A bag's unknown column (its first) is left out; numbers are their columns.

@@ -177,16 +177,43 @@ public final class Recommender {
         for (int i = 0; i < index.length; i++) {
             index[i] = index(ids.get(i));
         }
-        int block = Math.max(1, BLOCK_CELLS / items.size());
         List<List<Item>> out = new ArrayList<>(ids.size());
-        for (int from = 0; from < index.length; from += block) {
-            int[] part = Arrays.copyOfRange(index, from, Math.min(index.length, from + block));
+        scoreBlocks(index, (user, scores) -> out.add(top(user, scores, k)));
+        return out;
+    }
+
+    /** Receives one user's scores. */
+    @FunctionalInterface
+    private interface UserScores {
+        void take(int user, float[] scores);
+    }
+
+    /** Scores users a block at a time, handing each user's scores over in order. */
+    private void scoreBlocks(int[] users, UserScores sink) {
+        int block = Math.max(1, BLOCK_CELLS / items.size());
+        for (int from = 0; from < users.length; from += block) {
+            int[] part = Arrays.copyOfRange(users, from, Math.min(users.length, from + block));
             float[][] scores = score(part);
             for (int b = 0; b < part.length; b++) {
-                out.add(top(part[b], scores[b], k));
+                sink.take(part[b], scores[b]);
             }
         }
-        return out;
+    }
+
+    /** How many users rated each item in training (popularity). */
+    private float[] raters() {
+        float[] counts = new float[items.size()];
+        for (int[] rated : seen) {
+            for (int i : rated) {
+                counts[i]++;
+            }
+        }
+        return counts;
+    }
+
+    /** The users with held-out items, in increasing index order. */
+    private static int[] sortedUsers(Map<Integer, Set<Integer>> heldOut) {
+        return heldOut.keySet().stream().mapToInt(x -> x).sorted().toArray();
     }
 
     /**
@@ -211,37 +238,25 @@ public final class Recommender {
         if (seen == null) {
             throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
         }
-        long[] counts = new long[items.size()];
-        for (int[] rated : seen) {
-            for (int i : rated) {
-                counts[i]++;
-            }
-        }
+        float[] counts = raters();
         List<Integer> byCount = new ArrayList<>();
         for (int i = 1; i < counts.length; i++) {
             byCount.add(i);
         }
-        byCount.sort((a, b) -> counts[a] != counts[b] ? Long.compare(counts[b], counts[a]) : Integer.compare(a, b));
-        List<Integer> users = new ArrayList<>(heldOut.keySet());
-        java.util.Collections.sort(users);
+        byCount.sort((a, b) -> counts[a] != counts[b] ? Float.compare(counts[b], counts[a]) : Integer.compare(a, b));
         List<int[]> model = new ArrayList<>();
         List<int[]> popular = new ArrayList<>();
         List<Set<Integer>> relevant = new ArrayList<>();
-        int block = Math.max(1, BLOCK_CELLS / items.size());
-        for (int from = 0; from < users.size(); from += block) {
-            int[] part = users.subList(from, Math.min(users.size(), from + block)).stream().mapToInt(x -> x).toArray();
-            float[][] scores = score(part);
-            for (int b = 0; b < part.length; b++) {
-                List<Item> top = top(part[b], scores[b], k);
-                model.add(top.stream().mapToInt(it -> items.index(it.item())).toArray());
-                Set<Integer> rated = new java.util.HashSet<>();
-                for (int i : seen[part[b]]) {
-                    rated.add(i);
-                }
-                popular.add(byCount.stream().filter(i -> !rated.contains(i)).limit(k).mapToInt(x -> x).toArray());
-                relevant.add(heldOut.get(part[b]));
+        scoreBlocks(sortedUsers(heldOut), (user, scores) -> {
+            List<Item> top = top(user, scores, k);
+            model.add(top.stream().mapToInt(it -> items.index(it.item())).toArray());
+            Set<Integer> rated = new java.util.HashSet<>();
+            for (int i : seen[user]) {
+                rated.add(i);
             }
-        }
+            popular.add(byCount.stream().filter(i -> !rated.contains(i)).limit(k).mapToInt(x -> x).toArray());
+            relevant.add(heldOut.get(user));
+        });
         return new Evaluation(UserRanking.at(model, relevant, k), UserRanking.at(popular, relevant, k), k);
     }
 
@@ -262,47 +277,35 @@ public final class Recommender {
         if (seen == null) {
             throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
         }
-        float[] popularity = new float[items.size()];
-        for (int[] rated : seen) {
-            for (int i : rated) {
-                popularity[i]++;
-            }
-        }
+        float[] popularity = raters();
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-        List<Integer> users = new ArrayList<>(heldOut.keySet());
-        java.util.Collections.sort(users);
         List<Integer> model = new ArrayList<>();
         List<Integer> popular = new ArrayList<>();
-        int block = Math.max(1, BLOCK_CELLS / items.size());
-        for (int from = 0; from < users.size(); from += block) {
-            int[] part = users.subList(from, Math.min(users.size(), from + block)).stream().mapToInt(x -> x).toArray();
-            float[][] scores = score(part);
-            for (int b = 0; b < part.length; b++) {
-                boolean[] excluded = new boolean[items.size()];
-                excluded[0] = true;
-                for (int i : seen[part[b]]) {
-                    excluded[i] = true;
-                }
-                Set<Integer> held = heldOut.get(part[b]);
-                held.forEach(i -> excluded[i] = true);
-                int[] candidates = java.util.stream.IntStream.range(0, items.size()).filter(i -> !excluded[i]).toArray();
-                if (candidates.length < negatives) {
-                    continue;
-                }
-                for (int target : held.stream().sorted().toList()) {
-                    // A partial Fisher-Yates shuffle draws the negatives without replacement.
-                    for (int j = 0; j < negatives; j++) {
-                        int pick = j + random.nextInt(candidates.length - j);
-                        int t = candidates[j];
-                        candidates[j] = candidates[pick];
-                        candidates[pick] = t;
-                    }
-                    int[] drawn = Arrays.copyOf(candidates, negatives);
-                    model.add(UserRanking.sampledRank(scores[b], target, drawn));
-                    popular.add(UserRanking.sampledRank(popularity, target, drawn));
-                }
+        scoreBlocks(sortedUsers(heldOut), (user, scores) -> {
+            boolean[] excluded = new boolean[items.size()];
+            excluded[0] = true;
+            for (int i : seen[user]) {
+                excluded[i] = true;
             }
-        }
+            Set<Integer> held = heldOut.get(user);
+            held.forEach(i -> excluded[i] = true);
+            int[] candidates = java.util.stream.IntStream.range(0, items.size()).filter(i -> !excluded[i]).toArray();
+            if (candidates.length < negatives) {
+                return;
+            }
+            for (int target : held.stream().sorted().toList()) {
+                // A partial Fisher-Yates shuffle draws the negatives without replacement.
+                for (int j = 0; j < negatives; j++) {
+                    int pick = j + random.nextInt(candidates.length - j);
+                    int t = candidates[j];
+                    candidates[j] = candidates[pick];
+                    candidates[pick] = t;
+                }
+                int[] drawn = Arrays.copyOf(candidates, negatives);
+                model.add(UserRanking.sampledRank(scores, target, drawn));
+                popular.add(UserRanking.sampledRank(popularity, target, drawn));
+            }
+        });
         if (model.isEmpty()) {
             throw new IllegalArgumentException("no held-out item can be ranked: every user with one has fewer than "
                     + negatives + " items neither rated in training nor held out to draw from; lower --negatives");

@@ -40,7 +40,7 @@ public final class RunFiles {
     private RunFiles() {}
 
     /**
-     * Writes a schema's layout to {@link #SCHEMA}, what {@link #readSchema} needs besides the
+     * Writes a schema's layout to {@link #SCHEMA}, what {@link #readLayout} needs besides the
      * vocabularies to rebuild it.
      *
      * @param dir the run (or serving) directory
@@ -66,33 +66,57 @@ public final class RunFiles {
     }
 
     /**
-     * Reads the column groups {@link #writeSchema} wrote.
+     * What {@link #writeSchema} wrote.
+     *
+     * @param columns the column groups, empty for a run written before schemas were saved (ids alone)
+     * @param scales each numeric field's means and sds, {mean1, sd1, ...}
+     */
+    public record Layout(java.util.List<dev.embtrain.datasets.features.FeatureSchema.Column> columns,
+            java.util.Map<String, float[]> scales) {}
+
+    /**
+     * Reads {@link #SCHEMA}: the column groups and the numeric fields' standardisation.
      *
      * @param dir the run directory
-     * @return the groups, empty for a run written before schemas were saved (ids alone)
+     * @return the layout, empty for a run written before schemas were saved (ids alone)
      * @throws java.io.IOException when the file cannot be read
      */
-    public static java.util.List<dev.embtrain.datasets.features.FeatureSchema.Column> readSchema(java.nio.file.Path dir)
-            throws java.io.IOException {
+    public static Layout readLayout(java.nio.file.Path dir) throws java.io.IOException {
         java.nio.file.Path file = dir.resolve(SCHEMA);
         java.util.List<dev.embtrain.datasets.features.FeatureSchema.Column> out = new java.util.ArrayList<>();
+        java.util.Map<String, float[]> scales = new java.util.LinkedHashMap<>();
         if (!java.nio.file.Files.isRegularFile(file)) {
-            return out;
+            return new Layout(out, scales);
         }
         int number = 0;
         for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
             number++;
             String[] f = line.split("\t");
+            dev.embtrain.datasets.features.FeatureSchema.Column c;
             try {
-                out.add(new dev.embtrain.datasets.features.FeatureSchema.Column(f[0],
+                c = new dev.embtrain.datasets.features.FeatureSchema.Column(f[0],
                         dev.embtrain.datasets.features.FeatureSchema.Kind.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)),
-                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4])));
+                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]));
             } catch (RuntimeException e) {
                 throw new dev.embtrain.datasets.io.DataFormatException(file, number,
                         "expected name, kind, size, start, width separated by tabs, found \"" + line + "\"");
             }
+            out.add(c);
+            if (c.kind() == dev.embtrain.datasets.features.FeatureSchema.Kind.NUMERIC) {
+                try {
+                    float[] scale = new float[2 * c.width()];
+                    for (int i = 0; i < scale.length; i++) {
+                        scale[i] = Float.parseFloat(f[5 + i]);
+                    }
+                    scales.put(c.name(), scale);
+                } catch (RuntimeException e) {
+                    throw new dev.embtrain.datasets.io.DataFormatException(file, number,
+                            "expected name, numeric, size, start, width, then a mean and an sd per column, separated"
+                                    + " by tabs, found \"" + line + "\"");
+                }
+            }
         }
-        return out;
+        return new Layout(out, scales);
     }
 
     /**
@@ -146,41 +170,6 @@ public final class RunFiles {
                     + " one per user, " + users);
         }
         return seen;
-    }
-
-    /**
-     * Reads the numeric fields' mean and sd {@link #writeSchema} wrote.
-     *
-     * @param dir the run directory
-     * @return each numeric field's {mean, sd}, empty without one
-     * @throws java.io.IOException when the file cannot be read
-     */
-    public static java.util.Map<String, float[]> readScales(java.nio.file.Path dir) throws java.io.IOException {
-        java.nio.file.Path file = dir.resolve(SCHEMA);
-        java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            return out;
-        }
-        int number = 0;
-        for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
-            number++;
-            String[] f = line.split("\t");
-            if (f.length > 1 && f[1].equals("numeric")) {
-                try {
-                    float[] scale = new float[2 * Integer.parseInt(f[4])];
-                    for (int i = 0; i < scale.length; i++) {
-                        scale[i] = Float.parseFloat(f[5 + i]);
-                    }
-                    out.put(f[0], scale);
-                } catch (RuntimeException e) {
-                    throw new dev.embtrain.datasets.io.DataFormatException(file, number,
-                            "expected name, numeric, size, start, width, then a mean and an sd per column, separated by"
-                                    + " tabs, found \""
-                                    + line + "\"");
-                }
-            }
-        }
-        return out;
     }
 
     /**

@@ -31,4 +31,21 @@ public final class CliRun {
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * Trains a config that must be refused: exit with exactly {@code embtrain: message} on stderr
+     * ({@code CONFIG} in it stands for the config file's path) and no run directory.
+     *
+     * @param tmp where the config and the would-be run go
+     * @param body the config after its name
+     * @param message the expected message
+     * @throws java.io.IOException when the config cannot be written
+     */
+    public static void assertRefused(java.nio.file.Path tmp, String body, String message) throws java.io.IOException {
+        java.nio.file.Path config = java.nio.file.Files.writeString(tmp.resolve("c.yaml"), "name: bad\n" + body);
+        Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
+        org.junit.jupiter.api.Assertions.assertEquals("embtrain: " + message.replace("CONFIG", config.toString())
+                + "\n", r.err());
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(tmp.resolve("run")));
+    }
 }

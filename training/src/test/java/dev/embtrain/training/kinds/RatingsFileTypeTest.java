@@ -2,7 +2,6 @@ package dev.embtrain.training.kinds;
 
 import static dev.embtrain.training.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.datasets.io.ParquetTable;
@@ -10,6 +9,7 @@ import dev.embtrain.datasets.movielens.ItemKey;
 import dev.embtrain.datasets.movielens.MovieLensSideFeatures;
 import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
 import dev.embtrain.training.Embtrain;
+import dev.embtrain.training.cli.CliRun;
 import dev.embtrain.training.cli.CliRun.Result;
 import dev.embtrain.training.engine.EpochRecord;
 import dev.embtrain.training.run.RunFiles;
@@ -322,10 +322,7 @@ class RatingsFileTypeTest {
     }
 
     private static void assertRefused(Path tmp, String dataset, String message) throws Exception {
-        Path config = Files.writeString(tmp.resolve("c.yaml"), "name: bad\n" + dataset + MODEL);
-        Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
-        assertEquals("embtrain: " + message.replace("CONFIG", config.toString()) + "\n", r.err());
-        assertFalse(Files.exists(tmp.resolve("run")));
+        CliRun.assertRefused(tmp, dataset + MODEL, message);
     }
 
     @Test
