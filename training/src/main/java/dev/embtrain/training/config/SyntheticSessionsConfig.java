@@ -47,4 +47,14 @@ public record SyntheticSessionsConfig(
         }
         Check.positive("min_count", minCount);
     }
+
+    /**
+     * Returns the generator's spec.
+     *
+     * @return the spec this section describes
+     */
+    public dev.embtrain.datasets.synthetic.SyntheticSessions.Spec spec() {
+        return new dev.embtrain.datasets.synthetic.SyntheticSessions.Spec(items, clusters, sessions, minLength,
+                maxLength, stay, generatorSeed);
+    }
 }

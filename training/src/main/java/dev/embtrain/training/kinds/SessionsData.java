@@ -198,8 +198,7 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
      */
     static Source generateSessions(ConfigLoader.Loaded loaded) {
         SyntheticSessionsConfig s = (SyntheticSessionsConfig) loaded.config().dataset();
-        SyntheticSessions.Result r = SyntheticSessions.generate(new SyntheticSessions.Spec(s.items(), s.clusters(),
-                s.sessions(), s.minLength(), s.maxLength(), s.stay(), s.generatorSeed()));
+        SyntheticSessions.Result r = SyntheticSessions.generate(s.spec());
         return new Source(String.format("synthetic-sessions: %d items in %d clusters, stay %.2f", s.items(), s.clusters(),
                 s.stay()), r.sessions(), r.labels());
     }
