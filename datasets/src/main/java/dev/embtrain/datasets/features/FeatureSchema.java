@@ -103,8 +103,7 @@ public final class FeatureSchema {
         for (HashedCross c : spec.crosses()) {
             for (String f : c.fields()) {
                 if (scales.containsKey(f)) {
-                    throw new IllegalArgumentException("cross " + c.name() + ": " + f + " is numeric; a cross takes"
-                            + " categorical fields and bags");
+                    throw new NumericCrossException(c.name(), f);
                 }
             }
         }
@@ -487,6 +486,21 @@ public final class FeatureSchema {
          */
         public UnknownFieldException(String field, String dataset, List<String> available) {
             super("no field \"" + field + "\" in " + dataset + "; available: " + String.join(", ", available));
+        }
+    }
+
+    /** A cross names a numeric field, which has no values to hash. */
+    public static final class NumericCrossException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Creates the exception.
+         *
+         * @param cross the cross
+         * @param field its numeric field
+         */
+        public NumericCrossException(String cross, String field) {
+            super("cross " + cross + ": " + field + " is numeric; a cross takes categorical fields and bags");
         }
     }
 }

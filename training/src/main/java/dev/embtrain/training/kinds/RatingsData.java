@@ -111,18 +111,12 @@ public record RatingsData(
                 : sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
         Split split = split(loaded, read);
-        for (HashedCross c : spec.crosses()) {
-            for (String f : c.fields()) {
-                if (source.fields().contains(f) && source.isNumeric(f)) {
-                    throw loaded.error("dataset.crosses", "cross " + c.name() + ": " + f + " is numeric; a cross"
-                            + " takes categorical fields and bags");
-                }
-            }
-        }
         try {
             return encode(source, table, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {
             throw loaded.error("dataset.features", e.getMessage());
+        } catch (FeatureSchema.NumericCrossException e) {
+            throw loaded.error("dataset.crosses", e.getMessage());
         }
     }
 
