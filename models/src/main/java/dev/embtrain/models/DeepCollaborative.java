@@ -42,16 +42,17 @@ public final class DeepCollaborative extends ScoreBlock {
      * @param layers the hidden layers' widths
      * @param dropout the dropout after each hidden layer
      * @param batchNorm whether batch normalisation follows each hidden layer
+     * @param head a rating in the sigmoid range, or the raw score (a logit)
      * @param yLo the sigmoid range's low end
      * @param yHi its high end
      * @param initStd the embeddings' initial standard deviation
      */
     public record Spec(int users, int items, int userWidth, int itemWidth, List<Integer> layers, float dropout,
-            boolean batchNorm, float yLo, float yHi, float initStd) implements BlockSpec {
+            boolean batchNorm, Head head, float yLo, float yHi, float initStd) implements BlockSpec {
         @Override
         public DeepCollaborative newBlock() {
             return builder().setVocabularySizes(users, items).optEmbeddingWidths(userWidth, itemWidth)
-                    .optLayers(layers).optDropout(dropout).optBatchNorm(batchNorm).optYRange(yLo, yHi)
+                    .optLayers(layers).optDropout(dropout).optBatchNorm(batchNorm).optHead(head).optYRange(yLo, yHi)
                     .optInitStd(initStd).build();
         }
     }
@@ -60,6 +61,7 @@ public final class DeepCollaborative extends ScoreBlock {
     private final NDIndex itemIndex;
     private final float lo;
     private final float hi;
+    private final Head head;
     private final int userWidth;
     private final int itemWidth;
     private final Parameter userEmbedding;
@@ -72,6 +74,7 @@ public final class DeepCollaborative extends ScoreBlock {
         itemIndex = new NDIndex().addAllDim().addIndices(Fields.column("item field", b.itemField, b.fields));
         lo = b.lo;
         hi = b.hi;
+        head = b.head;
         userWidth = b.userWidth > 0 ? b.userWidth : b.rule.size(b.numUsers);
         itemWidth = b.itemWidth > 0 ? b.itemWidth : b.rule.size(b.numItems);
         NormalInitializer init = new NormalInitializer(b.initStd);
@@ -99,7 +102,7 @@ public final class DeepCollaborative extends ScoreBlock {
         NDArray i = Layers.lookup(store, itemEmbedding, training, ids.get(itemIndex));
         NDArray x = u.concat(i, 1);
         NDArray score = mlp.forward(store, new NDList(x), training, params).head().reshape(-1);
-        return new NDList(SigmoidRange.apply(score, lo, hi));
+        return new NDList(head == Head.BINARY ? score : SigmoidRange.apply(score, lo, hi));
     }
 
     /** {@inheritDoc} */

@@ -34,14 +34,16 @@ public final class DotProductBias extends ScoreBlock {
      * @param users U, unknown included
      * @param items I, unknown included
      * @param factors D
+     * @param head a rating in the sigmoid range, or the raw score (a logit)
      * @param yLo the sigmoid range's low end
      * @param yHi its high end
      * @param initStd the initial weights' standard deviation
      */
-    public record Spec(int users, int items, int factors, float yLo, float yHi, float initStd) implements BlockSpec {
+    public record Spec(int users, int items, int factors, Head head, float yLo, float yHi, float initStd)
+            implements BlockSpec {
         @Override
         public DotProductBias newBlock() {
-            return builder().setVocabularySizes(users, items).setFactors(factors).optYRange(yLo, yHi)
+            return builder().setVocabularySizes(users, items).setFactors(factors).optHead(head).optYRange(yLo, yHi)
                     .optInitStd(initStd).build();
         }
     }
@@ -51,6 +53,7 @@ public final class DotProductBias extends ScoreBlock {
     private final int factors;
     private final float lo;
     private final float hi;
+    private final Head head;
     private final NDIndex userIndex;
     private final NDIndex itemIndex;
 
@@ -66,6 +69,7 @@ public final class DotProductBias extends ScoreBlock {
         this.factors = b.factors;
         this.lo = b.lo;
         this.hi = b.hi;
+        this.head = b.head;
         this.userIndex = new NDIndex().addAllDim().addIndices(userColumn);
         this.itemIndex = new NDIndex().addAllDim().addIndices(itemColumn);
         NormalInitializer init = new NormalInitializer(b.initStd);
@@ -96,7 +100,16 @@ public final class DotProductBias extends ScoreBlock {
         NDArray bu = Layers.lookup(store, userBias, training, users);
         NDArray bi = Layers.lookup(store, itemBias, training, items);
         NDArray score = p.mul(q).sum(new int[] {1}, true).add(bu).add(bi).reshape(-1);
-        return new NDList(SigmoidRange.apply(score, lo, hi));
+        return new NDList(head == Head.BINARY ? score : SigmoidRange.apply(score, lo, hi));
+    }
+
+    /**
+     * Returns what the output is.
+     *
+     * @return a rating in the sigmoid range, or the raw score (a logit)
+     */
+    public Head getHead() {
+        return head;
     }
 
     /**

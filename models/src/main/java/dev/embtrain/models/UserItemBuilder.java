@@ -18,6 +18,7 @@ public abstract class UserItemBuilder<B extends UserItemBuilder<B>> {
     float lo = 0f;
     float hi = 5.5f;
     float initStd = 0.01f;
+    Head head = Head.REGRESSION;
 
     UserItemBuilder() {}
 
@@ -76,6 +77,18 @@ public abstract class UserItemBuilder<B extends UserItemBuilder<B>> {
     public B optYRange(float lo, float hi) {
         this.lo = lo;
         this.hi = hi;
+        return self();
+    }
+
+    /**
+     * Sets what the output is: a value in the sigmoid range (the default), or the raw score,
+     * a logit (a binary label, or implicit feedback ranked by BPR or cross-entropy).
+     *
+     * @param head the head
+     * @return this builder
+     */
+    public B optHead(Head head) {
+        this.head = java.util.Objects.requireNonNull(head, "head");
         return self();
     }
 

@@ -73,10 +73,15 @@ public record FeatureSpec(List<String> fields, List<HashedCross> crosses, Label 
      * @param binary whether the label is {@code rating >= threshold} (1) or not (0), rather than
      *     the rating itself
      * @param threshold the smallest rating that counts as positive, for a binary label
+     * @param implicit whether every row is an observed interaction, labelled 1, which training
+     *     ranks above items drawn for it (implicit feedback); neither binary nor a rating
      */
-    public record Label(boolean binary, float threshold) {
+    public record Label(boolean binary, float threshold, boolean implicit) {
         /** The rating itself. */
-        public static final Label RATING = new Label(false, 0f);
+        public static final Label RATING = new Label(false, 0f, false);
+
+        /** Implicit feedback: every row is a positive. */
+        public static final Label IMPLICIT = new Label(false, 0f, true);
 
         /**
          * Returns a binary label.
@@ -85,17 +90,17 @@ public record FeatureSpec(List<String> fields, List<HashedCross> crosses, Label 
          * @return the label
          */
         public static Label atLeast(float threshold) {
-            return new Label(true, threshold);
+            return new Label(true, threshold, false);
         }
 
         /**
          * Returns the label of a rating.
          *
          * @param rating the rating
-         * @return the rating, or 1/0 for a binary label
+         * @return the rating, 1/0 for a binary label, 1 for an implicit one
          */
         public float of(float rating) {
-            return binary ? (rating >= threshold ? 1f : 0f) : rating;
+            return implicit ? 1f : binary ? (rating >= threshold ? 1f : 0f) : rating;
         }
     }
 }

@@ -28,10 +28,11 @@ class SpecsTest {
         expected.put("users", "944");
         expected.put("items", "1683");
         expected.put("factors", "50");
+        expected.put("head", "regression");
         expected.put("y_lo", "0.0");
         expected.put("y_hi", "5.5");
         expected.put("init_std", "0.01");
-        assertEquals(expected, Specs.write(new DotProductBias.Spec(944, 1683, 50, 0f, 5.5f, 0.01f)));
+        assertEquals(expected, Specs.write(new DotProductBias.Spec(944, 1683, 50, Head.REGRESSION, 0f, 5.5f, 0.01f)));
     }
 
     @Test
@@ -52,8 +53,8 @@ class SpecsTest {
     @Test
     void everyModelsSpecReadsBackEqualAndBuilds() {
         List<BlockSpec> specs = List.of(
-                new DotProductBias.Spec(5, 6, 3, 0.5f, 5.5f, 0.01f),
-                new DeepCollaborative.Spec(5, 6, 0, 4, List.of(8, 4), 0.1f, true, 0f, 5.5f, 0.01f),
+                new DotProductBias.Spec(5, 6, 3, Head.BINARY, 0.5f, 5.5f, 0.01f),
+                new DeepCollaborative.Spec(5, 6, 0, 4, List.of(8, 4), 0.1f, true, Head.BINARY, 0f, 5.5f, 0.01f),
                 new FactorizationMachine.Spec(List.of(new CategoricalField("user", 5)), List.of(), 2, List.of(), false,
                         Head.REGRESSION, 1f, 5f, 0.01f),
                 new WideAndDeep.Spec(List.of(new WideAndDeep.Field("user", 5, 3), new WideAndDeep.Field("user_x_item",
@@ -70,7 +71,7 @@ class SpecsTest {
 
     @Test
     void badEntriesAreNamed() {
-        Map<String, String> p = new HashMap<>(Specs.write(new DotProductBias.Spec(5, 6, 3, 0f, 5f, 0.01f)));
+        Map<String, String> p = new HashMap<>(Specs.write(new DotProductBias.Spec(5, 6, 3, Head.REGRESSION, 0f, 5f, 0.01f)));
         p.put("factors", "three");
         assertEquals("serving.properties: factors must be a number, found \"three\"",
                 assertThrows(IllegalArgumentException.class, () -> Specs.read(p)).getMessage());

@@ -10,7 +10,8 @@ package dev.embtrain.training.config;
 @Doc("Which validation metric picks the kept epoch, and when training stops early.")
 public record EarlyStoppingConfig(
         @Doc("Monitored metric; the best epoch's parameters are kept. auto: valid_mse for ratings, valid_auc for"
-                        + " binary labels, valid_recall_at_10 for item2vec, valid_loss for implicit feedback (feat2vec).")
+                        + " binary labels, valid_recall_at_10 for item2vec, valid_loss for feat2vec, valid_ndcg_at_10 for an implicit label (its first"
+                        + " cut-off).")
                 @Default("auto") Metric metric,
         @Doc("Stop after this many epochs without improvement; 0 never stops early.") @Default("0") int patience,
         @Doc("The smallest change in the better direction that counts as an improvement.") @Default("0.0")
@@ -45,8 +46,12 @@ public record EarlyStoppingConfig(
         VALID_ACCURACY,
         /** Validation Recall@10 (next-item ranking). */
         VALID_RECALL_AT_10,
-        /** Validation MRR@10 (next-item ranking). */
+        /** Validation MRR@10 (next-item ranking; a ratings run's ranking metrics). */
         VALID_MRR_AT_10,
+        /** Validation NDCG@10 (a ratings run's ranking metrics). */
+        VALID_NDCG_AT_10,
+        /** Validation hit rate @10 (a ratings run's ranking metrics). */
+        VALID_HR_AT_10,
         /** Validation loss of implicit feedback (feat2vec): positives against negatives drawn for them. */
         VALID_LOSS,
         /** Mean training loss. */

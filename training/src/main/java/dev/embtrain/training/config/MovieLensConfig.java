@@ -15,6 +15,7 @@ import java.util.List;
  * @param features the fields to encode
  * @param crosses hashed crosses of those fields
  * @param label the label
+ * @param evaluation the ranking metrics on the validation split
  */
 @Doc("Ratings from a MovieLens directory (ml-100k, ml-1m, ml-latest, ml-25m), detected from its files.")
 public record MovieLensConfig(
@@ -30,7 +31,9 @@ public record MovieLensConfig(
                 @Default("[user, item]") List<String> features,
         @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, genres], buckets: 10000}].")
                 @Default("[]") List<CrossConfig> crosses,
-        @Doc("What is predicted: the rating or a binary rating >= threshold.") @Default("{}") LabelConfig label)
+        @Doc("What is predicted: the rating or a binary rating >= threshold.") @Default("{}") LabelConfig label,
+        @Doc("Ranking metrics on the validation split; an implicit label always ranks.") @Default("{}")
+                RatingsEvaluationConfig evaluation)
         implements RatingsDatasetConfig {
 
     /** Validates the section. */

@@ -32,10 +32,18 @@ public sealed interface RatingsDatasetConfig extends DatasetConfig permits Movie
      */
     LabelConfig label();
 
+    /**
+     * Returns the ranking evaluation.
+     *
+     * @return the section
+     */
+    RatingsEvaluationConfig evaluation();
+
     @Override
     default java.util.Map<String, String> unreadKeys() {
         java.util.Map<String, String> unread = new java.util.LinkedHashMap<>();
         split().unreadKeys().forEach((key, why) -> unread.put("split." + key, why));
+        label().unreadKeys().forEach((key, why) -> unread.put("label." + key, why));
         return unread;
     }
 }

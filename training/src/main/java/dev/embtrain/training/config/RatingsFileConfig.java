@@ -14,6 +14,7 @@ import java.util.List;
  * @param features the fields to encode
  * @param crosses hashed crosses of those fields
  * @param label the label
+ * @param evaluation the ranking metrics on the validation split
  */
 @Doc("A ratings table of your own: .csv, .tsv or .parquet (.csv.gz and .tsv.gz too), one row a rating, its columns"
         + " named under columns.")
@@ -29,7 +30,9 @@ public record RatingsFileConfig(
         @Doc("Hashed feature crosses of those fields, e.g. [{fields: [user, item], buckets: 10000}].")
                 @Default("[]") List<CrossConfig> crosses,
         @Doc("What is predicted: the rating or a binary rating >= threshold (threshold: 1 for a 0/1 column).")
-                @Default("{}") LabelConfig label)
+                @Default("{}") LabelConfig label,
+        @Doc("Ranking metrics on the validation split; an implicit label always ranks.") @Default("{}")
+                RatingsEvaluationConfig evaluation)
         implements RatingsDatasetConfig {
 
     /** Validates the section. */

@@ -27,6 +27,7 @@ import dev.embtrain.training.config.MovieLensConfig;
 import dev.embtrain.training.config.RatingsColumnsConfig;
 import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.RatingsFileConfig;
+import dev.embtrain.training.config.RankingConfig;
 import dev.embtrain.training.config.SideTableConfig;
 import dev.embtrain.training.config.SplitConfig;
 import dev.embtrain.training.config.SyntheticMovieLensConfig;
@@ -89,6 +90,81 @@ public record RatingsData(
     }
 
     /**
+     * Returns whether a run trains on implicit feedback.
+     *
+     * @param config the run
+     * @return true for a ratings dataset with {@code label.type: implicit}
+     */
+    public static boolean implicit(dev.embtrain.training.config.RunConfig config) {
+        return config.dataset() instanceof RatingsDatasetConfig r && r.label().type() == LabelConfig.LabelType.IMPLICIT;
+    }
+
+    /**
+     * Returns the ranking a run measures: its {@code evaluation.ranking}, the defaults for an
+     * implicit label without one, else null.
+     *
+     * @param config the run
+     * @return the ranking, or null for none
+     */
+    public static RankingConfig ranking(dev.embtrain.training.config.RunConfig config) {
+        if (!(config.dataset() instanceof RatingsDatasetConfig r)) {
+            return null;
+        }
+        RankingConfig given = r.evaluation().ranking();
+        return given == null && implicit(config) ? RankingConfig.DEFAULT : given;
+    }
+
+    /**
+     * Returns each user's training items.
+     *
+     * @return per user vocabulary index, its distinct training item indices, sorted
+     */
+    public int[][] seen() {
+        int[] u = schema.ids(train, "user");
+        int[] i = schema.ids(train, "item");
+        int[] counts = new int[users().size()];
+        for (int x : u) {
+            counts[x]++;
+        }
+        int[][] out = new int[counts.length][];
+        for (int x = 0; x < counts.length; x++) {
+            out[x] = new int[counts[x]];
+        }
+        int[] at = new int[counts.length];
+        for (int k = 0; k < u.length; k++) {
+            out[u[k]][at[u[k]]++] = i[k];
+        }
+        for (int x = 0; x < out.length; x++) {
+            out[x] = java.util.Arrays.stream(out[x]).sorted().distinct().toArray();
+        }
+        return out;
+    }
+
+    /**
+     * Returns the validation split's items per user, as ranking metrics count them: known users
+     * and items only, rated at least {@code minRating} when one is given, and not among the
+     * user's training items (which every protocol leaves out of the candidates).
+     *
+     * @param minRating the smallest relevant rating, or null for every row
+     * @param seen {@link #seen()}
+     * @return per user vocabulary index, its held-out item indices
+     */
+    public Map<Integer, java.util.Set<Integer>> heldOut(Double minRating, int[][] seen) {
+        int[] u = schema.ids(valid, "user");
+        int[] i = schema.ids(valid, "item");
+        int[] rows = split.valid();
+        Map<Integer, java.util.Set<Integer>> out = new java.util.TreeMap<>();
+        for (int k = 0; k < u.length; k++) {
+            if (u[k] == 0 || i[k] == 0 || (minRating != null && table.rating(rows[k]) < minRating)
+                    || java.util.Arrays.binarySearch(seen[u[k]], i[k]) >= 0) {
+                continue;
+            }
+            out.computeIfAbsent(u[k], x -> new java.util.TreeSet<>()).add(i[k]);
+        }
+        return out;
+    }
+
+    /**
      * Reads the dataset a config names, splits and encodes it.
      *
      * @param loaded the config, with locations for errors
@@ -111,6 +187,10 @@ public record RatingsData(
                 : sides ? MovieLensFeatures.read(table, dir, key)
                 : new MovieLensFeatures(table, java.util.Map.of(), java.util.Map.of());
         Split split = split(loaded, read);
+        LabelConfig label = ((RatingsDatasetConfig) dataset).label();
+        if (label.type() == LabelConfig.LabelType.IMPLICIT && label.minRating() != null) {
+            split = atLeast(split, table, label.minRating());
+        }
         try {
             return encode(source, table, split, spec, floor, dataset.type());
         } catch (FeatureSchema.UnknownFieldException e) {
@@ -282,8 +362,11 @@ public record RatingsData(
         for (CrossConfig c : crosses) {
             hashed.add(new HashedCross(c.name(), c.fields(), c.buckets()));
         }
-        FeatureSpec.Label l = label.type() == LabelConfig.LabelType.BINARY
-                ? FeatureSpec.Label.atLeast((float) label.threshold()) : FeatureSpec.Label.RATING;
+        FeatureSpec.Label l = switch (label.type()) {
+            case BINARY -> FeatureSpec.Label.atLeast((float) label.threshold());
+            case IMPLICIT -> FeatureSpec.Label.IMPLICIT;
+            case RATING -> FeatureSpec.Label.RATING;
+        };
         try {
             new FeatureSpec(features, List.of(), l);
         } catch (IllegalArgumentException e) {
@@ -363,6 +446,13 @@ public record RatingsData(
      * @return the split
      * @throws DataFormatException when no row is for training, or none for validation
      */
+    /** Keeps the rows of both sides of a split rated at least {@code min}, in order. */
+    static Split atLeast(Split split, RatingsTable table, double min) {
+        java.util.function.Function<int[], int[]> keep = rows -> java.util.Arrays.stream(rows)
+                .filter(r -> table.rating(r) >= min).toArray();
+        return new Split(keep.apply(split.train()), keep.apply(split.valid()));
+    }
+
     static Split bySplitColumn(Path file, byte[] splits, String column) {
         int[] counts = new int[3];
         for (byte b : splits) {

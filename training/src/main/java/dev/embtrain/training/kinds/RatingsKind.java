@@ -29,6 +29,15 @@ import dev.embtrain.training.engine.Task;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.export.TableExport;
 import dev.embtrain.training.objectives.Supervised;
+import dev.embtrain.datasets.features.PairEncoder;
+import dev.embtrain.training.config.LabelConfig;
+import dev.embtrain.training.config.RankingConfig;
+import dev.embtrain.training.config.RatingsDatasetConfig;
+import dev.embtrain.training.engine.BprLoss;
+import dev.embtrain.training.objectives.ImplicitFeedback;
+import dev.embtrain.training.objectives.RankingValidation;
+import dev.embtrain.training.objectives.WithRanking;
+import dev.embtrain.training.recommend.Rankings;
 import dev.embtrain.training.plot.Plots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +88,15 @@ final class RatingsKind implements RunKind {
 
     @Override
     public List<String> metrics(RunConfig config) {
-        return Metrics.names(Supervised.metrics(ModelTypes.of(config.model()).task(config.model())));
+        List<String> names = new ArrayList<>();
+        if (!RatingsData.implicit(config)) {
+            names.addAll(Metrics.names(Supervised.metrics(ModelTypes.of(config.model()).task(config.model()))));
+        }
+        RankingConfig ranking = RatingsData.ranking(config);
+        if (ranking != null) {
+            names.addAll(Metrics.names(RankingValidation.monitors(ranking.k())));
+        }
+        return names;
     }
 
     /** {@inheritDoc} */
@@ -140,6 +157,10 @@ final class RatingsKind implements RunKind {
             throw new IllegalStateException("the split left " + data.train().rows() + " training and "
                     + data.valid().rows() + " validation rows; both must be non-empty");
         }
+        RankingConfig ranking = RatingsData.ranking(loaded.config());
+        if (ranking != null) {
+            report.accept(describeRanking(data, loaded.config(), ranking));
+        }
         return new Data(data);
     }
 
@@ -169,11 +190,46 @@ final class RatingsKind implements RunKind {
             Task task = type.task(config.model());
             Device device = model.getNDManager().getDevice();
             int batchSize = config.training().batchSize();
-            Supervised objective = new Supervised(batches(model, device, data.train()),
-                    batches(model, device, data.valid()), task,
+            RankingConfig ranking = RatingsData.ranking(config);
+            if (ranking == null) {
+                return new Trainable(supervised(model, device, task, config), config.model().type(), false, null);
+            }
+            int[][] seen = data.seen();
+            PairEncoder pairs = new PairEncoder(data.schema(), data.features(), data.split().train());
+            RankingValidation validation = new RankingValidation(new Rankings(seen, data.items().size()),
+                    data.heldOut(ranking.minRating(), seen), ranking, pairs, data.items().size());
+            if (!RatingsData.implicit(config)) {
+                return new Trainable(new WithRanking(supervised(model, device, task, config), validation),
+                        config.model().type(), false, null);
+            }
+            LabelConfig label = ((RatingsDatasetConfig) config.dataset()).label();
+            int rowsPerStep = Math.min(batchSize, data.train().rows()) * (1 + label.negatives());
+            ImplicitFeedback objective = new ImplicitFeedback(data.train(), data.schema().ids(data.train(), "user"),
+                    seen, pairs, weights(label, seen, data.items().size()), label.negatives(),
+                    label.loss() == LabelConfig.Loss.BPR ? new BprLoss(label.negatives()) : new SigmoidBceLoss(),
+                    batchSize, ModelTypes.inputShapes(data.schema(), rowsPerStep), validation, config.seed());
+            return new Trainable(objective, config.model().type(), false, null);
+        }
+
+        private Supervised supervised(Model model, Device device, Task task, RunConfig config) {
+            int batchSize = config.training().batchSize();
+            return new Supervised(batches(model, device, data.train()), batches(model, device, data.valid()), task,
                     task == Task.BINARY ? new SigmoidBceLoss() : new MseLoss(), batchSize,
                     ModelTypes.inputShapes(data.schema(), batchSize), config.seed());
-            return new Trainable(objective, config.model().type(), false, null);
+        }
+
+        /** The draw weight of each item: 1, or (training users)^alpha; 0 for the unknown slot. */
+        private static double[] weights(LabelConfig label, int[][] seen, int items) {
+            double[] w = new double[items];
+            for (int[] rated : seen) {
+                for (int i : rated) {
+                    w[i]++;
+                }
+            }
+            for (int i = 1; i < items; i++) {
+                w[i] = label.sampler() == LabelConfig.Sampler.UNIFORM ? 1 : Math.pow(w[i], label.alpha());
+            }
+            return w;
         }
 
         private static Batches batches(Model model, Device device, FeatureSchema.Encoded e) {
@@ -218,10 +274,14 @@ final class RatingsKind implements RunKind {
                 double[] baseline = PopularityBaseline.auc(data);
                 r.put("baseline_valid_auc_item_positive_rate", baseline[0]);
                 r.put("baseline_valid_auc_item_rating_count", baseline[1]);
-            } else {
+            } else if (!RatingsData.implicit(config)) {
                 data.noiseFloor().ifPresent(floor -> f.report().accept(String.format(Locale.ROOT,
                         "noise floor %.4f: valid_mse is %.3fx the best any model can do", floor,
                         f.fit().best().valid().get("valid_mse") / floor)));
+            }
+            RankingConfig ranking = RatingsData.ranking(config);
+            if (ranking != null) {
+                popularity(data, ranking).forEach((name, value) -> r.put("baseline_" + name + "_popularity", value));
             }
             if (config.export().plots()) {
                 plots(dir.resolve(RunFiles.PLOTS_DIR), config, block, data, f.fit().history());
@@ -262,6 +322,34 @@ final class RatingsKind implements RunKind {
         }
         data.noiseFloor().ifPresent(f -> sb.append(String.format("%nnoise    the generator's noise floor: MSE %.4f", f)));
         return sb.toString();
+    }
+
+    /** The implicit label's sampling, and the ranking's popularity baseline. */
+    private static String describeRanking(RatingsData data, RunConfig config, RankingConfig ranking) {
+        StringBuilder sb = new StringBuilder();
+        if (RatingsData.implicit(config)) {
+            LabelConfig label = ((RatingsDatasetConfig) config.dataset()).label();
+            sb.append(String.format(Locale.ROOT, "implicit every training row a positive; %d item%s drawn per"
+                    + " positive (%s), loss %s%n", label.negatives(), label.negatives() == 1 ? "" : "s",
+                    label.sampler() == LabelConfig.Sampler.UNIFORM ? "uniform"
+                            : "popularity^" + label.alpha(), label.loss().name().toLowerCase(Locale.ROOT)));
+        }
+        Map<String, Double> popularity = popularity(data, ranking);
+        int users = data.heldOut(ranking.minRating(), data.seen()).size();
+        sb.append(String.format(Locale.ROOT, "ranking  %s protocol%s on %,d validation users; popularity:",
+                ranking.protocol().name().toLowerCase(Locale.ROOT), ranking.protocol() == RankingConfig.Protocol.SAMPLED
+                        ? " (" + ranking.negatives() + " drawn items each)" : "", users));
+        popularity.forEach((name, value) -> sb.append(String.format(Locale.ROOT, " %s %.4f", name, value)));
+        return sb.toString();
+    }
+
+    /** The popularity baseline's ranking metrics on the validation split. */
+    static Map<String, Double> popularity(RatingsData data, RankingConfig ranking) {
+        int[][] seen = data.seen();
+        int items = data.items().size();
+        RankingValidation v = new RankingValidation(new Rankings(seen, items), data.heldOut(ranking.minRating(), seen),
+                ranking, null, items);
+        return RankingValidation.values(v.evaluate(users -> new float[users.length][items]), false);
     }
 
     private static double positiveRate(float[] labels) {
@@ -324,10 +412,28 @@ final class RatingsKind implements RunKind {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("train_loss", h.stream().mapToDouble(EpochRecord::trainLoss).toArray());
         boolean binary = ModelTypes.of(config.model()).task(config.model()) == Task.BINARY;
-        String valid = binary ? "valid_log_loss" : "valid_mse";
-        series.put(valid, h.stream().mapToDouble(m -> m.valid().get(valid)).toArray());
-        Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch",
-                h.stream().map(EpochRecord::epoch).toList(), series, binary ? "cross-entropy" : "mean squared error");
+        List<Integer> epochs = h.stream().map(EpochRecord::epoch).toList();
+        RankingConfig ranking = RatingsData.ranking(config);
+        if (RatingsData.implicit(config)) {
+            Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch", epochs, series,
+                    ((RatingsDatasetConfig) config.dataset()).label().loss() == LabelConfig.Loss.BPR ? "BPR loss"
+                            : "cross-entropy");
+        } else {
+            String valid = binary ? "valid_log_loss" : "valid_mse";
+            series.put(valid, h.stream().mapToDouble(m -> m.valid().get(valid)).toArray());
+            Plots.metricCurves(dir.resolve("metrics.png"), config.name() + ": loss per epoch", epochs, series,
+                    binary ? "cross-entropy" : "mean squared error");
+        }
+        if (ranking != null) {
+            Map<String, double[]> curves = new LinkedHashMap<>();
+            for (String name : Metrics.names(RankingValidation.monitors(ranking.k()))) {
+                if (name.startsWith("valid_ndcg") || name.startsWith("valid_recall")) {
+                    curves.put(name, h.stream().mapToDouble(m -> m.valid().get(name)).toArray());
+                }
+            }
+            Plots.metricCurves(dir.resolve("ranking.png"), config.name() + ": ranking per epoch ("
+                    + ranking.protocol().name().toLowerCase(Locale.ROOT) + " protocol)", epochs, curves, "metric");
+        }
         if (!(block instanceof HasEmbeddingTables model)) {
             return;
         }

@@ -192,7 +192,9 @@ public final class ModelType<C extends ModelConfig> {
         }
         early.accept(c, schema);
         boolean binaryLabel = schema.spec().label().binary();
-        if (binaryCapable) {
+        if (schema.spec().label().implicit()) {
+            // Implicit feedback ranks raw scores, whatever the objective and y_range say.
+        } else if (binaryCapable) {
             Task t = task.apply(c);
             if (t == Task.BINARY && !binaryLabel) {
                 throw new Mismatch("model.objective", "binary needs a binary label; add dataset.label: {type: binary,"

@@ -33,7 +33,7 @@ public final class ModelTypes {
 
     private static final ModelType<DotProductBiasConfig> DOT_PRODUCT_BIAS = ModelType.ratings("dot-product-bias",
             DotProductBiasConfig.class, (c, s) -> new DotProductBias.Spec(size(s, "user"), size(s, "item"),
-                    c.factors(), lo(c.yRange()), hi(c.yRange()), (float) c.initStd()))
+                    c.factors(), head(false, s), lo(c.yRange()), hi(c.yRange()), (float) c.initStd()))
             .optBuildKey("model.embedding_sizes")
             .build();
 
@@ -201,7 +201,7 @@ public final class ModelTypes {
         List<FactorizationMachine.FieldMode> modes = fm.fieldModes().stream().map(m -> new FactorizationMachine
                 .FieldMode(m.field(), FactorizationMachine.Mode.valueOf(m.mode().name()))).toList();
         return new FactorizationMachine.Spec(fields, groups, fm.factors(), modes, fm.globalBias(),
-                fm.objective() == FactorizationMachineConfig.Objective.BINARY ? Head.BINARY : Head.REGRESSION,
+                head(fm.objective() == FactorizationMachineConfig.Objective.BINARY, schema),
                 lo(fm.yRange()), hi(fm.yRange()), (float) fm.initStd());
     }
 
@@ -217,8 +217,8 @@ public final class ModelTypes {
             return new DeepCollaborative.Spec(users, items,
                     dc.userEmbeddingSize() > 0 ? dc.userEmbeddingSize() : dc.embeddingRule().size(users),
                     dc.itemEmbeddingSize() > 0 ? dc.itemEmbeddingSize() : dc.embeddingRule().size(items),
-                    dc.layers(), (float) dc.dropout(), dc.batchNorm(), lo(dc.yRange()), hi(dc.yRange()),
-                    (float) dc.initStd());
+                    dc.layers(), (float) dc.dropout(), dc.batchNorm(), head(false, schema), lo(dc.yRange()),
+                    hi(dc.yRange()), (float) dc.initStd());
         }
         List<WideAndDeep.Field> fields = new ArrayList<>();
         for (FeatureSchema.Column c : schema.columns()) {
@@ -229,7 +229,7 @@ public final class ModelTypes {
             }
         }
         return new WideAndDeep.Spec(fields, schema.denseWidth(), false, dc.layers(), (float) dc.dropout(),
-                dc.batchNorm(), Head.REGRESSION, lo(dc.yRange()), hi(dc.yRange()), (float) dc.initStd());
+                dc.batchNorm(), head(false, schema), lo(dc.yRange()), hi(dc.yRange()), (float) dc.initStd());
     }
 
     private static WideAndDeep.Spec wideAndDeep(WideAndDeepConfig wd, FeatureSchema schema) {
@@ -243,8 +243,16 @@ public final class ModelTypes {
             }
         }
         return new WideAndDeep.Spec(fields, schema.denseWidth(), true, wd.layers(), (float) wd.dropout(),
-                wd.batchNorm(), wd.objective() == WideAndDeepConfig.Objective.BINARY ? Head.BINARY : Head.REGRESSION,
+                wd.batchNorm(), head(wd.objective() == WideAndDeepConfig.Objective.BINARY, schema),
                 lo(wd.yRange()), hi(wd.yRange()), (float) wd.initStd());
+    }
+
+    /**
+     * Returns a rating model's head: the logit for a binary objective and for implicit feedback
+     * (whose losses compare raw scores), else the rating in the sigmoid range.
+     */
+    private static Head head(boolean binary, FeatureSchema schema) {
+        return binary || schema.spec().label().implicit() ? Head.BINARY : Head.REGRESSION;
     }
 
     private static int size(FeatureSchema schema, String field) {

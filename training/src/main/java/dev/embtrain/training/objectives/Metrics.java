@@ -25,6 +25,11 @@ public final class Metrics {
             all.addAll(Supervised.metrics(task));
         }
         all.addAll(SampledCandidates.METRICS);
+        for (Monitor m : RankingValidation.monitors(List.of(10))) {
+            if (all.stream().noneMatch(a -> a.name().equals(m.name()))) {
+                all.add(m);
+            }
+        }
         all.addAll(Implicit.METRICS);
         all.add(Monitor.TRAINING);
         return all;
@@ -48,6 +53,9 @@ public final class Metrics {
      * @throws IllegalArgumentException when no objective declares it
      */
     public static Monitor named(String name) {
+        if (RankingValidation.NAME.matcher(name).matches()) {
+            return new Monitor(name, true);
+        }
         return all().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("no objective measures " + name));
     }

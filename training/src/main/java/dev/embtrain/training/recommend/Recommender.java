@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.embtrain.datasets.features.Vocabulary;
 import dev.embtrain.models.DotProductBias;
 import dev.embtrain.models.EmbeddingTable;
+import dev.embtrain.models.Head;
 import dev.embtrain.models.SigmoidRange;
 import dev.embtrain.models.shared.TopK;
 import dev.embtrain.training.config.DotProductBiasConfig;
@@ -36,9 +37,6 @@ import java.util.Set;
  */
 public final class Recommender {
 
-    /** Users scored together: a block's scores are users × items floats. */
-    static final int BLOCK_CELLS = 1 << 22;
-
     /**
      * One recommendation.
      *
@@ -57,7 +55,7 @@ public final class Recommender {
 
     /** The fast path's tables. */
     private record Dot(float[][] userFactors, NDArray itemFactorsT, float[] userBias, NDArray itemBias, float lo,
-            float hi) {}
+            float hi, boolean logit) {}
 
     /**
      * Prepares recommendations from an open run.
@@ -124,7 +122,7 @@ public final class Recommender {
             ub[u] = bu[u][0];
         }
         return new Dot(p, manager.create(qt, new Shape(d, n)), ub, manager.create(ib, new Shape(1, n)),
-                c.yRange().get(0).floatValue(), c.yRange().get(1).floatValue());
+                c.yRange().get(0).floatValue(), c.yRange().get(1).floatValue(), model.getHead() == Head.BINARY);
     }
 
     /**
@@ -178,42 +176,8 @@ public final class Recommender {
             index[i] = index(ids.get(i));
         }
         List<List<Item>> out = new ArrayList<>(ids.size());
-        scoreBlocks(index, (user, scores) -> out.add(top(user, scores, k)));
+        Rankings.blocks(this::score, index, items.size(), (scores, user) -> out.add(top(user, scores, k)));
         return out;
-    }
-
-    /** Receives one user's scores. */
-    @FunctionalInterface
-    private interface UserScores {
-        void take(int user, float[] scores);
-    }
-
-    /** Scores users a block at a time, handing each user's scores over in order. */
-    private void scoreBlocks(int[] users, UserScores sink) {
-        int block = Math.max(1, BLOCK_CELLS / items.size());
-        for (int from = 0; from < users.length; from += block) {
-            int[] part = Arrays.copyOfRange(users, from, Math.min(users.length, from + block));
-            float[][] scores = score(part);
-            for (int b = 0; b < part.length; b++) {
-                sink.take(part[b], scores[b]);
-            }
-        }
-    }
-
-    /** How many users rated each item in training (popularity). */
-    private float[] raters() {
-        float[] counts = new float[items.size()];
-        for (int[] rated : seen) {
-            for (int i : rated) {
-                counts[i]++;
-            }
-        }
-        return counts;
-    }
-
-    /** The users with held-out items, in increasing index order. */
-    private static int[] sortedUsers(Map<Integer, Set<Integer>> heldOut) {
-        return heldOut.keySet().stream().mapToInt(x -> x).sorted().toArray();
     }
 
     /**
@@ -223,7 +187,19 @@ public final class Recommender {
      * @param popularity the most rated training items the user has not rated, against the same
      * @param k the cut-off
      */
-    public record Evaluation(UserRanking.Scores model, UserRanking.Scores popularity, int k) {}
+    public record Evaluation(UserRanking.Scores model, UserRanking.Scores popularity, int k) {
+
+        static Evaluation of(Rankings.Evaluation e) {
+            return new Evaluation(e.model().get(0), e.popularity().get(0), e.ks().get(0));
+        }
+    }
+
+    private Rankings rankings() {
+        if (seen == null) {
+            throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
+        }
+        return new Rankings(seen, items.size());
+    }
 
     /**
      * Ranks every unseen item for each user with held-out items (the full protocol) and scores
@@ -235,36 +211,11 @@ public final class Recommender {
      * @throws IllegalStateException when seen items are kept (the protocol leaves them out)
      */
     public Evaluation evaluate(Map<Integer, Set<Integer>> heldOut, int k) {
-        if (seen == null) {
-            throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
-        }
-        float[] counts = raters();
-        List<Integer> byCount = new ArrayList<>();
-        for (int i = 1; i < counts.length; i++) {
-            byCount.add(i);
-        }
-        byCount.sort((a, b) -> counts[a] != counts[b] ? Float.compare(counts[b], counts[a]) : Integer.compare(a, b));
-        List<int[]> model = new ArrayList<>();
-        List<int[]> popular = new ArrayList<>();
-        List<Set<Integer>> relevant = new ArrayList<>();
-        scoreBlocks(sortedUsers(heldOut), (user, scores) -> {
-            List<Item> top = top(user, scores, k);
-            model.add(top.stream().mapToInt(it -> items.index(it.item())).toArray());
-            Set<Integer> rated = new java.util.HashSet<>();
-            for (int i : seen[user]) {
-                rated.add(i);
-            }
-            popular.add(byCount.stream().filter(i -> !rated.contains(i)).limit(k).mapToInt(x -> x).toArray());
-            relevant.add(heldOut.get(user));
-        });
-        return new Evaluation(UserRanking.at(model, relevant, k), UserRanking.at(popular, relevant, k), k);
+        return Evaluation.of(rankings().full(this::score, heldOut, List.of(k)));
     }
 
     /**
-     * The NCF protocol: each held-out item ranked among {@code negatives} items drawn uniformly,
-     * without replacement, from those the user neither rated in training nor holds out (users
-     * in increasing index order, one seeded stream), scored by the model and by popularity (the
-     * training raters of an item).
+     * The NCF protocol ({@link Rankings#sampled}).
      *
      * @param heldOut per user vocabulary index, held-out item indices
      * @param k the cut-off
@@ -274,61 +225,11 @@ public final class Recommender {
      * @throws IllegalArgumentException when every user is skipped
      */
     public Evaluation evaluateSampled(Map<Integer, Set<Integer>> heldOut, int k, int negatives, long seed) {
-        if (seen == null) {
-            throw new IllegalStateException("ranking evaluation leaves training items out; open without them kept");
-        }
-        float[] popularity = raters();
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-        List<Integer> model = new ArrayList<>();
-        List<Integer> popular = new ArrayList<>();
-        scoreBlocks(sortedUsers(heldOut), (user, scores) -> {
-            boolean[] excluded = new boolean[items.size()];
-            excluded[0] = true;
-            for (int i : seen[user]) {
-                excluded[i] = true;
-            }
-            Set<Integer> held = heldOut.get(user);
-            held.forEach(i -> excluded[i] = true);
-            int[] candidates = java.util.stream.IntStream.range(0, items.size()).filter(i -> !excluded[i]).toArray();
-            if (candidates.length < negatives) {
-                return;
-            }
-            for (int target : held.stream().sorted().toList()) {
-                // A partial Fisher-Yates shuffle draws the negatives without replacement.
-                for (int j = 0; j < negatives; j++) {
-                    int pick = j + random.nextInt(candidates.length - j);
-                    int t = candidates[j];
-                    candidates[j] = candidates[pick];
-                    candidates[pick] = t;
-                }
-                int[] drawn = Arrays.copyOf(candidates, negatives);
-                model.add(UserRanking.sampledRank(scores, target, drawn));
-                popular.add(UserRanking.sampledRank(popularity, target, drawn));
-            }
-        });
-        if (model.isEmpty()) {
-            throw new IllegalArgumentException("no held-out item can be ranked: every user with one has fewer than "
-                    + negatives + " items neither rated in training nor held out to draw from; lower --negatives");
-        }
-        return new Evaluation(UserRanking.ofRanks(model.stream().mapToInt(x -> x).toArray(), k),
-                UserRanking.ofRanks(popular.stream().mapToInt(x -> x).toArray(), k), k);
+        return Evaluation.of(rankings().sampled(this::score, heldOut, List.of(k), negatives, seed, "--negatives"));
     }
 
     private List<Item> top(int user, float[] scores, int k) {
-        // Row 0 is the unknown item; the user's training items are out unless kept.
-        scores[0] = Float.NEGATIVE_INFINITY;
-        if (seen != null) {
-            for (int i : seen[user]) {
-                scores[i] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        TopK top = new TopK(k);
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] != Float.NEGATIVE_INFINITY) {
-                top.offer(i, scores[i]);
-            }
-        }
-        TopK.Result r = top.drainBestFirst();
+        TopK.Result r = Rankings.top(scores, seen == null ? null : seen[user], k);
         List<Item> out = new ArrayList<>(r.indices().length);
         for (int j = 0; j < r.indices().length; j++) {
             int i = r.indices()[j];
@@ -357,7 +258,7 @@ public final class Recommender {
             try (NDManager m = run.manager().newSubManager()) {
                 NDArray raw = m.create(p, new Shape(userIndex.length, d)).matMul(dot.itemFactorsT())
                         .add(m.create(b, new Shape(userIndex.length, 1))).add(dot.itemBias());
-                float[] flat = SigmoidRange.apply(raw, dot.lo(), dot.hi()).toFloatArray();
+                float[] flat = (dot.logit() ? raw : SigmoidRange.apply(raw, dot.lo(), dot.hi())).toFloatArray();
                 for (int r = 0; r < userIndex.length; r++) {
                     out[r] = Arrays.copyOfRange(flat, r * n, (r + 1) * n);
                 }

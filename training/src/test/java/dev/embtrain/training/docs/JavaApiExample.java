@@ -34,7 +34,7 @@ public final class JavaApiExample {
         SyntheticMovieLensConfig d = Configs.defaults(SyntheticMovieLensConfig.class);
         SyntheticMovieLensConfig data = new SyntheticMovieLensConfig(dir.resolve("data"), 200, 100, 6000,
                 d.factors(), d.noise(), d.generatorSeed(), d.itemKey(), d.split(), d.features(), d.crosses(),
-                d.label());
+                d.label(), d.evaluation());
         TrainingConfig t = Configs.defaults(TrainingConfig.class);
         TrainingConfig training = new TrainingConfig(3, 64, t.optimizer(), t.schedule(), "cpu",
                 t.earlyStopping(), false, 1.0);
