@@ -44,7 +44,11 @@ import org.apache.logging.log4j.Logger;
  * The (user, item) pairs are distinct. Every user and every item gets at least one rating when
  * {@code ratings >= max(users, items)} (a first pass pairs a shuffled list of users with a
  * shuffled list of items); with fewer ratings, some go without. The other pairs are drawn
- * uniformly without replacement from the cells still free. Rows are written in random order
+ * uniformly without replacement from the cells still free. With {@code exposure} β &gt; 0 each
+ * further rating goes to a uniformly drawn user, who picks an item it has not rated with
+ * probability proportional to exp(β·(b_i + p_u·q_i)): users see more of what they like and of
+ * popular items, as in real implicit feedback, and the true ranking of a user's items is by
+ * b_i + p_u·q_i (written to {@code truth/} for benchmarks to score). Rows are written in random order
  * with increasing timestamps (874,965,758 s, Sept 1997, plus 13 s a row plus up to 12 s).
  *
  * <h2>Noise floor</h2>
@@ -68,6 +72,8 @@ public final class SyntheticMovieLens {
     static final int GENERATOR_VERSION = 1;
 
     private static final double BIAS_STD = 0.4;
+    /** The most cells exposure scores (each user's draw weighs every item). */
+    public static final long MAX_EXPOSURE_CELLS = 100_000_000L;
     private static final double TARGET_MEAN = 3.5;
     private static final long FIRST_TIMESTAMP = 874_965_758L;
     private static final String[] OCCUPATIONS = {"administrator", "artist", "doctor", "educator", "engineer",
@@ -86,8 +92,9 @@ public final class SyntheticMovieLens {
      * @param factors latent dimension F of the true model
      * @param noise standard deviation of the Gaussian noise added before rounding
      * @param seed seed of every random draw
+     * @param exposure β, how strongly preference decides which cells are rated; 0: uniformly
      */
-    public record Spec(int users, int items, int ratings, int factors, double noise, long seed) {
+    public record Spec(int users, int items, int ratings, int factors, double noise, long seed, double exposure) {
         /** Rejects sizes that are not positive, too many ratings, and negative or non-finite noise. */
         public Spec {
             positive("users", users);
@@ -101,6 +108,27 @@ public final class SyntheticMovieLens {
                 throw new IllegalArgumentException("ratings must be <= users·items = " + (long) users * items
                         + ", found " + ratings);
             }
+            if (!(exposure >= 0 && Double.isFinite(exposure))) {
+                throw new IllegalArgumentException("exposure must be finite and >= 0, found " + exposure);
+            }
+            if (exposure > 0 && (long) users * items > MAX_EXPOSURE_CELLS) {
+                throw new IllegalArgumentException("exposure scores every user-item cell: users·items must be <= "
+                        + MAX_EXPOSURE_CELLS + ", found " + (long) users * items);
+            }
+        }
+
+        /**
+         * A spec whose cells are drawn uniformly.
+         *
+         * @param users number of users
+         * @param items number of movies
+         * @param ratings number of ratings
+         * @param factors latent dimension
+         * @param noise the noise's standard deviation
+         * @param seed the seed
+         */
+        public Spec(int users, int items, int ratings, int factors, double noise, long seed) {
+            this(users, items, ratings, factors, noise, seed, 0);
         }
 
         private static void positive(String name, int value) {
@@ -211,7 +239,8 @@ public final class SyntheticMovieLens {
 
     private static String describe(Spec spec, int version) {
         return "users=" + spec.users() + ", items=" + spec.items() + ", ratings=" + spec.ratings() + ", factors="
-                + spec.factors() + ", noise=" + spec.noise() + ", seed=" + spec.seed() + ", generator_version=" + version;
+                + spec.factors() + ", noise=" + spec.noise() + ", seed=" + spec.seed()
+                + (spec.exposure() > 0 ? ", exposure=" + spec.exposure() : "") + ", generator_version=" + version;
     }
 
     /**
@@ -277,7 +306,15 @@ public final class SyntheticMovieLens {
         double[] userFactors = gaussians(modelRandom, users * f, factorStd);
         double[] itemFactors = gaussians(modelRandom, items * f, factorStd);
 
-        long[] pairs = drawPairs(spec, pairRandom);
+        long[] pairs = drawPairs(spec, pairRandom, spec.exposure() == 0 ? null : cell -> {
+            int u = (int) (cell / items);
+            int i = (int) (cell % items);
+            double s = itemBias[i];
+            for (int k = 0; k < f; k++) {
+                s += userFactors[u * f + k] * itemFactors[i * f + k];
+            }
+            return s;
+        });
         int n = pairs.length;
         double[] logits = new double[n];
         for (int row = 0; row < n; row++) {
@@ -311,6 +348,9 @@ public final class SyntheticMovieLens {
         writeItems(dir.resolve("u.item"), items, metaRandom);
         writeUsers(dir.resolve("u.user"), users, metaRandom);
         MovieLensFolds.write(dir);
+        if (spec.exposure() > 0) {
+            writeTruth(dir.resolve("truth"), users, items, f, userBias, itemBias, userFactors, itemFactors);
+        }
         writeProperties(dir.resolve(PROPERTIES_FILE), spec, floor, offset);
         return floor;
     }
@@ -351,7 +391,8 @@ public final class SyntheticMovieLens {
      * Distinct (user, item) cells as {@code user·items + item}, in random order: first a
      * covering pass so everyone gets a rating, then uniform draws from the free cells.
      */
-    private static long[] drawPairs(Spec spec, SplittableRandom random) {
+    private static long[] drawPairs(Spec spec, SplittableRandom random,
+            java.util.function.LongToDoubleFunction preference) {
         int users = spec.users();
         int items = spec.items();
         int n = spec.ratings();
@@ -368,7 +409,9 @@ public final class SyntheticMovieLens {
             taken.add(cell);
         }
         int filled = covering;
-        if (n - covering <= cells / 2) {
+        if (preference != null) {
+            preferred(spec, random, preference, pairs, filled, taken);
+        } else if (n - covering <= cells / 2) {
             // Sparse: rejection sampling needs fewer than two draws a cell on average.
             while (filled < n) {
                 long cell = random.nextLong(cells);
@@ -403,6 +446,53 @@ public final class SyntheticMovieLens {
             pairs[j] = swap;
         }
         return pairs;
+    }
+
+    /**
+     * Fills {@code pairs[from..]} by exposure: each remaining rating goes to a uniformly drawn
+     * user (moved to another with room when that user has every item), and each user's items are
+     * drawn without replacement from its free cells with weight exp(β·s) (Efraimidis and
+     * Spirakis: the largest keys log(U) / w).
+     */
+    private static void preferred(Spec spec, SplittableRandom random, java.util.function.LongToDoubleFunction score,
+            long[] pairs, int from, LongSet taken) {
+        int users = spec.users();
+        int items = spec.items();
+        int[] room = new int[users];
+        java.util.Arrays.fill(room, items);
+        for (int k = 0; k < from; k++) {
+            room[(int) (pairs[k] / items)]--;
+        }
+        int[] count = new int[users];
+        for (int k = from; k < pairs.length; k++) {
+            int u = random.nextInt(users);
+            while (count[u] == room[u]) {
+                u = (u + 1) % users;
+            }
+            count[u]++;
+        }
+        int filled = from;
+        double[] keys = new double[items];
+        Integer[] order = new Integer[items];
+        for (int u = 0; u < users; u++) {
+            if (count[u] == 0) {
+                continue;
+            }
+            for (int i = 0; i < items; i++) {
+                long cell = (long) u * items + i;
+                order[i] = i;
+                keys[i] = taken.contains(cell) ? Double.NEGATIVE_INFINITY
+                        : StrictMath.log(1 - random.nextDouble()) * StrictMath.exp(-spec.exposure()
+                                * score.applyAsDouble(cell));
+            }
+            java.util.Arrays.sort(order, (a, b) -> keys[a] != keys[b] ? Double.compare(keys[b], keys[a])
+                    : Integer.compare(a, b));
+            for (int j = 0; j < count[u]; j++) {
+                long cell = (long) u * items + order[j];
+                taken.add(cell);
+                pairs[filled++] = cell;
+            }
+        }
     }
 
     private static int[] permutation(int n, SplittableRandom random) {
@@ -466,6 +556,31 @@ public final class SyntheticMovieLens {
         }
     }
 
+    /**
+     * Writes the true model: {@code users.tsv} and {@code items.tsv}, a line per id in id order,
+     * the bias then the factors, tab-separated.
+     */
+    private static void writeTruth(Path dir, int users, int items, int f, double[] userBias, double[] itemBias,
+            double[] userFactors, double[] itemFactors) throws IOException {
+        Files.createDirectories(dir);
+        for (boolean user : new boolean[] {true, false}) {
+            int n = user ? users : items;
+            double[] bias = user ? userBias : itemBias;
+            double[] factors = user ? userFactors : itemFactors;
+            try (BufferedWriter out = Files.newBufferedWriter(dir.resolve(user ? "users.tsv" : "items.tsv"),
+                    StandardCharsets.ISO_8859_1)) {
+                for (int k = 0; k < n; k++) {
+                    out.write(Double.toString(bias[k]));
+                    for (int j = 0; j < f; j++) {
+                        out.write('\t');
+                        out.write(Double.toString(factors[k * f + j]));
+                    }
+                    out.write('\n');
+                }
+            }
+        }
+    }
+
     /** Written by hand: Properties.store adds the current date, which would break byte-identical output. */
     private static void writeProperties(Path file, Spec spec, double floor, double offset) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1)) {
@@ -478,6 +593,9 @@ public final class SyntheticMovieLens {
             out.write("factors=" + spec.factors() + "\n");
             out.write("noise=" + spec.noise() + "\n");
             out.write("seed=" + spec.seed() + "\n");
+            if (spec.exposure() > 0) {
+                out.write("exposure=" + spec.exposure() + "\n");
+            }
             out.write("latent_offset=" + offset + "\n");
             out.write("noise_floor_mse=" + floor + "\n");
         }
@@ -495,7 +613,8 @@ public final class SyntheticMovieLens {
         try {
             return new Spec(intProperty(file, properties, "users"), intProperty(file, properties, "items"),
                     intProperty(file, properties, "ratings"), intProperty(file, properties, "factors"),
-                    doubleProperty(file, properties, "noise"), longProperty(file, properties, "seed"));
+                    doubleProperty(file, properties, "noise"), longProperty(file, properties, "seed"),
+                    properties.getProperty("exposure") == null ? 0 : doubleProperty(file, properties, "exposure"));
         } catch (IllegalArgumentException e) {
             throw new DataFormatException(file, 0, e.getMessage(), e);
         }

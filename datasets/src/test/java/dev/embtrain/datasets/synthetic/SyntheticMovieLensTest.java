@@ -40,6 +40,64 @@ class SyntheticMovieLensTest {
         assertTrue(!Files.readString(a.dir().resolve("u.data")).equals(Files.readString(c.dir().resolve("u.data"))));
     }
 
+    /** Exposure: users rate what the true model scores high, the pairs stay distinct, and the truth is written. */
+    @Test
+    void exposureFavoursCellsTheTrueModelScoresHigh() throws IOException {
+        SyntheticMovieLens.Spec spec = new SyntheticMovieLens.Spec(60, 80, 1500, 3, 0.8, 1, 3.0);
+        SyntheticMovieLens.Result a = SyntheticMovieLens.write(spec, tmp.resolve("e"));
+        SyntheticMovieLens.Result b = SyntheticMovieLens.write(spec, tmp.resolve("f"));
+        for (String file : List.of("u.data", "synthetic.properties", "truth/users.tsv", "truth/items.tsv")) {
+            assertArrayEquals(Files.readAllBytes(a.dir().resolve(file)), Files.readAllBytes(b.dir().resolve(file)), file);
+        }
+        List<double[]> users = Files.readAllLines(a.dir().resolve("truth/users.tsv")).stream()
+                .map(l -> java.util.Arrays.stream(l.split("\t")).mapToDouble(Double::parseDouble).toArray()).toList();
+        List<double[]> items = Files.readAllLines(a.dir().resolve("truth/items.tsv")).stream()
+                .map(l -> java.util.Arrays.stream(l.split("\t")).mapToDouble(Double::parseDouble).toArray()).toList();
+        assertEquals(60, users.size());
+        assertEquals(80, items.size());
+        assertEquals(4, items.get(0).length);
+        double all = 0;
+        for (int u = 0; u < 60; u++) {
+            for (int i = 0; i < 80; i++) {
+                all += score(users.get(u), items.get(i)) / (60 * 80);
+            }
+        }
+        RatingsTable table = MovieLens.read(a.dir(), ItemKey.ID);
+        Set<String> cells = new HashSet<>();
+        Set<String> raters = new HashSet<>();
+        double rated = 0;
+        for (int r = 0; r < table.size(); r++) {
+            int u = Integer.parseInt(table.user(r)) - 1;
+            int i = Integer.parseInt(table.item(r)) - 1;
+            cells.add(u + "," + i);
+            raters.add(table.user(r));
+            rated += score(users.get(u), items.get(i)) / table.size();
+        }
+        assertEquals(1500, cells.size());
+        assertEquals(60, raters.size());
+        // exp(3 s) tilts the draw: the rated cells' mean true score is well above the catalogue's.
+        assertTrue(rated > all + 0.5, "rated " + rated + ", all " + all);
+        // Exposure 0 is the uniform generator, with no truth files.
+        SyntheticMovieLens.Result uniform = SyntheticMovieLens.write(new SyntheticMovieLens.Spec(50, 40, 1500, 3, 0.8,
+                1, 0.0), tmp.resolve("u"));
+        SyntheticMovieLens.Result small = SyntheticMovieLens.write(SMALL, tmp.resolve("s"));
+        assertArrayEquals(Files.readAllBytes(small.dir().resolve("u.data")),
+                Files.readAllBytes(uniform.dir().resolve("u.data")));
+        assertTrue(!Files.exists(uniform.dir().resolve("truth")));
+        assertEquals("exposure scores every user-item cell: users·items must be <= 100000000, found 100000001",
+                assertThrows(IllegalArgumentException.class, () -> new SyntheticMovieLens.Spec(100_000_001, 1, 1, 1,
+                        0, 1, 1.0)).getMessage());
+    }
+
+    /** b_i + p_u . q_i from the truth files' lines (bias, then factors). */
+    private static double score(double[] user, double[] item) {
+        double s = item[0];
+        for (int k = 1; k < item.length; k++) {
+            s += user[k] * item[k];
+        }
+        return s;
+    }
+
     @Test
     void writesAnMl100kDirectoryTheReaderAccepts() throws IOException {
         SyntheticMovieLens.Result result = SyntheticMovieLens.write(SMALL, tmp.resolve("ml"));

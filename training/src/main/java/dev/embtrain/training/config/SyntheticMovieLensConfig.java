@@ -14,6 +14,7 @@ import java.util.List;
  * @param ratings number of ratings
  * @param factors latent factors of the generator
  * @param noise standard deviation of the Gaussian noise before rounding to stars
+ * @param exposure how strongly preference decides which pairs are rated (0: uniformly)
  * @param generatorSeed the generator's seed
  * @param itemKey whether items are keyed by id or by title
  * @param split how ratings are split
@@ -32,6 +33,10 @@ public record SyntheticMovieLensConfig(
         @Doc("Latent factors of the generating model.") @Default("2") int factors,
         @Doc("Standard deviation of the Gaussian noise added before rounding to 1-5 stars.")
                 @Default("0.8") double noise,
+        @Doc("How strongly preference decides which pairs are rated: a user picks an unrated item with"
+                        + " probability proportional to exp(exposure * (b_i + p_u.q_i)), as users watch what they"
+                        + " like; 0 draws pairs uniformly. Implicit feedback needs it > 0 to carry a signal (try 2).")
+                @Default("0.0") double exposure,
         @Doc("Seed of the generator (the run's seed drives training).") @Default("42") long generatorSeed,
         @Doc("Key items by id or by title.") @Default("id") ItemKey itemKey,
         @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,
@@ -57,9 +62,15 @@ public record SyntheticMovieLensConfig(
         Check.positive("ratings", ratings);
         Check.positive("factors", factors);
         Check.nonNegative("noise", noise);
+        Check.nonNegative("exposure", exposure);
         if ((long) users * items < ratings) {
             throw new ConfigValueException("ratings",
                     "must be <= users x items = " + (long) users * items + ", found " + ratings);
+        }
+        if (exposure > 0 && (long) users * items > dev.embtrain.datasets.synthetic.SyntheticMovieLens.MAX_EXPOSURE_CELLS) {
+            throw new ConfigValueException("exposure", "scores every user-item cell: users x items must be <= "
+                    + dev.embtrain.datasets.synthetic.SyntheticMovieLens.MAX_EXPOSURE_CELLS + ", found "
+                    + (long) users * items);
         }
     }
 }

@@ -341,7 +341,8 @@ public record RatingsData(
         SyntheticMovieLensConfig s = (SyntheticMovieLensConfig) loaded.config().dataset();
         ItemKey key = s.itemKey();
         SyntheticMovieLens.Result r = SyntheticMovieLens.write(new SyntheticMovieLens.Spec(
-                s.users(), s.items(), s.ratings(), s.factors(), s.noise(), s.generatorSeed()), s.path());
+                s.users(), s.items(), s.ratings(), s.factors(), s.noise(), s.generatorSeed(),
+                s.exposure()), s.path());
         return new Source(MovieLens.read(r.dir(), key), r.dir(), key, OptionalDouble.of(r.noiseFloorMse()));
     }
 

@@ -33,7 +33,7 @@ public final class JavaApiExample {
         // Every record has a canonical constructor; Configs.defaults gives the YAML defaults to copy from.
         SyntheticMovieLensConfig d = Configs.defaults(SyntheticMovieLensConfig.class);
         SyntheticMovieLensConfig data = new SyntheticMovieLensConfig(dir.resolve("data"), 200, 100, 6000,
-                d.factors(), d.noise(), d.generatorSeed(), d.itemKey(), d.split(), d.features(), d.crosses(),
+                d.factors(), d.noise(), d.exposure(), d.generatorSeed(), d.itemKey(), d.split(), d.features(), d.crosses(),
                 d.label(), d.evaluation());
         TrainingConfig t = Configs.defaults(TrainingConfig.class);
         TrainingConfig training = new TrainingConfig(3, 64, t.optimizer(), t.schedule(), "cpu",

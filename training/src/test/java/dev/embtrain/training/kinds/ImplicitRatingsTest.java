@@ -113,6 +113,35 @@ class ImplicitRatingsTest {
                 + " sampler: popularity, alpha: 0.5}", "  features: [user, item, kind]"));
     }
 
+    /** Generated MovieLens whose users rate what they like: BPR finds the preference popularity misses. */
+    @Test
+    void bprOnGeneratedExposureBeatsPopularity() throws Exception {
+        Path config = Files.writeString(tmp.resolve("exposure.yaml"), """
+                name: exposure
+                seed: 3
+                dataset:
+                  type: synthetic-movielens
+                  path: %s
+                  users: 200
+                  items: 300
+                  ratings: 8000
+                  factors: 4
+                  exposure: 2
+                  split: {type: leave-last-out}
+                  label: {type: implicit}
+                model: {type: dot-product-bias, factors: 16}
+                training: {epochs: 6, batch_size: 128, optimizer: {type: adamw, learning_rate: 0.01, weight_decay: 0.0},
+                  schedule: {type: constant}, progress: false}
+                export: {embeddings: [], plots: false}
+                """.formatted(tmp.resolve("exposure-data")));
+        Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run-exposure").toString());
+        assertEquals(0, r.status(), r.err());
+        double popularity = value(r.out(), "ranking ", "valid_ndcg_at_10");
+        double model = value(r.out(), "best epoch", "valid_ndcg_at_10");
+        // Measured: 0.197 against 0.100 (the ml-100k-sized benchmark in the note: 5x).
+        assertTrue(model > 1.5 * popularity, "model " + model + ", popularity " + popularity);
+    }
+
     @Test
     void ratingsRunsMayRankToo() throws Exception {
         Result r = train("mse", "{type: dot-product-bias, factors: 4}", "{type: rating}",
