@@ -90,6 +90,16 @@ final class ImplicitKind implements RunKind {
             throw loaded.error("model.type", config.model().type() + " does not train on synthetic-feat2vec rows;"
                     + " use factorization-machine with objective: implicit");
         }
+        if (onRatings(config) && loaded.given("dataset.label")) {
+            throw loaded.error("dataset.label", "objective: implicit (feat2vec) draws negatives for every field and"
+                    + " reads no label; leave out dataset.label, or rank items with label: {type: implicit} and"
+                    + " objective: regression");
+        }
+        if (onRatings(config) && loaded.given("dataset.evaluation")) {
+            throw loaded.error("dataset.evaluation", "objective: implicit (feat2vec) reports valid_loss, not ranking"
+                    + " metrics; leave out dataset.evaluation, or rank items with label: {type: implicit} and"
+                    + " objective: regression");
+        }
         if (onRatings(config) && !((RatingsDatasetConfig) config.dataset()).crosses().isEmpty()) {
             throw loaded.error("dataset.crosses", "implicit training embeds every field and bag and interacts them"
                     + " all already; leave out dataset.crosses");

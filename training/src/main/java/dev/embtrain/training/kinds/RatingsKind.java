@@ -270,7 +270,9 @@ final class RatingsKind implements RunKind {
             r.put("valid_rows", data.valid().rows());
             r.put("data_format", data.table().format());
             data.noiseFloor().ifPresent(floor -> r.put("noise_floor_mse", floor));
-            if (ModelTypes.of(config.model()).task(config.model()) == Task.BINARY) {
+            if (RatingsData.implicit(config)) {
+                // Ranked, not classified: the ranking's popularity baseline is below.
+            } else if (ModelTypes.of(config.model()).task(config.model()) == Task.BINARY) {
                 double[] baseline = PopularityBaseline.auc(data);
                 r.put("baseline_valid_auc_item_positive_rate", baseline[0]);
                 r.put("baseline_valid_auc_item_rating_count", baseline[1]);

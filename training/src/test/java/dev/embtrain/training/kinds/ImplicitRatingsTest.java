@@ -111,6 +111,9 @@ class ImplicitRatingsTest {
         // Drawn items take their own kind; the factorization machine scores every pair through its block.
         assertLearnsTheHalves(train("fm", "{type: factorization-machine, factors: 8}", "{type: implicit,"
                 + " sampler: popularity, alpha: 0.5}", "  features: [user, item, kind]"));
+        assertLearnsTheHalves(train("wd", "{type: wide-and-deep, layers: [16], embedding_sizes: [{field: user, size: 8},"
+                + " {field: item, size: 8}]}", "{type: implicit}", "  features: [user, item, kind]\n"
+                + "  crosses: [{fields: [user, kind], buckets: 64}]"));
     }
 
     /** Generated MovieLens whose users rate what they like: BPR finds the preference popularity misses. */
@@ -169,6 +172,10 @@ class ImplicitRatingsTest {
         assertRefused(tmp, data.formatted(ratings, "{type: implicit, alpha: 0.5}", "auto"),
                 "dataset.label.alpha: sampler uniform does not use it; remove it, or pick sampler: popularity"
                         + " (CONFIG:6)");
+        assertRefused(tmp, data.formatted(ratings, "{type: implicit}", "auto").replace("{type: dot-product-bias}",
+                "{type: factorization-machine, objective: implicit}"), "dataset.label: objective: implicit (feat2vec)"
+                        + " draws negatives for every field and reads no label; leave out dataset.label, or rank items"
+                        + " with label: {type: implicit} and objective: regression (CONFIG:6)");
         assertRefused(tmp, data.formatted(ratings, "{type: rating}", "valid_ndcg_at_10"),
                 "training.early_stopping.metric: valid_ndcg_at_10 is not measured by ratings runs of"
                         + " dot-product-bias; expected one of auto, valid_mse, valid_rmse, valid_mae, train_loss"

@@ -159,6 +159,13 @@ class ResumeTest {
         killedDuringEpochThreeResumesToTheSameRun(tmp, SESSIONS, "item");
     }
 
+    /** Implicit feedback's draws replay: the resumed epochs draw what the uninterrupted run drew. */
+    @Test
+    void anImplicitFeedbackRunKilledDuringEpochThreeResumesToTheSameRun(@TempDir Path tmp) throws Exception {
+        killedDuringEpochThreeResumesToTheSameRun(tmp, RATINGS.replace("ratings: 20000}",
+                "ratings: 20000, exposure: 2, label: {type: implicit, negatives: 2}}"), "item");
+    }
+
     /** Lazy AdamW's moments of row-sparse tables are restored exactly. */
     @Test
     void aRowSparseRatingsRunKilledDuringEpochThreeResumesToTheSameRun(@TempDir Path tmp) throws Exception {
