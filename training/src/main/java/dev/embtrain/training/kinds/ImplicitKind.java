@@ -17,6 +17,7 @@ import dev.embtrain.models.FactorizationMachine;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.FactorizationMachineConfig;
 import dev.embtrain.training.config.RunConfig;
+import dev.embtrain.training.config.LabelConfig;
 import dev.embtrain.training.config.RatingsDatasetConfig;
 import dev.embtrain.training.config.SyntheticFeat2VecConfig;
 import dev.embtrain.training.engine.EpochRecord;
@@ -90,19 +91,20 @@ final class ImplicitKind implements RunKind {
             throw loaded.error("model.type", config.model().type() + " does not train on synthetic-feat2vec rows;"
                     + " use factorization-machine with objective: implicit");
         }
-        if (onRatings(config) && loaded.given("dataset.label")) {
+        if (onRatings(config) && !((RatingsDatasetConfig) config.dataset()).crosses().isEmpty()) {
+            throw loaded.error("dataset.crosses", "implicit training embeds every field and bag and interacts them"
+                    + " all already; leave out dataset.crosses");
+        }
+        if (onRatings(config) && ((RatingsDatasetConfig) config.dataset()).label().type()
+                != LabelConfig.LabelType.RATING) {
             throw loaded.error("dataset.label", "objective: implicit (feat2vec) draws negatives for every field and"
                     + " reads no label; leave out dataset.label, or rank items with label: {type: implicit} and"
                     + " objective: regression");
         }
-        if (onRatings(config) && loaded.given("dataset.evaluation")) {
+        if (onRatings(config) && ((RatingsDatasetConfig) config.dataset()).evaluation().ranking() != null) {
             throw loaded.error("dataset.evaluation", "objective: implicit (feat2vec) reports valid_loss, not ranking"
                     + " metrics; leave out dataset.evaluation, or rank items with label: {type: implicit} and"
                     + " objective: regression");
-        }
-        if (onRatings(config) && !((RatingsDatasetConfig) config.dataset()).crosses().isEmpty()) {
-            throw loaded.error("dataset.crosses", "implicit training embeds every field and bag and interacts them"
-                    + " all already; leave out dataset.crosses");
         }
         FactorizationMachineConfig fm = (FactorizationMachineConfig) config.model();
         if (fm.objective() != FactorizationMachineConfig.Objective.IMPLICIT) {
