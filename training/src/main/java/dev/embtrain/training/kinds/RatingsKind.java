@@ -81,6 +81,12 @@ final class RatingsKind implements RunKind {
                 Command.RECOMMEND, Command.BENCHMARK);
     }
 
+    /** Implicit feedback's draws and loss: how the rows train, not which rows are read. */
+    @Override
+    public Set<String> tunableDatasetKeys() {
+        return Set.of("dataset.label.negatives", "dataset.label.sampler", "dataset.label.alpha", "dataset.label.loss");
+    }
+
     @Override
     public void check(ConfigLoader.Loaded loaded) {
         // Model against schema needs the data: prepare() checks it.

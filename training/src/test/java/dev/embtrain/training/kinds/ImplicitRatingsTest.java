@@ -145,6 +145,21 @@ class ImplicitRatingsTest {
         assertTrue(model > 1.5 * popularity, "model " + model + ", popularity " + popularity);
     }
 
+    /** A search monitors NDCG@10 and may vary the draws and the loss, which the data does not depend on. */
+    @Test
+    void aSearchVariesTheDrawsAndTheLossOnNdcg() throws Exception {
+        Result r = train("search", "{type: dot-product-bias, factors: 8}", "{type: implicit}", """
+                search:
+                  trials: 2
+                  sampler: {type: random}
+                  space:
+                    - {key: dataset.label.negatives, type: choice, values: [1, 3]}
+                    - {key: dataset.label.loss, type: choice, values: [bpr, bce]}
+                """);
+        assertTrue(r.out().contains("median pruner on valid_ndcg_at_10"), r.out());
+        assertTrue(Pattern.compile("best trial \\d: valid_ndcg_at_10 0\\.\\d{4}").matcher(r.out()).find(), r.out());
+    }
+
     @Test
     void ratingsRunsMayRankToo() throws Exception {
         Result r = train("mse", "{type: dot-product-bias, factors: 4}", "{type: rating}",

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A rating model's DJL Serving directory answers {@code {"user": ..., "k": ...}} with the
  * top-k items {@code embtrain recommend} gives, in a JVM with DJL and nothing of embtrain's
- * trainer, for the ids-only translator and the side-feature one.
+ * trainer, for the ids-only translator and the side-feature one, and for implicit feedback.
  */
 class TopKServingTest {
 
@@ -29,18 +29,21 @@ class TopKServingTest {
     void theServedTopKIsWhatRecommendGives(@TempDir Path tmp) throws Exception {
         Path ml = tmp.resolve("ml");
         SyntheticMovieLens.write(new SyntheticMovieLens.Spec(40, 30, 600, 2, 0.5, 3), ml);
-        for (String model : List.of("{type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}",
-                "{type: factorization-machine, factors: 4, y_range: [0.5, 5.5]}")) {
-            boolean fm = model.contains("factorization");
-            String name = fm ? "fm" : "dot";
+        for (String name : List.of("dot", "fm", "bpr")) {
+            boolean fm = name.equals("fm");
+            String model = fm ? "{type: factorization-machine, factors: 4, y_range: [0.5, 5.5]}"
+                    : name.equals("dot") ? "{type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}"
+                    : "{type: dot-product-bias, factors: 4}";
+            // An implicit-feedback run serves its raw score, ranked as recommend ranks it.
+            String label = name.equals("bpr") ? ", label: {type: implicit}" : "";
             Path config = Files.writeString(tmp.resolve(name + ".yaml"), """
                     name: %s
                     seed: 5
-                    dataset: {type: movielens, path: %s, item_key: id, features: %s}
+                    dataset: {type: movielens, path: %s, item_key: id, features: %s%s}
                     model: %s
                     training: {epochs: 2, batch_size: 32, optimizer: {type: adamw, learning_rate: 0.02}, progress: false}
                     export: {embeddings: [], plots: false}
-                    """.formatted(name, ml, fm ? "[user, item, age, genres]" : "[user, item]", model));
+                    """.formatted(name, ml, fm ? "[user, item, age, genres]" : "[user, item]", label, model));
             Path dir = tmp.resolve("run-" + name);
             Result trained = run("train", config.toString(), "--run-dir", dir.toString());
             assertEquals(0, trained.status(), trained.err());

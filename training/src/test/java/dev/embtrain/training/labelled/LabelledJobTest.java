@@ -313,7 +313,8 @@ public class LabelledJobTest {
         Result r = run("train", c.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertEquals("embtrain: search.space: dataset.noise cannot be searched: the search tunes how the model is"
-                + " trained; no dataset key of ratings runs may vary (search.space[0].key) (" + c + ":5)\n", r.err());
+                + " trained; of the dataset keys only [dataset.label.alpha, dataset.label.loss, dataset.label.negatives,"
+                + " dataset.label.sampler] may vary (search.space[0].key) (" + c + ":5)\n", r.err());
     }
 
     @Test
