@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.translate.Batchifier;
 import dev.embtrain.datasets.sampling.ImplicitSampler;
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.synthetic.SyntheticFeat2Vec;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -347,34 +344,8 @@ public final class Implicit implements Objective {
     public Epoch epoch(NDManager manager, int epoch) {
         int n = rows.ids().length;
         long[] order = Batches.permutation(n, seeds.split());
-        int batches = batchesPerEpoch();
-        return new Epoch() {
-            private int b;
-
-            @Override
-            public int batches() {
-                return batches;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return b < batches;
-            }
-
-            @Override
-            public Batch next() {
-                if (b >= batches) {
-                    throw new NoSuchElementException();
-                }
-                int from = b * options.batchSize();
-                int to = Math.min(n, from + options.batchSize());
-                b++;
-                NDManager scope = manager.newSubManager();
-                NDList[] inputAndLabels = step.make(scope, order, from, to);
-                return new Batch(scope, inputAndLabels[0], inputAndLabels[1], to - from, Batchifier.STACK,
-                        Batchifier.STACK, b, batches);
-            }
-        };
+        return new SlicedEpoch(manager, n, options.batchSize(), (scope, from, to) -> step.make(scope, order, from,
+                to));
     }
 
     @Override

@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.translate.Batchifier;
 import dev.embtrain.datasets.features.FeatureSchema;
 import dev.embtrain.datasets.features.PairEncoder;
 import dev.embtrain.training.data.Batches;
@@ -14,7 +12,6 @@ import dev.embtrain.training.engine.Objective;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
@@ -140,34 +137,7 @@ public final class ImplicitFeedback implements Objective {
         int n = users.length;
         long[] order = Batches.permutation(n, seeds.split());
         SplittableRandom draws = seeds.split();
-        int batches = batchesPerEpoch();
-        return new Epoch() {
-            private int b;
-
-            @Override
-            public int batches() {
-                return batches;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return b < batches;
-            }
-
-            @Override
-            public Batch next() {
-                if (b >= batches) {
-                    throw new NoSuchElementException();
-                }
-                int from = b * batchSize;
-                int to = Math.min(n, from + batchSize);
-                b++;
-                NDManager scope = manager.newSubManager();
-                NDList[] inputAndLabels = step(scope, order, from, to, draws);
-                return new Batch(scope, inputAndLabels[0], inputAndLabels[1], to - from, Batchifier.STACK,
-                        Batchifier.STACK, b, batches);
-            }
-        };
+        return new SlicedEpoch(manager, n, batchSize, (scope, from, to) -> step(scope, order, from, to, draws));
     }
 
     /** Builds a step's input and labels: the positives, then n rounds of a drawn item each. */
