@@ -34,6 +34,7 @@ public final class Main {
               embtrain neighbors --run DIR --table NAME --query LABEL [-k N]
               embtrain recommend --run DIR (--user ID | --users FILE | --all) [-k N] [--out FILE]
               embtrain export --run DIR --serving OUT [--overwrite]
+              embtrain spark export|neighbors|recommend --run DIR --out OUT [--master URL] ...
               embtrain score --run DIR --embeddings FILE --out FILE [--ids FILE] [--batch N]
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]... [--steps N]
@@ -52,6 +53,8 @@ public final class Main {
                          leaving out what each rated in training; --out writes CSV or Parquet
               export     write a run as a model directory DJL Serving loads (JSON in and out: ratings,
                          item neighbours, feature-value vectors, classifier scores)
+              spark      on Apache Spark (local[N] or a cluster through spark-submit): every table of a
+                         run, every row's neighbours or every user's top-k, as Parquet or CSV
               score      write rid,score for every id of an embeddings file with a labelled-embeddings
                          run's classifier, streaming in batches
               predict    answer a whole file through the run's DJL Serving translator, in batches: a CSV
@@ -162,7 +165,7 @@ public final class Main {
     private List<CliCommand> commands() {
         return List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new ScoreCommand(out, err),
                 new PredictCommand(out, err), new NeighborsCommand(out, err), new RecommendCommand(out, err),
-                new ExportCommand(out, err),
+                new ExportCommand(out, err), new SparkCommand(out, err),
                 new BenchmarkCommand(out, err), new ConfigCommand(out, err), new GenerateCommand(out, err));
     }
 

@@ -1,0 +1,104 @@
+package dev.embtrain.training.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code embtrain spark}: scoring work past one machine on Apache Spark. Spark is not in lib/:
+ * {@code ./embtrain spark} adds {@code training/target/spark-lib} (copied from Maven on first
+ * use), and a cluster's {@code spark-submit} brings its own. Nothing here names a Spark class, so
+ * the other commands load without it.
+ */
+final class SparkCommand extends CliCommand {
+
+    private static final String USAGE = "spark (export | neighbors | recommend) [--master URL] ...";
+    private static final String WHAT = "Runs a job on Apache Spark: local mode with --master local[N], a cluster"
+            + " through spark-submit --class dev.embtrain.training.spark.SparkMain training/target/embtrain.jar"
+            + " COMMAND ... (spark-submit's master). Training stays on one machine.\n"
+            + "  export     every table of a run as table, row, label, vector\n"
+            + "  neighbors  the top-k cosine neighbours of every row of a table\n"
+            + "  recommend  every user's top-k items (user, item, rank, score), as recommend --all\n"
+            + "--out names a .parquet directory or a .csv file; it must not exist.\n";
+
+    SparkCommand(PrintStream out, PrintStream err) {
+        super("spark", out, err);
+    }
+
+    @Override
+    int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            help(USAGE, WHAT, new Options(), "Example: ./embtrain spark neighbors --master local[2] --run"
+                    + " runs/quickstart --table item -k 10 --all --out item-neighbors.parquet");
+            return args.length == 0 ? Main.USAGE : 0;
+        }
+        String job = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
+                        .desc("Spark master, e.g. local[2]; default: spark-submit's, else local[*]").build())
+                .addOption(Option.builder().longOpt("run").hasArg().argName("DIR").required()
+                        .desc("a run directory written by embtrain train").build())
+                .addOption(Option.builder().longOpt("out").hasArg().argName("OUT").required()
+                        .desc("OUT.parquet (a directory) or OUT.csv (one file)").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        String usage;
+        String example;
+        switch (job) {
+            case "export" -> {
+                usage = "spark export --run DIR --out OUT [--master URL]";
+                example = "./embtrain spark export --master local[2] --run runs/quickstart --out tables.parquet";
+            }
+            case "neighbors" -> {
+                options.addOption(Option.builder().longOpt("table").hasArg().argName("NAME")
+                        .desc("the table (default item)").build())
+                        .addOption(Option.builder("k").hasArg().argName("N").desc("neighbours a row (default 10)")
+                                .build())
+                        .addOption(Option.builder().longOpt("all").desc("every row of the table (required: the"
+                                + " one-row search is embtrain neighbors)").build());
+                usage = "spark neighbors --run DIR [--table NAME] [-k N] --all --out OUT [--master URL]";
+                example = "./embtrain spark neighbors --master local[2] --run runs/quickstart --table item -k 10 --all"
+                        + " --out item-neighbors.parquet";
+            }
+            case "recommend" -> {
+                options.addOption(Option.builder("k").hasArg().argName("N").desc("items a user (default 10)").build())
+                        .addOption(Option.builder().longOpt("all").desc("every user of the run (required)").build())
+                        .addOption(Option.builder().longOpt("include-seen").desc("keep items the user rated in"
+                                + " training").build());
+                usage = "spark recommend --run DIR [-k N] --all [--include-seen] --out OUT [--master URL]";
+                example = "./embtrain spark recommend --master local[2] --run runs/quickstart -k 10 --all"
+                        + " --out recs.parquet";
+            }
+            default -> throw new UsageException("spark: unknown job \"" + job + "\"; expected export, neighbors or"
+                    + " recommend (embtrain spark --help)");
+        }
+        if (Arrays.asList(rest).contains("--help")) {
+            help(usage, WHAT, options, "Example: " + example);
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, rest);
+        if (!job.equals("export") && !cl.hasOption("all")) {
+            throw new UsageException("spark " + job + ": --all is required (one row or user at a time is embtrain "
+                    + job + ")");
+        }
+        int k = job.equals("export") ? 0 : positive("spark " + job + ": -k", cl.getOptionValue("k", "10"));
+        String target = cl.getOptionValue("out");
+        if (!target.endsWith(".parquet") && !target.endsWith(".csv")) {
+            throw new UsageException("spark " + job + ": --out " + target + ": expected a name ending .parquet (a"
+                    + " directory of part files) or .csv (one file)");
+        }
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession");
+        } catch (ClassNotFoundException e) {
+            throw new UsageException("spark: Apache Spark is not on the classpath; run ./embtrain spark ... (it adds"
+                    + " training/target/spark-lib) or spark-submit --class dev.embtrain.training.spark.SparkMain"
+                    + " training/target/embtrain.jar " + job + " ...");
+        }
+        return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),
+                cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"), out);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.embtrain.training.spark;
+
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.recommend.Recommender;
+import dev.embtrain.training.run.SavedRun;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The work of {@code embtrain spark}: each job reads a run on the driver, spreads the rows to
+ * score over Spark tasks, and writes one table ({@link SparkOutput}). Training stays on one
+ * machine: DJL has no multi-machine training, and an embedding model's steps are too small to
+ * gain from one.
+ *
+ * <ul>
+ *   <li>{@link #export}: every table of a run as (table, row, label, vector).</li>
+ *   <li>{@link #neighbors}: the top-k cosine neighbours of every row of a table; the table is
+ *       broadcast, the query rows are split over tasks, and each row's search is the one
+ *       {@code embtrain neighbors} runs ({@link Neighbors#nearest}).</li>
+ *   <li>{@link #recommend}: every user's top-k unseen items; the run directory is shipped to the
+ *       executors ({@code SparkContext.addFile}), each task opens it once and recommends a block of
+ *       users at a time as {@code embtrain recommend --all} does ({@link Recommender}).</li>
+ * </ul>
+ */
+public final class SparkJobs {
+
+    /** Users recommended for together inside a task. */
+    private static final int USER_BLOCK = 1024;
+
+    private SparkJobs() {}
+
+    /**
+     * Starts (or joins) a Spark session: the given master, or spark-submit's, else
+     * {@code local[*]}; for a local master the UI is off and the driver binds to 127.0.0.1.
+     *
+     * @param app the application name
+     * @param master the master, or null
+     * @return the session
+     */
+    public static SparkSession session(String app, String master) {
+        SparkSession.Builder b = SparkSession.builder().appName(app);
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        b.master(m);
+        if (m.startsWith("local")) {
+            b.config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return b.getOrCreate();
+    }
+
+    private static final StructType EXPORT = new StructType().add("table", DataTypes.StringType, false)
+            .add("row", DataTypes.IntegerType, false).add("label", DataTypes.StringType, true)
+            .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    /**
+     * Writes every table of a run, one row per table row.
+     *
+     * @param spark the session
+     * @param dir the run
+     * @param out the output
+     * @param log progress lines
+     * @return rows written
+     * @throws Exception when reading or writing fails
+     */
+    public static long export(SparkSession spark, Path dir, String out, PrintStream log) throws Exception {
+        SparkOutput.check(out);
+        List<Row> rows = new ArrayList<>();
+        try (SavedRun run = SavedRun.open(dir)) {
+            for (Neighbors.Table t : run.tables()) {
+                for (int r = 0; r < t.vectors().length; r++) {
+                    rows.add(RowFactory.create(t.name(), r, t.labels().get(r), boxed(t.vectors()[r])));
+                }
+            }
+        }
+        Dataset<Row> df = spark.createDataFrame(rows, EXPORT);
+        Dataset<Row> written = out.endsWith(".csv") ? df.withColumn("vector",
+                org.apache.spark.sql.functions.array_join(df.col("vector").cast("array<string>"), " ")) : df;
+        SparkOutput.write(written, out);
+        log.println(String.format(Locale.ROOT, "wrote %,d rows of %s to %s", rows.size(), dir, out));
+        return rows.size();
+    }
+
+    private static Float[] boxed(float[] v) {
+        Float[] b = new Float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = v[i];
+        }
+        return b;
+    }
+
+    private static final StructType NEIGHBORS = new StructType().add("query", DataTypes.StringType, true)
+            .add("query_row", DataTypes.IntegerType, false).add("rank", DataTypes.IntegerType, false)
+            .add("neighbor", DataTypes.StringType, true).add("neighbor_row", DataTypes.IntegerType, false)
+            .add("cosine", DataTypes.DoubleType, false);
+
+    /**
+     * Writes the top-k neighbours of every row of a table (its excluded rows, such as the
+     * unknown row 0, neither queried nor returned).
+     *
+     * @param spark the session
+     * @param dir the run
+     * @param table the table's name
+     * @param k neighbours per row
+     * @param out the output
+     * @param log progress lines
+     * @return rows queried
+     * @throws Exception when reading or writing fails
+     */
+    public static long neighbors(SparkSession spark, Path dir, String table, int k, String out, PrintStream log)
+            throws Exception {
+        SparkOutput.check(out);
+        Neighbors.Table t;
+        try (SavedRun run = SavedRun.open(dir)) {
+            List<Neighbors.Table> tables = run.tables();
+            t = tables.stream().filter(x -> x.name().equals(table)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("no table \"" + table + "\" in " + dir + "; its tables are "
+                            + tables.stream().map(Neighbors.Table::name).toList()));
+        }
+        if (t.vectors().length == 0 || t.vectors()[0].length < 2) {
+            throw new IllegalArgumentException("table " + table + " holds one number per row, so cosine similarity"
+                    + " means nothing");
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[][]> vectors = jsc.broadcast(t.vectors());
+        Broadcast<List<String>> labels = jsc.broadcast(new ArrayList<>(t.labels()));
+        Set<Integer> exclude = new java.util.HashSet<>(t.exclude());
+        List<Integer> queries = new ArrayList<>();
+        for (int r = 0; r < t.vectors().length; r++) {
+            if (!exclude.contains(r)) {
+                queries.add(r);
+            }
+        }
+        int slices = Math.max(jsc.defaultParallelism(), queries.size() / 4096);
+        JavaRDD<Row> rows = jsc.parallelize(queries, slices).mapPartitions((Iterator<Integer> part) -> {
+            float[][] v = vectors.value();
+            List<String> l = labels.value();
+            List<Row> found = new ArrayList<>();
+            while (part.hasNext()) {
+                int q = part.next();
+                List<Neighbors.Neighbor> near = Neighbors.nearest(v, l, q, k, exclude);
+                for (int j = 0; j < near.size(); j++) {
+                    Neighbors.Neighbor n = near.get(j);
+                    found.add(RowFactory.create(l.get(q), q, j + 1, n.label(), n.index(), n.cosine()));
+                }
+            }
+            return found.iterator();
+        });
+        Dataset<Row> df = spark.createDataFrame(rows, NEIGHBORS);
+        SparkOutput.write(df, out);
+        log.println(String.format(Locale.ROOT, "wrote the %d nearest of each of %,d rows of table %s to %s", k,
+                queries.size(), table, out));
+        return queries.size();
+    }
+
+    private static final StructType RECOMMENDATIONS = new StructType().add("user", DataTypes.StringType, false)
+            .add("item", DataTypes.StringType, false).add("rank", DataTypes.IntegerType, false)
+            .add("score", DataTypes.FloatType, false);
+
+    /**
+     * Writes every user's top-k items, columns user, item, rank, score, as
+     * {@code embtrain recommend --all} does.
+     *
+     * @param spark the session
+     * @param dir the ratings run
+     * @param k items per user
+     * @param includeSeen whether items rated in training may be recommended
+     * @param out the output
+     * @param log progress lines
+     * @return users recommended for
+     * @throws Exception when reading or writing fails
+     */
+    public static long recommend(SparkSession spark, Path dir, int k, boolean includeSeen, String out,
+            PrintStream log) throws Exception {
+        SparkOutput.check(out);
+        List<String> users;
+        try (SavedRun run = SavedRun.open(dir)) {
+            users = new Recommender(run, includeSeen).users();
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path run = dir.toAbsolutePath().normalize();
+        spark.sparkContext().addFile(run.toString(), true);
+        String name = run.getFileName().toString();
+        int slices = Math.max(jsc.defaultParallelism(), users.size() / (16 * USER_BLOCK));
+        JavaRDD<Row> rows = jsc.parallelize(new ArrayList<>(users), slices).mapPartitions((Iterator<String> part) -> {
+            List<String> ids = new ArrayList<>();
+            part.forEachRemaining(ids::add);
+            List<Row> found = new ArrayList<>();
+            if (ids.isEmpty()) {
+                return found.iterator();
+            }
+            try (SavedRun shipped = SavedRun.open(Path.of(SparkFiles.get(name)))) {
+                Recommender r = new Recommender(shipped, includeSeen);
+                for (int from = 0; from < ids.size(); from += USER_BLOCK) {
+                    List<String> block = ids.subList(from, Math.min(ids.size(), from + USER_BLOCK));
+                    List<List<Recommender.Item>> tops = r.recommend(block, k);
+                    for (int u = 0; u < block.size(); u++) {
+                        List<Recommender.Item> top = tops.get(u);
+                        for (int j = 0; j < top.size(); j++) {
+                            found.add(RowFactory.create(block.get(u), top.get(j).item(), j + 1, top.get(j).score()));
+                        }
+                    }
+                }
+            }
+            return found.iterator();
+        });
+        Dataset<Row> df = spark.createDataFrame(rows, RECOMMENDATIONS);
+        SparkOutput.write(df, out);
+        log.println(String.format(Locale.ROOT, "wrote the top %d of %,d users to %s", k, users.size(), out));
+        return users.size();
+    }
+}

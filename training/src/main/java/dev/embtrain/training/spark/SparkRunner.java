@@ -1,0 +1,41 @@
+package dev.embtrain.training.spark;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Runs one {@code embtrain spark} job in a session it starts and stops. */
+public final class SparkRunner {
+
+    private SparkRunner() {}
+
+    /**
+     * Runs a job.
+     *
+     * @param job export, neighbors or recommend
+     * @param master the master, or null for spark-submit's (else local[*])
+     * @param run the run directory
+     * @param out the output
+     * @param k neighbours or items per row
+     * @param table the neighbours' table
+     * @param includeSeen whether recommendations keep training items
+     * @param log progress lines
+     * @return the exit status, 0
+     * @throws Exception when the job fails
+     */
+    public static int run(String job, String master, Path run, String out, int k, String table, boolean includeSeen,
+            PrintStream log) throws Exception {
+        SparkSession spark = SparkJobs.session("embtrain " + job, master);
+        try {
+            switch (job) {
+                case "export" -> SparkJobs.export(spark, run, out, log);
+                case "neighbors" -> SparkJobs.neighbors(spark, run, table, k, out, log);
+                case "recommend" -> SparkJobs.recommend(spark, run, k, includeSeen, out, log);
+                default -> throw new IllegalArgumentException("unknown job " + job);
+            }
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.embtrain.training.spark;
+
+import static dev.embtrain.training.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embtrain.datasets.synthetic.SyntheticMovieLens;
+import dev.embtrain.training.cli.CliRun.Result;
+import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.recommend.Recommender;
+import dev.embtrain.training.run.SavedRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code embtrain spark} in local[2]: every job's table equals what the single-machine command
+ * computes, row for row.
+ */
+class SparkJobsTest {
+
+    @TempDir
+    static Path tmp;
+
+    private static Path runDir;
+
+    @BeforeAll
+    static void train() throws Exception {
+        Path ml = tmp.resolve("ml");
+        SyntheticMovieLens.write(new SyntheticMovieLens.Spec(60, 40, 1200, 2, 0.5, 3), ml);
+        Path config = Files.writeString(tmp.resolve("dot.yaml"), """
+                name: dot
+                seed: 5
+                dataset: {type: movielens, path: %s, item_key: id}
+                model: {type: dot-product-bias, factors: 4, y_range: [0.5, 5.5]}
+                training: {epochs: 2, batch_size: 64, optimizer: {type: adamw, learning_rate: 0.02}, progress: false}
+                export: {embeddings: [], plots: false}
+                """.formatted(ml));
+        runDir = tmp.resolve("run");
+        Result r = run("train", config.toString(), "--run-dir", runDir.toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
+    private static List<Row> read(String path) {
+        SparkSession spark = SparkJobs.session("read", "local[1]");
+        try {
+            return path.endsWith(".csv") ? spark.read().option("header", "true").csv(path).collectAsList()
+                    : spark.read().parquet(path).collectAsList();
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void neighborsOfEveryRowEqualTheSingleMachineSearch() throws Exception {
+        String out = tmp.resolve("near.parquet").toString();
+        Result r = run("spark", "neighbors", "--master", "local[2]", "--run", runDir.toString(), "--table", "item",
+                "-k", "5", "--all", "--out", out);
+        assertEquals(0, r.status(), r.err());
+        Map<Integer, Map<Integer, Row>> got = new HashMap<>();
+        for (Row row : read(out)) {
+            got.computeIfAbsent(row.getInt(1), q -> new HashMap<>()).put(row.getInt(2), row);
+        }
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            Neighbors.Table t = saved.tables().stream().filter(x -> x.name().equals("item")).findFirst()
+                    .orElseThrow();
+            int queried = 0;
+            for (int q = 0; q < t.vectors().length; q++) {
+                if (t.exclude().contains(q)) {
+                    assertFalse(got.containsKey(q), "excluded row " + q + " was queried");
+                    continue;
+                }
+                queried++;
+                List<Neighbors.Neighbor> expected = Neighbors.nearest(t.vectors(), t.labels(), q, 5, t.exclude());
+                Map<Integer, Row> ranks = got.get(q);
+                assertEquals(expected.size(), ranks.size(), "row " + q);
+                for (int j = 0; j < expected.size(); j++) {
+                    Row row = ranks.get(j + 1);
+                    assertEquals(t.labels().get(q), row.getString(0));
+                    assertEquals(expected.get(j).index(), row.getInt(4), "row " + q + " rank " + (j + 1));
+                    assertEquals(expected.get(j).label(), row.getString(3));
+                    assertEquals(expected.get(j).cosine(), row.getDouble(5), 1e-12);
+                }
+            }
+            assertEquals(queried, got.size());
+        }
+        // Nothing is written over.
+        Result again = run("spark", "neighbors", "--master", "local[2]", "--run", runDir.toString(), "--all",
+                "--out", out);
+        assertEquals(2, again.status());
+        assertEquals("embtrain: " + out + ": exists; remove it or pick another --out\n", again.err());
+    }
+
+    @Test
+    void everyUsersTopKEqualsRecommend() throws Exception {
+        String out = tmp.resolve("recs.csv").toString();
+        Result r = run("spark", "recommend", "--master", "local[2]", "--run", runDir.toString(), "-k", "4", "--all",
+                "--out", out);
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = Files.readAllLines(Path.of(out));
+        assertEquals("user,item,rank,score", lines.get(0));
+        Map<String, String[]> got = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            got.put(f[0] + "#" + f[2], f);
+        }
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            Recommender rec = new Recommender(saved, false);
+            List<String> users = rec.users();
+            List<List<Recommender.Item>> tops = rec.recommend(users, 4);
+            int rows = 0;
+            for (int u = 0; u < users.size(); u++) {
+                for (int j = 0; j < tops.get(u).size(); j++) {
+                    String[] f = got.get(users.get(u) + "#" + (j + 1));
+                    assertEquals(tops.get(u).get(j).item(), f[1], users.get(u) + " rank " + (j + 1));
+                    assertEquals(tops.get(u).get(j).score(), Float.parseFloat(f[3]), 1e-6);
+                    rows++;
+                }
+            }
+            assertEquals(rows, lines.size() - 1);
+        }
+    }
+
+    @Test
+    void exportWritesEveryTableRowByRow() throws Exception {
+        String out = tmp.resolve("tables.parquet").toString();
+        Result r = run("spark", "export", "--master", "local[2]", "--run", runDir.toString(), "--out", out);
+        assertEquals(0, r.status(), r.err());
+        Map<String, Row> got = new HashMap<>();
+        for (Row row : read(out)) {
+            got.put(row.getString(0) + "#" + row.getInt(1), row);
+        }
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            int rows = 0;
+            for (Neighbors.Table t : saved.tables()) {
+                for (int i = 0; i < t.vectors().length; i++) {
+                    Row row = got.get(t.name() + "#" + i);
+                    assertEquals(t.labels().get(i), row.getString(2));
+                    List<Float> v = row.getList(3);
+                    float[] vector = new float[v.size()];
+                    for (int j = 0; j < vector.length; j++) {
+                        vector[j] = v.get(j);
+                    }
+                    assertArrayEquals(t.vectors()[i], vector);
+                    rows++;
+                }
+            }
+            assertEquals(rows, got.size());
+        }
+    }
+
+    @Test
+    void aJobWithoutAllOrWithABadOutIsAUsageError() {
+        Result r = run("spark", "recommend", "--run", runDir.toString(), "--out", tmp.resolve("x.parquet").toString());
+        assertEquals(2, r.status());
+        assertEquals("embtrain: spark recommend: --all is required (one row or user at a time is embtrain"
+                + " recommend)\n", r.err());
+        Result bad = run("spark", "export", "--master", "local[1]", "--run", runDir.toString(), "--out",
+                tmp.resolve("x.json").toString());
+        assertEquals(2, bad.status());
+        assertEquals("embtrain: spark export: --out " + tmp.resolve("x.json") + ": expected a name ending .parquet"
+                + " (a directory of part files) or .csv (one file)\n", bad.err());
+        Result job = run("spark", "sort");
+        assertEquals("embtrain: spark: unknown job \"sort\"; expected export, neighbors or recommend (embtrain spark"
+                + " --help)\n", job.err());
+    }
+}
