@@ -16,13 +16,14 @@ import org.apache.commons.cli.Options;
  */
 final class SparkCommand extends CliCommand {
 
-    private static final String USAGE = "spark (export | neighbors | recommend) [--master URL] ...";
+    private static final String USAGE = "spark (export | neighbors | recommend | score) [--master URL] ...";
     private static final String WHAT = "Runs a job on Apache Spark: local mode with --master local[N], a cluster"
             + " through spark-submit --class dev.embtrain.training.spark.SparkMain training/target/embtrain.jar"
             + " COMMAND ... (spark-submit's master). Training stays on one machine.\n"
             + "  export     every table of a run as table, row, label, vector\n"
             + "  neighbors  the top-k cosine neighbours of every row of a table\n"
             + "  recommend  every user's top-k items (user, item, rank, score), as recommend --all\n"
+            + "  score      rid, score for every row of a Parquet table with a labelled-embeddings run, as score\n"
             + "--out names a .parquet directory or a .csv file; it must not exist.\n";
 
     SparkCommand(PrintStream out, PrintStream err) {
@@ -73,19 +74,29 @@ final class SparkCommand extends CliCommand {
                 example = "./embtrain spark recommend --master local[2] --run runs/quickstart -k 10 --all"
                         + " --out recs.parquet";
             }
-            default -> throw new UsageException("spark: unknown job \"" + job + "\"; expected export, neighbors or"
-                    + " recommend (embtrain spark --help)");
+            case "score" -> {
+                options.addOption(Option.builder().longOpt("embeddings").hasArg().argName("PARQUET").required()
+                        .desc("a Parquet file or directory of rid and the run's vector column").build())
+                        .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
+                                .desc("rows scored together in a task (default 4096)").build());
+                usage = "spark score --run DIR --embeddings PARQUET --out OUT [--batch N] [--master URL]";
+                example = "./embtrain spark score --master local[2] --run runs/labelled-embeddings --embeddings"
+                        + " embeddings.parquet --out scores.parquet";
+            }
+            default -> throw new UsageException("spark: unknown job \"" + job + "\"; expected export, neighbors,"
+                    + " recommend or score (embtrain spark --help)");
         }
         if (Arrays.asList(rest).contains("--help")) {
             help(usage, WHAT, options, "Example: " + example);
             return 0;
         }
         CommandLine cl = new DefaultParser().parse(options, rest);
-        if (!job.equals("export") && !cl.hasOption("all")) {
+        if (!job.equals("export") && !job.equals("score") && !cl.hasOption("all")) {
             throw new UsageException("spark " + job + ": --all is required (one row or user at a time is embtrain "
                     + job + ")");
         }
-        int k = job.equals("export") ? 0 : positive("spark " + job + ": -k", cl.getOptionValue("k", "10"));
+        int batch = positive("spark " + job + ": --batch", cl.getOptionValue("batch", "4096"));
+        int k = job.equals("export") || job.equals("score") ? 0 : positive("spark " + job + ": -k", cl.getOptionValue("k", "10"));
         String target = cl.getOptionValue("out");
         if (!target.endsWith(".parquet") && !target.endsWith(".csv")) {
             throw new UsageException("spark " + job + ": --out " + target + ": expected a name ending .parquet (a"
@@ -99,6 +110,7 @@ final class SparkCommand extends CliCommand {
                     + " training/target/embtrain.jar " + job + " ...");
         }
         return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),
-                cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"), out);
+                cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"),
+                cl.getOptionValue("embeddings"), batch, out);
     }
 }

@@ -74,6 +74,37 @@ public final class LabelledScorer {
      * @throws IOException when reading or writing fails
      */
     public static Result score(Path run, Path embeddings, Path ids, Path out, int batch) throws IOException {
+        long start = System.nanoTime();
+        long[] rows = {0};
+        try (Opened scorer = open(run)) {
+            EmbeddingsFile file = new EmbeddingsFile(embeddings, scorer.column(), ids);
+            AtomicFiles.write(out, stream -> {
+                OutputStream o = stream;
+                o.write("rid,score\n".getBytes(StandardCharsets.UTF_8));
+                StringBuilder sb = new StringBuilder(batch * 24);
+                file.stream(batch, scorer.rawWidth(), true, chunk -> {
+                    int n = chunk.size();
+                    float[] p = scorer.probabilities(chunk.vectors(), n);
+                    sb.setLength(0);
+                    for (int i = 0; i < n; i++) {
+                        sb.append(csvField(chunk.ids()[i])).append(',').append(p[i]).append('\n');
+                    }
+                    o.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                    rows[0] += n;
+                });
+            });
+        }
+        return new Result(rows[0], (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Opens a run's classifier and preprocessing for scoring.
+     *
+     * @param run the run directory
+     * @return the scorer; close it
+     * @throws IOException when the run cannot be read
+     */
+    public static Opened open(Path run) throws IOException {
         if (!isRun(run)) {
             throw new NoSuchFileException(run.toString(), null, "not a labelled-embeddings run directory (no "
                     + Preprocessing.FILE + " and " + RunFiles.CONFIG + ")");
@@ -85,34 +116,70 @@ public final class LabelledScorer {
                 java.util.List.of()).config();
         String column = ((LabelledDataset) config.dataset()).column();
         Preprocessing pre = Preprocessing.load(run.resolve(Preprocessing.FILE));
-        EmbeddingsFile file = new EmbeddingsFile(embeddings, column, ids);
-        long start = System.nanoTime();
-        long[] rows = {0};
-        int width = pre.width();
-        try (Model model = LabelledModel.load(spec((WideAndDeepConfig) config.model(), width), run.resolve(RunFiles.MODEL_DIR),
-                Device.cpu())) {
-            AtomicFiles.write(out, stream -> {
-                OutputStream o = stream;
-                o.write("rid,score\n".getBytes(StandardCharsets.UTF_8));
-                float[] x = new float[batch * width];
-                StringBuilder sb = new StringBuilder(batch * 24);
-                file.stream(batch, pre.rawWidth(), true, chunk -> {
-                    int n = chunk.size();
-                    for (int i = 0; i < n; i++) {
-                        pre.apply(chunk.vectors()[i], x, i * width);
-                    }
-                    float[] in = n == batch ? x : java.util.Arrays.copyOf(x, n * width);
-                    float[] logits = LabelledModel.logits(model, in, n, width);
-                    sb.setLength(0);
-                    for (int i = 0; i < n; i++) {
-                        sb.append(csvField(chunk.ids()[i])).append(',').append(LabelledModel.probability(logits[i])).append('\n');
-                    }
-                    o.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-                    rows[0] += n;
-                });
-            });
+        Model model = LabelledModel.load(spec((WideAndDeepConfig) config.model(), pre.width()),
+                run.resolve(RunFiles.MODEL_DIR), Device.cpu());
+        return new Opened(model, pre, column);
+    }
+
+    /** A run's classifier, open: the probability of label 1 for raw vectors. */
+    public static final class Opened implements AutoCloseable {
+        private final Model model;
+        private final Preprocessing pre;
+        private final String column;
+        private float[] x = new float[0];
+
+        private Opened(Model model, Preprocessing pre, String column) {
+            this.model = model;
+            this.pre = pre;
+            this.column = column;
         }
-        return new Result(rows[0], (System.nanoTime() - start) / 1e9);
+
+        /**
+         * Returns the vector column the run was trained on.
+         *
+         * @return the column's name
+         */
+        public String column() {
+            return column;
+        }
+
+        /**
+         * Returns the width of a raw vector.
+         *
+         * @return the width before preprocessing
+         */
+        public int rawWidth() {
+            return pre.rawWidth();
+        }
+
+        /**
+         * Scores raw vectors through the preprocessing and the classifier.
+         *
+         * @param vectors the vectors, at least {@code n}
+         * @param n how many to score
+         * @return the probability of label 1 of each
+         */
+        public float[] probabilities(float[][] vectors, int n) {
+            int width = pre.width();
+            if (x.length < n * width) {
+                x = new float[n * width];
+            }
+            for (int i = 0; i < n; i++) {
+                pre.apply(vectors[i], x, i * width);
+            }
+            float[] in = x.length == n * width ? x : java.util.Arrays.copyOf(x, n * width);
+            float[] logits = LabelledModel.logits(model, in, n, width);
+            float[] p = new float[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = LabelledModel.probability(logits[i]);
+            }
+            return p;
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
     }
 
     /** Quotes a rid as RFC 4180 does where it holds a comma, a quote or a line break. */

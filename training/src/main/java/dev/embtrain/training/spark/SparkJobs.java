@@ -1,6 +1,7 @@
 package dev.embtrain.training.spark;
 
 import dev.embtrain.training.export.Neighbors;
+import dev.embtrain.training.kinds.LabelledScorer;
 import dev.embtrain.training.recommend.Recommender;
 import dev.embtrain.training.run.SavedRun;
 import java.io.PrintStream;
@@ -165,6 +166,88 @@ public final class SparkJobs {
         log.println(String.format(Locale.ROOT, "wrote the %d nearest of each of %,d rows of table %s to %s", k,
                 queries.size(), table, out));
         return queries.size();
+    }
+
+    private static final StructType SCORES = new StructType().add("rid", DataTypes.StringType, false)
+            .add("score", DataTypes.FloatType, false);
+
+    /**
+     * Writes rid, score (the probability of label 1) for every row of a Parquet table (a file or
+     * a directory of part files) of rid and the run's vector column, with a labelled-embeddings
+     * run's preprocessing and classifier: each task opens the shipped run once and scores
+     * {@code batch} rows at a time, as {@code embtrain score} does.
+     *
+     * @param spark the session
+     * @param dir the labelled-embeddings run
+     * @param embeddings the Parquet table
+     * @param batch rows scored together
+     * @param out the output
+     * @param log progress lines
+     * @return rows scored
+     * @throws Exception when reading or writing fails
+     */
+    public static long score(SparkSession spark, Path dir, String embeddings, int batch, String out,
+            PrintStream log) throws Exception {
+        SparkOutput.check(out);
+        String column;
+        try (LabelledScorer.Opened scorer = LabelledScorer.open(dir)) {
+            column = scorer.column();
+        }
+        Dataset<Row> input = spark.read().parquet(embeddings);
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Arrays.asList(input.columns()));
+        for (String needed : List.of("rid", column)) {
+            if (!names.contains(needed)) {
+                throw new IllegalArgumentException(embeddings + " has no column \"" + needed + "\"; its columns are "
+                        + java.util.Arrays.toString(input.columns()));
+            }
+        }
+        Dataset<Row> rowsIn = input.select(input.col("rid").cast("string"), input.col(column).cast("array<float>"));
+        Path run = dir.toAbsolutePath().normalize();
+        spark.sparkContext().addFile(run.toString(), true);
+        String name = run.getFileName().toString();
+        org.apache.spark.util.LongAccumulator scored = spark.sparkContext().longAccumulator("scored");
+        JavaRDD<Row> rows = rowsIn.javaRDD().mapPartitions((Iterator<Row> part) -> {
+            List<Row> found = new ArrayList<>();
+            if (!part.hasNext()) {
+                return found.iterator();
+            }
+            try (LabelledScorer.Opened scorer = LabelledScorer.open(Path.of(SparkFiles.get(name)))) {
+                String[] ids = new String[batch];
+                float[][] vectors = new float[batch][];
+                while (part.hasNext()) {
+                    int n = 0;
+                    while (n < batch && part.hasNext()) {
+                        Row r = part.next();
+                        List<Float> v = r.getList(1);
+                        if (r.isNullAt(0) || v == null || v.size() != scorer.rawWidth()) {
+                            throw new IllegalArgumentException("row " + (r.isNullAt(0) ? "with a null rid" : "rid "
+                                    + r.getString(0)) + ": expected " + scorer.rawWidth() + " values in " + column
+                                    + ", found " + (v == null ? "none" : v.size()));
+                        }
+                        float[] x = new float[v.size()];
+                        for (int j = 0; j < x.length; j++) {
+                            Float f = v.get(j);
+                            if (f == null) {
+                                throw new IllegalArgumentException("rid " + r.getString(0) + ": " + column + "[" + j
+                                        + "] is null");
+                            }
+                            x[j] = f;
+                        }
+                        ids[n] = r.getString(0);
+                        vectors[n++] = x;
+                    }
+                    float[] p = scorer.probabilities(vectors, n);
+                    for (int i = 0; i < n; i++) {
+                        found.add(RowFactory.create(ids[i], p[i]));
+                    }
+                    scored.add(n);
+                }
+            }
+            return found.iterator();
+        });
+        SparkOutput.write(spark.createDataFrame(rows, SCORES), out);
+        log.println(String.format(Locale.ROOT, "scored %,d ids of %s; wrote %s", scored.value(), embeddings, out));
+        return scored.value();
     }
 
     private static final StructType RECOMMENDATIONS = new StructType().add("user", DataTypes.StringType, false)

@@ -19,18 +19,21 @@ public final class SparkRunner {
      * @param k neighbours or items per row
      * @param table the neighbours' table
      * @param includeSeen whether recommendations keep training items
+     * @param embeddings the Parquet table score reads
+     * @param batch rows score scores together
      * @param log progress lines
      * @return the exit status, 0
      * @throws Exception when the job fails
      */
     public static int run(String job, String master, Path run, String out, int k, String table, boolean includeSeen,
-            PrintStream log) throws Exception {
+            String embeddings, int batch, PrintStream log) throws Exception {
         SparkSession spark = SparkJobs.session("embtrain " + job, master);
         try {
             switch (job) {
                 case "export" -> SparkJobs.export(spark, run, out, log);
                 case "neighbors" -> SparkJobs.neighbors(spark, run, table, k, out, log);
                 case "recommend" -> SparkJobs.recommend(spark, run, k, includeSeen, out, log);
+                case "score" -> SparkJobs.score(spark, run, embeddings, batch, out, log);
                 default -> throw new IllegalArgumentException("unknown job " + job);
             }
         } finally {

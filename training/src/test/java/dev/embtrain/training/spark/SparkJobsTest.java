@@ -158,6 +158,41 @@ class SparkJobsTest {
         }
     }
 
+    /** A labelled-embeddings classifier scores a Parquet table as embtrain score scores the file. */
+    @Test
+    void scoresEqualTheSingleMachineScores() throws Exception {
+        Path data = tmp.resolve("labelled");
+        Path config = Files.writeString(tmp.resolve("labelled.yaml"), """
+                name: labelled
+                dataset: {type: synthetic-labelled-embeddings, path: %s, ids: 3000, width: 6, format: parquet}
+                model: {type: wide-and-deep, layers: [8]}
+                training: {epochs: 2, batch_size: 64, progress: false}
+                export: {plots: false}
+                """.formatted(data));
+        Path labelled = tmp.resolve("labelled-run");
+        Result trained = run("train", config.toString(), "--run-dir", labelled.toString());
+        assertEquals(0, trained.status(), trained.err());
+        Path single = tmp.resolve("single.csv");
+        Result one = run("score", "--run", labelled.toString(), "--embeddings", data.resolve("embeddings.parquet")
+                .toString(), "--out", single.toString());
+        assertEquals(0, one.status(), one.err());
+        String out = tmp.resolve("scores.parquet").toString();
+        Result r = run("spark", "score", "--master", "local[2]", "--run", labelled.toString(), "--embeddings",
+                data.resolve("embeddings.parquet").toString(), "--batch", "100", "--out", out);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("scored 3,000 ids of "), r.out());
+        Map<String, Float> expected = new HashMap<>();
+        for (String line : Files.readAllLines(single).subList(1, 3001)) {
+            String[] f = line.split(",");
+            expected.put(f[0], Float.parseFloat(f[1]));
+        }
+        List<Row> got = read(out);
+        assertEquals(3000, got.size());
+        for (Row row : got) {
+            assertEquals(expected.get(row.getString(0)), row.getFloat(1), 1e-6, row.getString(0));
+        }
+    }
+
     @Test
     void aJobWithoutAllOrWithABadOutIsAUsageError() {
         Result r = run("spark", "recommend", "--run", runDir.toString(), "--out", tmp.resolve("x.parquet").toString());
@@ -170,7 +205,7 @@ class SparkJobsTest {
         assertEquals("embtrain: spark export: --out " + tmp.resolve("x.json") + ": expected a name ending .parquet"
                 + " (a directory of part files) or .csv (one file)\n", bad.err());
         Result job = run("spark", "sort");
-        assertEquals("embtrain: spark: unknown job \"sort\"; expected export, neighbors or recommend (embtrain spark"
-                + " --help)\n", job.err());
+        assertEquals("embtrain: spark: unknown job \"sort\"; expected export, neighbors, recommend or score (embtrain"
+                + " spark --help)\n", job.err());
     }
 }
