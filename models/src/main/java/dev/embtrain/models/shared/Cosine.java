@@ -38,26 +38,53 @@ public final class Cosine {
                 throw new IllegalArgumentException("row " + i + " has " + r.length + " values, expected " + dim
                         + " like the query row");
             }
-            // Dot product and squared norm in one pass over the row: each row is read once.
-            double dot = 0;
-            double squared = 0;
-            for (int j = 0; j < dim; j++) {
-                double x = r[j];
-                dot += query[j] * x;
-                squared += x * x;
-            }
-            // Squares of floats cannot overflow a double, so a non-finite sum means a NaN or infinity.
-            if (!Double.isFinite(squared)) {
+            double cosine = cosine(query, queryNorm, r);
+            // Squares of floats cannot overflow a double, so a NaN means a NaN or infinity in the row.
+            if (Double.isNaN(cosine)) {
                 throw new IllegalArgumentException("row " + i + " holds a NaN or infinite value");
             }
-            double cosine = 0;
-            if (queryNorm > 0 && squared > 0) {
-                // Rounding can push |cosine| of (anti)parallel rows just past 1.
-                cosine = Math.max(-1, Math.min(1, dot / (queryNorm * Math.sqrt(squared))));
-            }
-            top.offer(i, cosine + 0.0); // + 0.0 turns -0.0 into 0.0
+            top.offer(i, cosine);
         }
         return top.drainBestFirst();
+    }
+
+    /**
+     * Returns the cosine of a query and a row exactly as {@link #nearest} scores it, so that a
+     * search which picks candidates another way (a blocked matrix product) ranks them alike.
+     *
+     * @param query the query
+     * @param queryNorm its norm, {@code sqrt(Σ query²)} in double
+     * @param row a row as wide as the query
+     * @return the cosine in [-1, 1]; 0 for a zero row or query; NaN when the row holds a NaN or
+     *     an infinity
+     */
+    public static double cosine(float[] query, double queryNorm, float[] row) {
+        // Dot product and squared norm in one pass over the row: each row is read once.
+        double dot = 0;
+        double squared = 0;
+        for (int j = 0; j < query.length; j++) {
+            double x = row[j];
+            dot += query[j] * x;
+            squared += x * x;
+        }
+        if (!Double.isFinite(squared)) {
+            return Double.NaN;
+        }
+        if (queryNorm > 0 && squared > 0) {
+            // Rounding can push |cosine| of (anti)parallel rows just past 1; + 0.0 turns -0.0 into 0.0.
+            return Math.max(-1, Math.min(1, dot / (queryNorm * Math.sqrt(squared)))) + 0.0;
+        }
+        return 0;
+    }
+
+    /**
+     * Returns a vector's norm as {@link #nearest} computes a query's.
+     *
+     * @param v the vector
+     * @return {@code sqrt(Σ v²)}, summed in double
+     */
+    public static double norm(float[] v) {
+        return Math.sqrt(dot(v, v));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.embtrain.training.spark;
 
+import dev.embtrain.training.export.BlockedNeighbors;
 import dev.embtrain.training.export.Neighbors;
 import dev.embtrain.training.kinds.LabelledScorer;
 import dev.embtrain.training.recommend.Recommender;
@@ -31,8 +32,9 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>{@link #export}: every table of a run as (table, row, label, vector).</li>
  *   <li>{@link #neighbors}: the top-k cosine neighbours of every row of a table; the table is
- *       broadcast, the query rows are split over tasks, and each row's search is the one
- *       {@code embtrain neighbors} runs ({@link Neighbors#nearest}).</li>
+ *       broadcast, the query rows are split over tasks, and each task searches a block of rows
+ *       at a time with one matrix product ({@link BlockedNeighbors}), rescoring the candidates
+ *       as {@code embtrain neighbors} scores them.</li>
  *   <li>{@link #recommend}: every user's top-k unseen items; the run directory is shipped to the
  *       executors ({@code SparkContext.addFile}), each task opens it once and recommends a block of
  *       users at a time as {@code embtrain recommend --all} does ({@link Recommender}).</li>
@@ -148,15 +150,28 @@ public final class SparkJobs {
         }
         int slices = Math.max(jsc.defaultParallelism(), queries.size() / 4096);
         JavaRDD<Row> rows = jsc.parallelize(queries, slices).mapPartitions((Iterator<Integer> part) -> {
-            float[][] v = vectors.value();
             List<String> l = labels.value();
             List<Row> found = new ArrayList<>();
-            while (part.hasNext()) {
-                int q = part.next();
-                List<Neighbors.Neighbor> near = Neighbors.nearest(v, l, q, k, exclude);
-                for (int j = 0; j < near.size(); j++) {
-                    Neighbors.Neighbor n = near.get(j);
-                    found.add(RowFactory.create(l.get(q), q, j + 1, n.label(), n.index(), n.cosine()));
+            List<Integer> ids = new ArrayList<>();
+            part.forEachRemaining(ids::add);
+            if (ids.isEmpty()) {
+                return found.iterator();
+            }
+            try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager();
+                    BlockedNeighbors search = new BlockedNeighbors(new Neighbors.Table(table, vectors.value(), l,
+                            exclude), manager)) {
+                int block = search.blockSize();
+                for (int from = 0; from < ids.size(); from += block) {
+                    int[] rowsOf = ids.subList(from, Math.min(ids.size(), from + block)).stream()
+                            .mapToInt(Integer::intValue).toArray();
+                    List<List<Neighbors.Neighbor>> near = search.nearest(rowsOf, k);
+                    for (int b = 0; b < rowsOf.length; b++) {
+                        for (int j = 0; j < near.get(b).size(); j++) {
+                            Neighbors.Neighbor n = near.get(b).get(j);
+                            found.add(RowFactory.create(l.get(rowsOf[b]), rowsOf[b], j + 1, n.label(), n.index(),
+                                    n.cosine()));
+                        }
+                    }
                 }
             }
             return found.iterator();
