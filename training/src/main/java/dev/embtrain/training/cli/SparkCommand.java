@@ -60,8 +60,10 @@ final class SparkCommand extends CliCommand {
                         .addOption(Option.builder("k").hasArg().argName("N").desc("neighbours a row (default 10)")
                                 .build())
                         .addOption(Option.builder().longOpt("all").desc("every row of the table (required: the"
-                                + " one-row search is embtrain neighbors)").build());
-                usage = "spark neighbors --run DIR [--table NAME] [-k N] --all --out OUT [--master URL]";
+                                + " one-row search is embtrain neighbors)").build())
+                        .addOption(Option.builder().longOpt("first").hasArg().argName("N").desc("query only the"
+                                + " first N rows (against the whole table): a bounded run to time").build());
+                usage = "spark neighbors --run DIR [--table NAME] [-k N] --all [--first N] --out OUT [--master URL]";
                 example = "./embtrain spark neighbors --master local[2] --run runs/quickstart --table item -k 10 --all"
                         + " --out item-neighbors.parquet";
             }
@@ -111,6 +113,7 @@ final class SparkCommand extends CliCommand {
         }
         return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),
                 cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"),
-                cl.getOptionValue("embeddings"), batch, out);
+                cl.getOptionValue("embeddings"), batch, cl.hasOption("first") ? positive("spark " + job
+                        + ": --first", cl.getOptionValue("first")) : Integer.MAX_VALUE, out);
     }
 }

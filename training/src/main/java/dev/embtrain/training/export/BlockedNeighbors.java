@@ -82,10 +82,19 @@ public final class BlockedNeighbors implements AutoCloseable {
         }
         int[] found;
         try (NDManager m = manager.newSubManager()) {
+            // An operation's result belongs to its input's manager (the table's, here): each is
+            // moved into the block's manager, or a block's scores would live as long as the table.
             NDArray q = normalized.get(m.create(ids));
-            NDArray scores = q.matMul(normalized.transpose());
+            q.attach(m);
+            NDArray t = normalized.transpose();
+            t.attach(m);
+            NDArray scores = q.matMul(t);
+            scores.attach(m);
             NDList top = scores.topK(candidates, 1, true, false);
-            found = top.get(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+            top.attach(m);
+            NDArray rows = top.get(1).toType(ai.djl.ndarray.types.DataType.INT32, false);
+            rows.attach(m);
+            found = rows.toIntArray();
         }
         List<List<Neighbors.Neighbor>> out = new ArrayList<>(queries.length);
         for (int b = 0; b < queries.length; b++) {

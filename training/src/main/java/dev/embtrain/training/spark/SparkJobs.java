@@ -119,13 +119,14 @@ public final class SparkJobs {
      * @param dir the run
      * @param table the table's name
      * @param k neighbours per row
+     * @param first how many rows to query, from the first (all: {@code Integer.MAX_VALUE})
      * @param out the output
      * @param log progress lines
      * @return rows queried
      * @throws Exception when reading or writing fails
      */
-    public static long neighbors(SparkSession spark, Path dir, String table, int k, String out, PrintStream log)
-            throws Exception {
+    public static long neighbors(SparkSession spark, Path dir, String table, int k, int first, String out,
+            PrintStream log) throws Exception {
         SparkOutput.check(out);
         Neighbors.Table t;
         try (SavedRun run = SavedRun.open(dir)) {
@@ -143,7 +144,7 @@ public final class SparkJobs {
         Broadcast<List<String>> labels = jsc.broadcast(new ArrayList<>(t.labels()));
         Set<Integer> exclude = new java.util.HashSet<>(t.exclude());
         List<Integer> queries = new ArrayList<>();
-        for (int r = 0; r < t.vectors().length; r++) {
+        for (int r = 0; r < t.vectors().length && queries.size() < first; r++) {
             if (!exclude.contains(r)) {
                 queries.add(r);
             }
@@ -178,8 +179,8 @@ public final class SparkJobs {
         });
         Dataset<Row> df = spark.createDataFrame(rows, NEIGHBORS);
         SparkOutput.write(df, out);
-        log.println(String.format(Locale.ROOT, "wrote the %d nearest of each of %,d rows of table %s to %s", k,
-                queries.size(), table, out));
+        log.println(String.format(Locale.ROOT, "wrote the %d nearest of each of %,d rows of table %s (%,d rows) to %s",
+                k, queries.size(), table, t.vectors().length, out));
         return queries.size();
     }
 

@@ -21,17 +21,18 @@ public final class SparkRunner {
      * @param includeSeen whether recommendations keep training items
      * @param embeddings the Parquet table score reads
      * @param batch rows score scores together
+     * @param first how many rows neighbors queries, from the first
      * @param log progress lines
      * @return the exit status, 0
      * @throws Exception when the job fails
      */
     public static int run(String job, String master, Path run, String out, int k, String table, boolean includeSeen,
-            String embeddings, int batch, PrintStream log) throws Exception {
+            String embeddings, int batch, int first, PrintStream log) throws Exception {
         SparkSession spark = SparkJobs.session("embtrain " + job, master);
         try {
             switch (job) {
                 case "export" -> SparkJobs.export(spark, run, out, log);
-                case "neighbors" -> SparkJobs.neighbors(spark, run, table, k, out, log);
+                case "neighbors" -> SparkJobs.neighbors(spark, run, table, k, first, out, log);
                 case "recommend" -> SparkJobs.recommend(spark, run, k, includeSeen, out, log);
                 case "score" -> SparkJobs.score(spark, run, embeddings, batch, out, log);
                 default -> throw new IllegalArgumentException("unknown job " + job);
