@@ -1,5 +1,6 @@
 package dev.embtrain.training.cli;
 
+import dev.embtrain.training.config.ConfigLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import org.apache.commons.cli.Options;
  */
 final class SparkCommand extends CliCommand {
 
-    private static final String USAGE = "spark (export | neighbors | recommend | score) [--master URL] ...";
+    private static final String USAGE = "spark (export | neighbors | recommend | score | search) [--master URL] ...";
     private static final String WHAT = "Runs a job on Apache Spark: local mode with --master local[N], a cluster"
             + " through spark-submit --class dev.embtrain.training.spark.SparkMain training/target/embtrain.jar"
             + " COMMAND ... (spark-submit's master). Training stays on one machine.\n"
@@ -24,10 +25,51 @@ final class SparkCommand extends CliCommand {
             + "  neighbors  the top-k cosine neighbours of every row of a table\n"
             + "  recommend  every user's top-k items (user, item, rank, score), as recommend --all\n"
             + "  score      rid, score for every row of a Parquet table with a labelled-embeddings run, as score\n"
+            + "  search     a config's search (sampler random, pruner none), one trial a task, as train runs it\n"
             + "--out names a .parquet directory or a .csv file; it must not exist.\n";
 
     SparkCommand(PrintStream out, PrintStream err) {
         super("spark", out, err);
+    }
+
+    /** {@code spark search CONFIG}: the search of a config, a trial per Spark task. */
+    private int search(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
+                        .desc("Spark master, e.g. local[2]; default: spark-submit's, else local[*]").build())
+                .addOption(Option.builder().longOpt("set").hasArg().argName("path=value")
+                        .desc("override a config key (repeatable)").build())
+                .addOption(Option.builder().longOpt("run-dir").hasArg().argName("DIR")
+                        .desc("write the run here instead of runs/<name>").build())
+                .addOption(Option.builder().longOpt("overwrite").desc("replace an existing run directory").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (Arrays.asList(args).contains("--help")) {
+            help("spark search CONFIG [--set path=value]... [--run-dir DIR] [--overwrite] [--master URL]",
+                    "Runs a config's search with each trial a Spark task (in a JVM of its own), then keeps the best"
+                            + " trial's model as embtrain train does: the same trials.csv as the sequential search."
+                            + " Needs search.sampler.type: random and search.pruner.type: none.", options,
+                    "Example: ./embtrain spark search configs/quickstart.yaml --master local[2] --set"
+                            + " 'search={trials: 4, sampler: {type: random}, pruner: {type: none}, space: [{key:"
+                            + " training.optimizer.learning_rate, type: log-uniform, low: 1.0e-3, high: 1.0e-1}]}'");
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        ConfigLoader.Loaded loaded = loadConfig(cl);
+        requireSpark("search");
+        dev.embtrain.training.spark.SparkSearch.check(loaded);
+        dev.embtrain.training.spark.SparkRunner.search(cl.getOptionValue("master"), loaded,
+                cl.hasOption("run-dir") ? Path.of(cl.getOptionValue("run-dir")) : null, cl.hasOption("overwrite"), out);
+        return 0;
+    }
+
+    private static void requireSpark(String job) {
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession");
+        } catch (ClassNotFoundException e) {
+            throw new UsageException("spark: Apache Spark is not on the classpath; run ./embtrain spark ... (it adds"
+                    + " training/target/spark-lib) or spark-submit --class dev.embtrain.training.spark.SparkMain"
+                    + " training/target/embtrain.jar " + job + " ...");
+        }
     }
 
     @Override
@@ -39,6 +81,9 @@ final class SparkCommand extends CliCommand {
         }
         String job = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (job.equals("search")) {
+            return search(rest);
+        }
         Options options = new Options()
                 .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
                         .desc("Spark master, e.g. local[2]; default: spark-submit's, else local[*]").build())
@@ -86,7 +131,7 @@ final class SparkCommand extends CliCommand {
                         + " embeddings.parquet --out scores.parquet";
             }
             default -> throw new UsageException("spark: unknown job \"" + job + "\"; expected export, neighbors,"
-                    + " recommend or score (embtrain spark --help)");
+                    + " recommend, score or search (embtrain spark --help)");
         }
         if (Arrays.asList(rest).contains("--help")) {
             help(usage, WHAT, options, "Example: " + example);
@@ -104,13 +149,7 @@ final class SparkCommand extends CliCommand {
             throw new UsageException("spark " + job + ": --out " + target + ": expected a name ending .parquet (a"
                     + " directory of part files) or .csv (one file)");
         }
-        try {
-            Class.forName("org.apache.spark.sql.SparkSession");
-        } catch (ClassNotFoundException e) {
-            throw new UsageException("spark: Apache Spark is not on the classpath; run ./embtrain spark ... (it adds"
-                    + " training/target/spark-lib) or spark-submit --class dev.embtrain.training.spark.SparkMain"
-                    + " training/target/embtrain.jar " + job + " ...");
-        }
+        requireSpark(job);
         return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),
                 cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"),
                 cl.getOptionValue("embeddings"), batch, cl.hasOption("first") ? positive("spark " + job

@@ -147,8 +147,16 @@ public final class RankingValidation {
                 ids[b] = users[b];
             }
             NDArray index = m.create(ids);
-            NDArray scores = t.get("user").get(index).matMul(t.get("item").transpose())
-                    .add(t.get("user_bias").get(index)).add(t.get("item_bias").transpose());
+            // Results belong to their input's manager, the parameters' here: each is moved into m.
+            NDArray p = t.get("user").get(index);
+            p.attach(m);
+            NDArray qt = t.get("item").transpose();
+            qt.attach(m);
+            NDArray bu = t.get("user_bias").get(index);
+            bu.attach(m);
+            NDArray bi = t.get("item_bias").transpose();
+            bi.attach(m);
+            NDArray scores = p.matMul(qt).add(bu).add(bi);
             float[] flat = scores.toFloatArray();
             int n = (int) scores.getShape().get(1);
             float[][] out = new float[users.length][];

@@ -10,6 +10,26 @@ public final class SparkRunner {
     private SparkRunner() {}
 
     /**
+     * Runs a search, a trial per Spark task.
+     *
+     * @param master the master, or null
+     * @param loaded the config, with a search section
+     * @param runDir the run directory, or null for runs/NAME
+     * @param overwrite whether an existing run may be replaced
+     * @param log status lines
+     * @throws Exception when the search fails
+     */
+    public static void search(String master, dev.embtrain.training.config.ConfigLoader.Loaded loaded, Path runDir,
+            boolean overwrite, PrintStream log) throws Exception {
+        SparkSession spark = SparkJobs.session("embtrain search", master);
+        try {
+            SparkSearch.search(spark, loaded, runDir, overwrite, log);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
      * Runs a job.
      *
      * @param job export, neighbors or recommend

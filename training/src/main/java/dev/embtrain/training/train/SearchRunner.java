@@ -65,6 +65,9 @@ final class SearchRunner {
     private final Path dir;
     private final List<String> metrics;
     private int remaining;
+    /** Trials trained elsewhere, by number, and the one of them to train here (the best); or null. */
+    private Map<Integer, dev.embtrain.training.search.TrialResult> trainedElsewhere;
+    private int keep = -1;
 
     /**
      * Opens a search, or the one {@code --resume} continues.
@@ -101,7 +104,7 @@ final class SearchRunner {
         SearchConfig s = loaded.config().search();
         this.study = new Study(s.searchSpace(), s.sampler().create(), s.pruner().create(), s.seed(),
                 monitor.higherIsBetter());
-        Map<String, Object> defaults = defaults(s);
+        Map<String, Object> defaults = defaults(loaded, s);
         String head = "search   " + s.trials() + " trials, " + s.sampler().type() + " sampler, "
                 + s.pruner().type() + " pruner on " + monitor.name() + "; ";
         if (defaults != null) {
@@ -161,6 +164,45 @@ final class SearchRunner {
     }
 
     /**
+     * Records trials trained elsewhere: the search takes their results in trial order instead of
+     * training them, but trains {@code keep} (the best) itself, so that the run keeps its model as
+     * a sequential search does.
+     *
+     * @param results the trials' results by number
+     * @param keep the number of the trial to train here
+     */
+    void trainedElsewhere(Map<Integer, dev.embtrain.training.search.TrialResult> results, int keep) {
+        this.trainedElsewhere = Map.copyOf(results);
+        this.keep = keep;
+    }
+
+    /**
+     * Returns the params of every trial a search will run, in order, without training: the
+     * config's own values first (where they lie in the space), then the sampler's draws. Only a
+     * sampler that ignores history (random) draws the same params whatever the trials score.
+     *
+     * @param loaded the config, with its search section
+     * @param monitor what the search maximises
+     * @return each trial's overrides ({@code key=value})
+     * @throws Exception when the study fails
+     */
+    static List<List<String>> plan(ConfigLoader.Loaded loaded, Monitor monitor) throws Exception {
+        SearchConfig s = loaded.config().search();
+        Study study = new Study(s.searchSpace(), s.sampler().create(), s.pruner().create(), s.seed(),
+                monitor.higherIsBetter());
+        Map<String, Object> defaults = defaults(loaded, s);
+        if (defaults != null) {
+            study.enqueue(defaults);
+        }
+        List<List<String>> out = new ArrayList<>();
+        study.optimize(s.trials(), trial -> {
+            out.add(trial.overrides());
+            return 0;
+        }, null, null);
+        return out;
+    }
+
+    /**
      * Returns the study: its trials so far and the best.
      *
      * @return the study
@@ -181,6 +223,12 @@ final class SearchRunner {
                 return best;
             }
             study.optimize(remaining, trial -> {
+                dev.embtrain.training.search.TrialResult elsewhere = trainedElsewhere == null ? null
+                        : trainedElsewhere.get(trial.number());
+                if (elsewhere != null && trial.number() != keep) {
+                    elsewhere.reports().forEach(trial::report);
+                    return elsewhere.value();
+                }
                 RunConfig c = ConfigChecks.trialConfig(loaded, kind, trial.overrides()).config();
                 Pruning pruning = new Pruning(trial, monitor);
                 ModelTrainer.clear(trialDir);
@@ -229,7 +277,7 @@ final class SearchRunner {
     }
 
     /** The config's own value for every key of the space, or null when one lies outside it. */
-    private Map<String, Object> defaults(SearchConfig s) {
+    private static Map<String, Object> defaults(ConfigLoader.Loaded loaded, SearchConfig s) {
         Map<String, Object> tree = Configs.written(loaded.config());
         Map<String, Object> out = new LinkedHashMap<>();
         for (SearchConfig.ParamConfig p : s.space()) {

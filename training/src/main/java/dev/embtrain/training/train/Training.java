@@ -48,6 +48,8 @@ public final class Training {
     private boolean resume;
     private int stepLimit;
     private java.util.function.BooleanSupplier stop = () -> false;
+    private Map<Integer, dev.embtrain.training.search.TrialResult> trainedElsewhere;
+    private int keep = -1;
 
     /**
      * What a finished run reports.
@@ -118,6 +120,50 @@ public final class Training {
     public Training stoppedBy(java.util.function.BooleanSupplier stop) {
         this.stop = stop;
         return this;
+    }
+
+    /**
+     * Gives a search the results of trials trained elsewhere (Spark tasks): it records them in
+     * trial order and trains only {@code keep}, the best, itself, for the run to keep.
+     *
+     * @param results the trials' results by number, every trial of the search
+     * @param keep the best trial's number
+     * @return this
+     */
+    public Training withTrialsTrainedElsewhere(Map<Integer, dev.embtrain.training.search.TrialResult> results,
+            int keep) {
+        this.trainedElsewhere = Map.copyOf(results);
+        this.keep = keep;
+        return this;
+    }
+
+    /**
+     * Returns the params of every trial a config's search will run, in order, without training
+     * (a random sampler's draws do not depend on the trials' values).
+     *
+     * @param loaded the config, with a search section
+     * @return each trial's overrides ({@code key=value})
+     * @throws Exception when the config is invalid
+     */
+    public static List<List<String>> searchPlan(ConfigLoader.Loaded loaded) throws Exception {
+        RunKind kind = ConfigChecks.check(loaded);
+        return SearchRunner.plan(loaded, ConfigChecks.monitor(loaded, kind));
+    }
+
+    /**
+     * Returns a search trial's config as a plain run: the trial's values applied, the search
+     * section left out, checked as the search checks it.
+     *
+     * @param loaded the config, with a search section
+     * @param overrides the trial's overrides
+     * @return the YAML of the trial's run
+     */
+    public static String trialYaml(ConfigLoader.Loaded loaded, List<String> overrides) {
+        RunKind kind = ConfigChecks.check(loaded);
+        Map<String, Object> tree = new java.util.LinkedHashMap<>(dev.embtrain.training.config.Configs.written(
+                ConfigChecks.trialConfig(loaded, kind, overrides).config()));
+        tree.remove("search");
+        return dev.embtrain.training.config.ConfigBinder.dump(tree);
     }
 
     /**
@@ -214,6 +260,9 @@ public final class Training {
         } else {
             search = new SearchRunner(loaded, kind, trainer, prepared, devices, monitor, dir, modelDir, metrics,
                     trialsFile(), resume, report);
+            if (trainedElsewhere != null) {
+                search.trainedElsewhere(trainedElsewhere, keep);
+            }
             try {
                 kept = search.run();
             } catch (TrainingInterrupted e) {
