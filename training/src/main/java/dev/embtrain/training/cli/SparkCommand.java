@@ -24,7 +24,8 @@ final class SparkCommand extends CliCommand {
             + "  export     every table of a run as table, row, label, vector\n"
             + "  neighbors  the top-k cosine neighbours of every row of a table\n"
             + "  recommend  every user's top-k items (user, item, rank, score), as recommend --all\n"
-            + "  score      rid, score for every row of a Parquet table with a labelled-embeddings run, as score\n"
+            + "  score      rid, score for every row of a Parquet table with a labelled-embeddings run (as score),\n"
+            + "             or user, item, score for every pair of a table with a ratings run (as predict)\n"
             + "  search     a config's search (sampler random, pruner none), one trial a task, as train runs it\n"
             + "--out names a .parquet directory or a .csv file; it must not exist.\n";
 
@@ -122,11 +123,16 @@ final class SparkCommand extends CliCommand {
                         + " --out recs.parquet";
             }
             case "score" -> {
-                options.addOption(Option.builder().longOpt("embeddings").hasArg().argName("PARQUET").required()
-                        .desc("a Parquet file or directory of rid and the run's vector column").build())
+                options.addOption(Option.builder().longOpt("embeddings").hasArg().argName("PARQUET")
+                        .desc("a labelled-embeddings run: a Parquet file or directory of rid and the run's vector"
+                                + " column").build())
+                        .addOption(Option.builder().longOpt("pairs").hasArg().argName("FILE")
+                                .desc("a ratings run: a Parquet or CSV (header) table with user and item columns")
+                                .build())
                         .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
                                 .desc("rows scored together in a task (default 4096)").build());
-                usage = "spark score --run DIR --embeddings PARQUET --out OUT [--batch N] [--master URL]";
+                usage = "spark score --run DIR (--embeddings PARQUET | --pairs FILE) --out OUT [--batch N]"
+                        + " [--master URL]";
                 example = "./embtrain spark score --master local[2] --run runs/labelled-embeddings --embeddings"
                         + " embeddings.parquet --out scores.parquet";
             }
@@ -143,6 +149,10 @@ final class SparkCommand extends CliCommand {
                     + job + ")");
         }
         int batch = positive("spark " + job + ": --batch", cl.getOptionValue("batch", "4096"));
+        if (job.equals("score") && cl.hasOption("embeddings") == cl.hasOption("pairs")) {
+            throw new UsageException("spark score: give --embeddings (a labelled-embeddings run) or --pairs (a ratings"
+                    + " run), one of them");
+        }
         int k = job.equals("export") || job.equals("score") ? 0 : positive("spark " + job + ": -k", cl.getOptionValue("k", "10"));
         String target = cl.getOptionValue("out");
         if (!target.endsWith(".parquet") && !target.endsWith(".csv")) {
@@ -152,7 +162,7 @@ final class SparkCommand extends CliCommand {
         requireSpark(job);
         return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),
                 cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"),
-                cl.getOptionValue("embeddings"), batch, cl.hasOption("first") ? positive("spark " + job
+                cl.getOptionValue("embeddings"), cl.getOptionValue("pairs"), batch, cl.hasOption("first") ? positive("spark " + job
                         + ": --first", cl.getOptionValue("first")) : Integer.MAX_VALUE, out);
     }
 }

@@ -266,6 +266,69 @@ public final class SparkJobs {
         return scored.value();
     }
 
+    private static final StructType PAIR_SCORES = new StructType().add("user", DataTypes.StringType, false)
+            .add("item", DataTypes.StringType, false).add("score", DataTypes.FloatType, false);
+
+    /**
+     * Writes user, item, score for every pair of a table (Parquet, or CSV with a header) with a
+     * user and an item column, with a ratings run's model: each task opens the shipped run once
+     * and scores {@code batch} pairs at a time through {@link SavedRun#predict}, as
+     * {@code embtrain predict} and DJL Serving do (side features from the run's tables).
+     *
+     * @param spark the session
+     * @param dir the ratings run
+     * @param pairs the table of pairs
+     * @param batch pairs scored together
+     * @param out the output
+     * @param log progress lines
+     * @return pairs scored
+     * @throws Exception when reading or writing fails
+     */
+    public static long scorePairs(SparkSession spark, Path dir, String pairs, int batch, String out,
+            PrintStream log) throws Exception {
+        SparkOutput.check(out);
+        Dataset<Row> input = pairs.endsWith(".csv") ? spark.read().option("header", "true").csv(pairs)
+                : spark.read().parquet(pairs);
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Arrays.asList(input.columns()));
+        for (String needed : List.of("user", "item")) {
+            if (!names.contains(needed)) {
+                throw new IllegalArgumentException(pairs + " has no column \"" + needed + "\"; its columns are "
+                        + java.util.Arrays.toString(input.columns()));
+            }
+        }
+        Dataset<Row> rowsIn = input.select(input.col("user").cast("string"), input.col("item").cast("string"));
+        Path run = dir.toAbsolutePath().normalize();
+        spark.sparkContext().addFile(run.toString(), true);
+        String name = run.getFileName().toString();
+        org.apache.spark.util.LongAccumulator scored = spark.sparkContext().longAccumulator("scored");
+        JavaRDD<Row> rows = rowsIn.javaRDD().mapPartitions((Iterator<Row> part) -> {
+            List<Row> found = new ArrayList<>();
+            if (!part.hasNext()) {
+                return found.iterator();
+            }
+            try (SavedRun shipped = SavedRun.open(Path.of(SparkFiles.get(name)))) {
+                while (part.hasNext()) {
+                    List<String> users = new ArrayList<>();
+                    List<String> items = new ArrayList<>();
+                    while (users.size() < batch && part.hasNext()) {
+                        Row r = part.next();
+                        users.add(r.getString(0));
+                        items.add(r.getString(1));
+                    }
+                    float[] s = shipped.predict(users, items);
+                    for (int i = 0; i < s.length; i++) {
+                        found.add(RowFactory.create(users.get(i), items.get(i), s[i]));
+                    }
+                    scored.add(s.length);
+                }
+            }
+            return found.iterator();
+        });
+        SparkOutput.write(spark.createDataFrame(rows, PAIR_SCORES), out);
+        log.println(String.format(Locale.ROOT, "scored %,d pairs of %s; wrote %s", scored.value(), pairs, out));
+        return scored.value();
+    }
+
     private static final StructType RECOMMENDATIONS = new StructType().add("user", DataTypes.StringType, false)
             .add("item", DataTypes.StringType, false).add("rank", DataTypes.IntegerType, false)
             .add("score", DataTypes.FloatType, false);

@@ -39,7 +39,8 @@ public final class SparkRunner {
      * @param k neighbours or items per row
      * @param table the neighbours' table
      * @param includeSeen whether recommendations keep training items
-     * @param embeddings the Parquet table score reads
+     * @param embeddings the Parquet table score reads for a labelled-embeddings run, or null
+     * @param pairs the table of user, item pairs score reads for a ratings run, or null
      * @param batch rows score scores together
      * @param first how many rows neighbors queries, from the first
      * @param log progress lines
@@ -47,14 +48,20 @@ public final class SparkRunner {
      * @throws Exception when the job fails
      */
     public static int run(String job, String master, Path run, String out, int k, String table, boolean includeSeen,
-            String embeddings, int batch, int first, PrintStream log) throws Exception {
+            String embeddings, String pairs, int batch, int first, PrintStream log) throws Exception {
         SparkSession spark = SparkJobs.session("embtrain " + job, master);
         try {
             switch (job) {
                 case "export" -> SparkJobs.export(spark, run, out, log);
                 case "neighbors" -> SparkJobs.neighbors(spark, run, table, k, first, out, log);
                 case "recommend" -> SparkJobs.recommend(spark, run, k, includeSeen, out, log);
-                case "score" -> SparkJobs.score(spark, run, embeddings, batch, out, log);
+                case "score" -> {
+                    if (embeddings != null) {
+                        SparkJobs.score(spark, run, embeddings, batch, out, log);
+                    } else {
+                        SparkJobs.scorePairs(spark, run, pairs, batch, out, log);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown job " + job);
             }
         } finally {

@@ -193,6 +193,37 @@ class SparkJobsTest {
         }
     }
 
+    /** A ratings model scores a table of pairs as SavedRun.predict (embtrain predict's path) does. */
+    @Test
+    void pairScoresEqualTheSingleMachineScores() throws Exception {
+        List<String> users = List.of("1", "2", "3", "7", "12", "1");
+        List<String> items = List.of("3", "5", "9", "1", "30", "2");
+        StringBuilder csv = new StringBuilder("user,item\n");
+        for (int i = 0; i < users.size(); i++) {
+            csv.append(users.get(i)).append(',').append(items.get(i)).append('\n');
+        }
+        Path pairs = Files.writeString(tmp.resolve("pairs.csv"), csv);
+        String out = tmp.resolve("pair-scores.parquet").toString();
+        Result r = run("spark", "score", "--master", "local[2]", "--run", runDir.toString(), "--pairs",
+                pairs.toString(), "--batch", "4", "--out", out);
+        assertEquals(0, r.status(), r.err());
+        float[] expected;
+        try (SavedRun saved = SavedRun.open(runDir)) {
+            expected = saved.predict(users, items);
+        }
+        Map<String, Float> got = new HashMap<>();
+        for (Row row : read(out)) {
+            got.put(row.getString(0) + "," + row.getString(1), row.getFloat(2));
+        }
+        assertEquals(users.size(), got.size());
+        for (int i = 0; i < users.size(); i++) {
+            assertEquals(expected[i], got.get(users.get(i) + "," + items.get(i)), 1e-6);
+        }
+        Result both = run("spark", "score", "--run", runDir.toString(), "--out", tmp.resolve("y.csv").toString());
+        assertEquals("embtrain: spark score: give --embeddings (a labelled-embeddings run) or --pairs (a ratings run),"
+                + " one of them\n", both.err());
+    }
+
     @Test
     void aJobWithoutAllOrWithABadOutIsAUsageError() {
         Result r = run("spark", "recommend", "--run", runDir.toString(), "--out", tmp.resolve("x.parquet").toString());
