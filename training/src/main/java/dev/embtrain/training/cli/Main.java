@@ -86,7 +86,7 @@ public final class Main {
             does not support exits 2 and names the commands it has.
             Exit status: 0 success, 2 usage or config error (nothing trained), 1 failure at run time,
             130 stopped by Ctrl-C or SIGTERM (the last checkpoint is kept: train CONFIG --resume).
-            Config keys are listed in the README (section "Config reference").
+            Config keys are listed in docs/config-reference.md.
             """;
 
     private final PrintStream out;

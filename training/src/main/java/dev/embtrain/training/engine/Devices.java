@@ -34,7 +34,7 @@ public final class Devices {
         if (gpuCount == 0) {
             throw new IllegalArgumentException(choice
                     + " was asked for, but the PyTorch engine sees no CUDA GPU (this build has CPU natives,"
-                    + " or no driver is present); use device: auto or cpu, or see the README on GPUs");
+                    + " or no driver is present); use device: auto or cpu, or see docs/serving.md on GPUs");
         }
         if (index >= gpuCount) {
             throw new IllegalArgumentException(choice + " was asked for, but the engine sees "

@@ -165,7 +165,7 @@ class MainTest {
         Result r = run("train", c.toString(), "--set", "training.device=gpu", "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status());
         assertEquals("embtrain: training.device: gpu was asked for, but the PyTorch engine sees no CUDA GPU (this build"
-                + " has CPU natives, or no driver is present); use device: auto or cpu, or see the README on GPUs"
+                + " has CPU natives, or no driver is present); use device: auto or cpu, or see docs/serving.md on GPUs"
                 + " (--set training.device=gpu)\n", r.err());
         assertNothingIn(tmp, "c.yaml");
     }

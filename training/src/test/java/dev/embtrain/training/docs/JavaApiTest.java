@@ -28,16 +28,16 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Java API: the README's example compiles (it is this module's test source) and trains; Java configs fail as YAML ones do. */
+/** The Java API: docs/architecture.md's example compiles (it is this module's test source) and trains; Java configs fail as YAML ones do. */
 class JavaApiTest {
 
     private static final Path ROOT = Path.of("..");
 
     @Test
     void theReadmesJavaExampleIsTheCompiledExampleWordForWord() throws Exception {
-        String readme = Files.readString(ROOT.resolve("README.md"));
+        String readme = Files.readString(ROOT.resolve("docs/architecture.md"));
         Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertTrue(m.find(), "README has no java block");
+        assertTrue(m.find(), "docs/architecture.md has no java block");
         String source = Files.readString(Path.of("src/test/java/dev/embtrain/training/docs/JavaApiExample.java"));
         String example = source.substring(source.indexOf("// java-example:start\n") + "// java-example:start\n".length(),
                 source.indexOf("// java-example:end"));

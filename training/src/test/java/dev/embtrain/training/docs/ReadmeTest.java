@@ -23,6 +23,7 @@ class ReadmeTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path README = ROOT.resolve("README.md");
+    private static final Path REFERENCE = ROOT.resolve("docs/config-reference.md");
 
     @Test
     void everyConfigFileLoadsAndPassesTheChecksMadeBeforeData() throws Exception {
@@ -42,27 +43,47 @@ class ReadmeTest {
 
     @Test
     void configReferenceMatchesTheRecords() throws Exception {
-        String readme = Files.readString(README);
+        String readme = Files.readString(REFERENCE);
         Matcher m = Pattern.compile("<!-- config-reference:start -->\n(.*)<!-- config-reference:end -->",
                 Pattern.DOTALL).matcher(readme);
-        assertTrue(m.find(), "README has no config-reference markers");
+        assertTrue(m.find(), "docs/config-reference.md has no config-reference markers");
         String expected = ConfigReference.markdown();
         if (!expected.equals(m.group(1))) {
             Path fresh = Files.writeString(Path.of("target", "config-reference.md"), expected);
-            assertEquals(expected, m.group(1), "README's config reference is stale; paste " + fresh.toAbsolutePath()
+            assertEquals(expected, m.group(1), "docs/config-reference.md is stale; paste " + fresh.toAbsolutePath()
                     + " between the markers");
         }
     }
 
     @Test
-    void everyConfigTheReadmeNamesExists() throws Exception {
-        Matcher m = Pattern.compile("configs/[a-z0-9-]+\\.yaml").matcher(Files.readString(README));
+    void everyConfigAndDocTheReadmeAndDocsNameExists() throws Exception {
+        List<Path> pages = new java.util.ArrayList<>(List.of(README));
+        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
+            s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
         int found = 0;
-        while (m.find()) {
-            assertTrue(Files.isRegularFile(ROOT.resolve(m.group())), m.group());
-            found++;
+        for (Path page : pages) {
+            String text = Files.readString(page);
+            Matcher m = Pattern.compile("configs/[a-z0-9-]+\\.yaml").matcher(text);
+            while (m.find()) {
+                assertTrue(Files.isRegularFile(ROOT.resolve(m.group())), page + " names " + m.group());
+                found++;
+            }
+            Matcher link = Pattern.compile("\\]\\((docs/)?([a-z0-9-]+\\.md)\\)").matcher(text);
+            while (link.find()) {
+                assertTrue(Files.isRegularFile(ROOT.resolve("docs").resolve(link.group(2))), page + " links "
+                        + link.group());
+                found++;
+            }
         }
         assertTrue(found > 0);
+    }
+
+    /** The README is a landing page; the rest lives in docs/. */
+    @Test
+    void theReadmeIsALandingPage() throws Exception {
+        long lines = Files.readAllLines(README).size();
+        assertTrue(lines <= 250, "README.md has " + lines + " lines; move detail into docs/");
     }
 
     @Test

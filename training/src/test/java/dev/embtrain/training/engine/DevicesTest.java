@@ -20,7 +20,7 @@ class DevicesTest {
     @Test
     void aMissingGpuSaysWhatToDo() {
         assertEquals("gpu was asked for, but the PyTorch engine sees no CUDA GPU (this build has CPU natives,"
-                        + " or no driver is present); use device: auto or cpu, or see the README on GPUs",
+                        + " or no driver is present); use device: auto or cpu, or see docs/serving.md on GPUs",
                 assertThrows(IllegalArgumentException.class, () -> Devices.resolve("gpu", 0)).getMessage());
         assertEquals("gpu:2 was asked for, but the engine sees 2 GPU(s), gpu:0 to gpu:1",
                 assertThrows(IllegalArgumentException.class, () -> Devices.resolve("gpu:2", 2)).getMessage());
