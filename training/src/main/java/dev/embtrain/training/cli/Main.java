@@ -39,6 +39,7 @@ public final class Main {
               embtrain predict --run DIR --in FILE --out FILE [--ids FILE] [--batch N]
               embtrain benchmark CONFIG... [--set path=value]... [--steps N]
               embtrain config CONFIG [--set path=value]... [--no-data]
+              embtrain init MODEL_TYPE [--dataset TYPE] [--set path=value]... [--out FILE]
               embtrain generate ratings|sessions --out DIR [--format csv|tsv|parquet]
               embtrain COMMAND --help
 
@@ -63,6 +64,8 @@ public final class Main {
                          seconds per epoch, samples per second and the monitored metric
               config     print a config with its defaults filled in, its kind and monitored metric,
                          and check it (and read its data, unless --no-data) without training
+              init       write a starter config: every key of a model type on a dataset type, with its
+                         default and what it means
               generate   write example tables a user would have (a shop's ratings, users and items,
                          or its clickstream, as CSV, TSV or Parquet) for dataset.type: ratings or
                          sessions; no download
@@ -166,7 +169,8 @@ public final class Main {
         return List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new ScoreCommand(out, err),
                 new PredictCommand(out, err), new NeighborsCommand(out, err), new RecommendCommand(out, err),
                 new ExportCommand(out, err), new SparkCommand(out, err),
-                new BenchmarkCommand(out, err), new ConfigCommand(out, err), new GenerateCommand(out, err));
+                new BenchmarkCommand(out, err), new ConfigCommand(out, err), new InitCommand(out, err),
+                new GenerateCommand(out, err));
     }
 
     private int version() {
