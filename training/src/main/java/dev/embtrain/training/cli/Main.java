@@ -40,6 +40,7 @@ public final class Main {
               embtrain benchmark CONFIG... [--set path=value]... [--steps N]
               embtrain config CONFIG [--set path=value]... [--no-data]
               embtrain init MODEL_TYPE [--dataset TYPE] [--set path=value]... [--out FILE]
+              embtrain lr-find CONFIG [--set path=value]... [--start RATE] [--end RATE] [--steps N]
               embtrain generate ratings|sessions --out DIR [--format csv|tsv|parquet]
               embtrain COMMAND --help
 
@@ -66,6 +67,8 @@ public final class Main {
                          and check it (and read its data, unless --no-data) without training
               init       write a starter config: every key of a model type on a dataset type, with its
                          default and what it means
+              lr-find    fastai's learning-rate finder: the loss as the rate rises, a PNG and a
+                         suggested rate
               generate   write example tables a user would have (a shop's ratings, users and items,
                          or its clickstream, as CSV, TSV or Parquet) for dataset.type: ratings or
                          sessions; no download
@@ -169,7 +172,7 @@ public final class Main {
         return List.of(new TrainCommand(out, err), new EvaluateCommand(out, err), new ScoreCommand(out, err),
                 new PredictCommand(out, err), new NeighborsCommand(out, err), new RecommendCommand(out, err),
                 new ExportCommand(out, err), new SparkCommand(out, err),
-                new BenchmarkCommand(out, err), new ConfigCommand(out, err), new InitCommand(out, err),
+                new BenchmarkCommand(out, err), new ConfigCommand(out, err), new InitCommand(out, err), new LrFindCommand(out, err),
                 new GenerateCommand(out, err));
     }
 

@@ -122,6 +122,47 @@ public final class Plots {
     }
 
     /**
+     * Draws a learning-rate range test: the smoothed loss against the rate on a logarithmic axis,
+     * with the suggested rate marked (800 x 500).
+     *
+     * @param file the PNG
+     * @param title the title
+     * @param rates the rate of each step, rising
+     * @param losses the smoothed loss of each step
+     * @param suggested the suggested rate
+     * @return {@code file}
+     * @throws IOException when the file cannot be written
+     */
+    public static Path learningRateFinder(Path file, String title, double[] rates, double[] losses, double suggested)
+            throws IOException {
+        if (rates.length == 0 || rates.length != losses.length) {
+            throw new IllegalArgumentException(rates.length + " rates for " + losses.length + " losses");
+        }
+        XYChart chart = new XYChart(CURVES_WIDTH, CURVES_HEIGHT);
+        chart.setTitle(title);
+        chart.setXAxisTitle("learning rate (log scale)");
+        chart.setYAxisTitle("training loss (smoothed)");
+        XYStyler styler = chart.getStyler();
+        style(styler);
+        styler.setXAxisLogarithmic(true);
+        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        XYSeries s = chart.addSeries("loss", rates.clone(), losses.clone());
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineWidth(2f);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double l : losses) {
+            lo = Math.min(lo, l);
+            hi = Math.max(hi, l);
+        }
+        XYSeries mark = chart.addSeries(String.format(Locale.ROOT, "suggested %.2e", suggested),
+                new double[] {suggested, suggested}, new double[] {lo, hi});
+        mark.setMarker(SeriesMarkers.NONE);
+        mark.setLineColor(HIGHLIGHT);
+        return writePng(chart, file);
+    }
+
+    /**
      * Draws every row of {@code vectors} (N x D) as a small grey dot at its coordinates on the
      * first two principal components, and the rows in {@code highlight} as large coloured dots
      * labelled with {@code labels} (1000 x 800). The axis titles give each component's share

@@ -66,6 +66,7 @@ final class ModelTrainer {
     private final Consumer<String> report;
     private final BooleanSupplier stop;
     private final int stepLimit;
+    private Tracker learningRate;
 
     /**
      * One fit.
@@ -101,6 +102,17 @@ final class ModelTrainer {
     }
 
     /**
+     * Replaces the configured schedule's learning rate (a learning-rate range test's ramp).
+     *
+     * @param rate the rate of each step
+     * @return this
+     */
+    ModelTrainer withLearningRate(Tracker rate) {
+        this.learningRate = rate;
+        return this;
+    }
+
+    /**
      * Trains one model.
      *
      * @param fit what to train and how
@@ -126,7 +138,7 @@ final class ModelTrainer {
             try {
                 int totalSteps = t.objective().batchesPerEpoch() * training.epochs();
                 OptimizerSpec spec = optimizerSpec(training);
-                Tracker lr = Optimizers.learningRate(spec, totalSteps);
+                Tracker lr = learningRate != null ? learningRate : Optimizers.learningRate(spec, totalSteps);
                 Optimizer optimizer = Optimizers.optimizer(spec, lr, totalSteps);
                 DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(t.objective().loss())
                         .optOptimizer(optimizer).optDevices(use);

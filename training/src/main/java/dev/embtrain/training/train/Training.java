@@ -49,6 +49,7 @@ public final class Training {
     private int stepLimit;
     private java.util.function.BooleanSupplier stop = () -> false;
     private Map<Integer, dev.embtrain.training.search.TrialResult> trainedElsewhere;
+    private ai.djl.training.tracker.Tracker learningRate;
     private int keep = -1;
 
     /**
@@ -119,6 +120,18 @@ public final class Training {
      */
     public Training stoppedBy(java.util.function.BooleanSupplier stop) {
         this.stop = stop;
+        return this;
+    }
+
+    /**
+     * Trains with this learning rate at every step instead of the configured schedule's: the
+     * rising rate of {@code embtrain lr-find}.
+     *
+     * @param rate the rate of each step
+     * @return this
+     */
+    public Training withLearningRate(ai.djl.training.tracker.Tracker rate) {
+        this.learningRate = rate;
         return this;
     }
 
@@ -206,7 +219,7 @@ public final class Training {
         try (RunDirectory run = resume ? RunDirectory.resume(target) : RunDirectory.begin(target, overwrite)) {
             try {
                 return run(run, config, kind, new ModelTrainer(loaded, prepared, devices, monitor, report, stop,
-                        stepLimit), prepared, devices, monitor);
+                        stepLimit).withLearningRate(learningRate), prepared, devices, monitor);
             } catch (RuntimeException | IOException e) {
                 // A run that finished an epoch, or a search a trial, keeps what it learned, whatever stopped it:
                 // --resume continues it.

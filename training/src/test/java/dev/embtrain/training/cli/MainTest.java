@@ -208,7 +208,7 @@ class MainTest {
         Result unknown = run("trian");
         assertEquals(2, unknown.status());
         assertEquals("embtrain: unknown command \"trian\"; expected train, evaluate, score, predict, neighbors,"
-                + " recommend, export, spark, benchmark, config, init or generate (embtrain --help lists them)\n",
+                + " recommend, export, spark, benchmark, config, init, lr-find or generate (embtrain --help lists them)\n",
                 unknown.err());
         Result version = run("--version");
         assertEquals(0, version.status());
