@@ -291,11 +291,21 @@ public final class Study {
      * A one-line summary of a finished trial, for the console.
      *
      * @param t the trial
-     * @return e.g. {@code trial 3 PRUNED value 0.7012 after 2 epochs (1.5 s) {lr=0.01}}
+     * @return e.g. {@code trial 3 PRUNED value 0.7012 after 2 epochs (1.5 s); best so far 0.6894 (trial 1)
+     *     {lr=0.01}}
      */
     public String progressLine(FrozenTrial t) {
-        return String.format(Locale.ROOT, "trial %d %s value %.4f after %d epoch%s (%.1f s) %s", t.number(),
-                t.state(), metric(t), t.epochs(), t.epochs() == 1 ? "" : "s", t.seconds(), t.params());
+        FrozenTrial best = null;
+        for (FrozenTrial f : finished) {
+            if (f.number() <= t.number() && f.state() == TrialState.COMPLETE
+                    && (best == null || f.value() > best.value())) {
+                best = f;
+            }
+        }
+        return String.format(Locale.ROOT, "trial %d %s value %.4f after %d epoch%s (%.1f s); %s %s", t.number(),
+                t.state(), metric(t), t.epochs(), t.epochs() == 1 ? "" : "s", t.seconds(), best == null
+                        ? "no complete trial yet" : String.format(Locale.ROOT, "best so far %.4f (trial %d)",
+                        metric(best), best.number()), t.params());
     }
 
     /**

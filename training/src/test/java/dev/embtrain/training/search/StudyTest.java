@@ -105,6 +105,18 @@ class StudyTest {
         }
         assertEquals(6, lines.size());
         assertTrue(lines.get(0).startsWith("trial 0 COMPLETE value "), lines.get(0));
+        // Each line names the best complete trial up to it.
+        for (int i = 0; i < lines.size(); i++) {
+            FrozenTrial top = null;
+            for (FrozenTrial t : study.trials().subList(0, i + 1)) {
+                if (t.state() == TrialState.COMPLETE && (top == null || t.value() > top.value())) {
+                    top = t;
+                }
+            }
+            String expected = top == null ? "; no complete trial yet " : String.format(java.util.Locale.ROOT,
+                    "; best so far %.4f (trial %d) ", study.metric(top), top.number());
+            assertTrue(lines.get(i).contains(expected), lines.get(i) + " lacks " + expected);
+        }
         double bestValue = study.trials().stream().filter(t -> t.state() == TrialState.COMPLETE)
                 .mapToDouble(FrozenTrial::value).max().orElseThrow();
         assertEquals(bestValue, best.value());
