@@ -66,6 +66,31 @@ public final class SparkJobs {
         return b.getOrCreate();
     }
 
+    /**
+     * Ships a run directory to every executor ({@code SparkContext.addFile}, recursively).
+     *
+     * @param spark the session
+     * @param dir the run
+     * @return the name a task opens it by, through {@code SparkFiles.get}
+     */
+    private static String ship(SparkSession spark, Path dir) {
+        Path run = dir.toAbsolutePath().normalize();
+        spark.sparkContext().addFile(run.toString(), true);
+        return run.getFileName().toString();
+    }
+
+    /** Refuses a table that lacks a column a job reads, naming the columns it has. */
+    private static Dataset<Row> columns(Dataset<Row> table, String source, String... needed) {
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Arrays.asList(table.columns()));
+        for (String column : needed) {
+            if (!names.contains(column)) {
+                throw new IllegalArgumentException(source + " has no column \"" + column + "\"; its columns are "
+                        + java.util.Arrays.toString(table.columns()));
+            }
+        }
+        return table;
+    }
+
     private static final StructType EXPORT = new StructType().add("table", DataTypes.StringType, false)
             .add("row", DataTypes.IntegerType, false).add("label", DataTypes.StringType, true)
             .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false), false);
@@ -209,18 +234,9 @@ public final class SparkJobs {
         try (LabelledScorer.Opened scorer = LabelledScorer.open(dir)) {
             column = scorer.column();
         }
-        Dataset<Row> input = spark.read().parquet(embeddings);
-        java.util.Set<String> names = new java.util.HashSet<>(java.util.Arrays.asList(input.columns()));
-        for (String needed : List.of("rid", column)) {
-            if (!names.contains(needed)) {
-                throw new IllegalArgumentException(embeddings + " has no column \"" + needed + "\"; its columns are "
-                        + java.util.Arrays.toString(input.columns()));
-            }
-        }
+        Dataset<Row> input = columns(spark.read().parquet(embeddings), embeddings, "rid", column);
         Dataset<Row> rowsIn = input.select(input.col("rid").cast("string"), input.col(column).cast("array<float>"));
-        Path run = dir.toAbsolutePath().normalize();
-        spark.sparkContext().addFile(run.toString(), true);
-        String name = run.getFileName().toString();
+        String name = ship(spark, dir);
         org.apache.spark.util.LongAccumulator scored = spark.sparkContext().longAccumulator("scored");
         JavaRDD<Row> rows = rowsIn.javaRDD().mapPartitions((Iterator<Row> part) -> {
             List<Row> found = new ArrayList<>();
@@ -287,19 +303,10 @@ public final class SparkJobs {
     public static long scorePairs(SparkSession spark, Path dir, String pairs, int batch, String out,
             PrintStream log) throws Exception {
         SparkOutput.check(out);
-        Dataset<Row> input = pairs.endsWith(".csv") ? spark.read().option("header", "true").csv(pairs)
-                : spark.read().parquet(pairs);
-        java.util.Set<String> names = new java.util.HashSet<>(java.util.Arrays.asList(input.columns()));
-        for (String needed : List.of("user", "item")) {
-            if (!names.contains(needed)) {
-                throw new IllegalArgumentException(pairs + " has no column \"" + needed + "\"; its columns are "
-                        + java.util.Arrays.toString(input.columns()));
-            }
-        }
+        Dataset<Row> input = columns(pairs.endsWith(".csv") ? spark.read().option("header", "true").csv(pairs)
+                : spark.read().parquet(pairs), pairs, "user", "item");
         Dataset<Row> rowsIn = input.select(input.col("user").cast("string"), input.col("item").cast("string"));
-        Path run = dir.toAbsolutePath().normalize();
-        spark.sparkContext().addFile(run.toString(), true);
-        String name = run.getFileName().toString();
+        String name = ship(spark, dir);
         org.apache.spark.util.LongAccumulator scored = spark.sparkContext().longAccumulator("scored");
         JavaRDD<Row> rows = rowsIn.javaRDD().mapPartitions((Iterator<Row> part) -> {
             List<Row> found = new ArrayList<>();
@@ -354,9 +361,7 @@ public final class SparkJobs {
             users = new Recommender(run, includeSeen).users();
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path run = dir.toAbsolutePath().normalize();
-        spark.sparkContext().addFile(run.toString(), true);
-        String name = run.getFileName().toString();
+        String name = ship(spark, dir);
         int slices = Math.max(jsc.defaultParallelism(), users.size() / (16 * USER_BLOCK));
         JavaRDD<Row> rows = jsc.parallelize(new ArrayList<>(users), slices).mapPartitions((Iterator<String> part) -> {
             List<String> ids = new ArrayList<>();
