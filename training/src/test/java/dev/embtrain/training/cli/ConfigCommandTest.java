@@ -27,6 +27,47 @@ class ConfigCommandTest {
         assertTrue(!Files.exists(Path.of("runs", "quickstart-config-test")));
     }
 
+    /** Training the printed config gives the run the original gives: the same metrics, epoch by epoch. */
+    @Test
+    void thePrintedConfigTrainsTheSameRun(@TempDir Path dir) throws Exception {
+        String[] sets = {"--set", "dataset.path=" + dir.resolve("data"), "--set", "dataset.ratings=3000", "--set",
+            "training.epochs=2", "--set", "training.progress=false"};
+        CliRun.Result printed = run(concat(new String[] {"config", QUICKSTART.toString(), "--no-data"}, sets));
+        assertEquals(0, printed.status(), printed.err());
+        Path file = Files.writeString(dir.resolve("printed.yaml"), printed.out());
+        CliRun.Result a = run(concat(new String[] {"train", QUICKSTART.toString(), "--run-dir",
+            dir.resolve("a").toString()}, sets));
+        assertEquals(0, a.status(), a.err());
+        CliRun.Result b = run("train", file.toString(), "--run-dir", dir.resolve("b").toString());
+        assertEquals(0, b.status(), b.err());
+        assertEquals(metrics(dir.resolve("a")), metrics(dir.resolve("b")));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** metrics.csv without its timing columns (seconds, samples per second). */
+    private static List<String> metrics(Path run) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        for (String line : lines) {
+            String[] f = line.split(",");
+            StringBuilder kept = new StringBuilder();
+            for (int i = 0; i < f.length; i++) {
+                if (!header.get(i).equals("seconds") && !header.get(i).equals("samples_per_second")) {
+                    kept.append(f[i]).append(',');
+                }
+            }
+            out.add(kept.toString());
+        }
+        assertEquals(3, out.size());
+        return out;
+    }
+
     @Test
     void aKeyTheRunWouldNotReadIsExitTwoNamingIt() {
         CliRun.Result r = run("config", QUICKSTART.toString(), "--no-data", "--set", "training.optimizer.type=sgd",
