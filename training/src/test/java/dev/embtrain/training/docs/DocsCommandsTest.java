@@ -123,6 +123,39 @@ class DocsCommandsTest {
         assertTrue(checked >= 30, "only " + checked + " command lines found");
     }
 
+    /**
+     * Every YAML block of the README and docs/ loads and passes the checks a run makes before its
+     * data; a block that shows only a dataset section gets a name and a model that reads it.
+     */
+    @Test
+    void everyDocumentedYamlBlockLoads() throws Exception {
+        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
+            s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        int loaded = 0;
+        for (Path page : pages) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                    .matcher(Files.readString(page));
+            while (m.find()) {
+                String yaml = m.group(1);
+                if (!yaml.contains("\nname:") && !yaml.startsWith("name:")) {
+                    yaml = "name: docs-snippet\n" + yaml;
+                }
+                if (!yaml.contains("\nmodel:")) {
+                    yaml += yaml.contains("type: sessions") || yaml.contains("type: online-retail")
+                            || yaml.contains("type: synthetic-sessions") ? "model: {type: embedding-bag}\n"
+                            : "model: {type: factorization-machine}\n";
+                }
+                dev.embtrain.training.config.ConfigLoader.Loaded l = dev.embtrain.training.config.ConfigLoader.load(
+                        yaml, page.getFileName().toString(), List.of());
+                dev.embtrain.training.train.ConfigChecks.check(l);
+                loaded++;
+            }
+        }
+        assertTrue(loaded >= 2, "only " + loaded + " YAML blocks found");
+    }
+
     @Test
     void wordsFollowTheShell() {
         assertEquals(List.of("./embtrain", "neighbors", "--query", "Star Wars (1977)", "-k", "5"),
