@@ -135,8 +135,8 @@ class DocsCommandsTest {
         }
         int loaded = 0;
         for (Path page : pages) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
-                    .matcher(Files.readString(page));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(.*?)```",
+                    java.util.regex.Pattern.DOTALL).matcher(Files.readString(page));
             while (m.find()) {
                 String yaml = m.group(1);
                 if (!yaml.contains("\nname:") && !yaml.startsWith("name:")) {
