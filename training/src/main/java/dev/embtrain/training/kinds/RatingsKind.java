@@ -163,11 +163,11 @@ final class RatingsKind implements RunKind {
             throw new IllegalStateException("the split left " + data.train().rows() + " training and "
                     + data.valid().rows() + " validation rows; both must be non-empty");
         }
-        RankingConfig ranking = RatingsData.ranking(loaded.config());
-        if (ranking != null) {
-            report.accept(describeRanking(data, loaded.config(), ranking));
+        Data prepared = new Data(data, RatingsData.ranking(loaded.config()));
+        if (prepared.ranking != null) {
+            report.accept(prepared.describeRanking(loaded.config()));
         }
-        return new Data(data);
+        return prepared;
     }
 
     @Override
@@ -175,12 +175,55 @@ final class RatingsKind implements RunKind {
         return run.modelTables();
     }
 
-    /** The ratings of a run, split and encoded. */
+    /**
+     * The ratings of a run, split and encoded, with what every trial's ranking reads computed
+     * once: each user's training items, the held-out items and the popularity baseline (the
+     * ranking section is not a key a search may vary).
+     */
     private static final class Data implements Prepared {
         private final RatingsData data;
+        private final int[][] seen;
+        /** The ranking the run measures, or null. */
+        private final RankingConfig ranking;
+        private final Rankings rankings;
+        private final Map<Integer, Set<Integer>> heldOut;
+        private final Map<String, Double> popularity;
 
-        Data(RatingsData data) {
+        Data(RatingsData data, RankingConfig ranking) {
             this.data = data;
+            this.seen = data.seen();
+            this.ranking = ranking;
+            this.rankings = new Rankings(seen, data.items().size());
+            if (ranking == null) {
+                this.heldOut = null;
+                this.popularity = null;
+            } else {
+                this.heldOut = data.heldOut(ranking.minRating(), seen);
+                this.popularity = RankingValidation.values(validation(null).evaluate(null), false);
+            }
+        }
+
+        /** The ranking metrics of a run: the model's, scored through {@code pairs}. */
+        private RankingValidation validation(PairEncoder pairs) {
+            return new RankingValidation(rankings, heldOut, ranking, pairs, data.items().size());
+        }
+
+        /** The implicit label's sampling, and the ranking's popularity baseline. */
+        private String describeRanking(RunConfig config) {
+            StringBuilder sb = new StringBuilder();
+            if (RatingsData.implicit(config)) {
+                LabelConfig label = ((RatingsDatasetConfig) config.dataset()).label();
+                sb.append(String.format(Locale.ROOT, "implicit every training row a positive; %d item%s drawn per"
+                        + " positive (%s), loss %s%n", label.negatives(), label.negatives() == 1 ? "" : "s",
+                        label.sampler() == LabelConfig.Sampler.UNIFORM ? "uniform"
+                                : "popularity^" + label.alpha(), label.loss().name().toLowerCase(Locale.ROOT)));
+            }
+            sb.append(String.format(Locale.ROOT, "ranking  %s protocol%s on %,d validation users; popularity:",
+                    ranking.protocol().name().toLowerCase(Locale.ROOT),
+                    ranking.protocol() == RankingConfig.Protocol.SAMPLED
+                            ? " (" + ranking.negatives() + " drawn items each)" : "", heldOut.size()));
+            popularity.forEach((name, value) -> sb.append(String.format(Locale.ROOT, " %s %.4f", name, value)));
+            return sb.toString();
         }
 
         @Override
@@ -196,14 +239,11 @@ final class RatingsKind implements RunKind {
             Task task = type.task(config.model());
             Device device = model.getNDManager().getDevice();
             int batchSize = config.training().batchSize();
-            RankingConfig ranking = RatingsData.ranking(config);
             if (ranking == null) {
                 return new Trainable(supervised(model, device, task, config), config.model().type(), false, null);
             }
-            int[][] seen = data.seen();
             PairEncoder pairs = new PairEncoder(data.schema(), data.features(), data.split().train());
-            RankingValidation validation = new RankingValidation(new Rankings(seen, data.items().size()),
-                    data.heldOut(ranking.minRating(), seen), ranking, pairs, data.items().size());
+            RankingValidation validation = validation(pairs);
             if (!RatingsData.implicit(config)) {
                 return new Trainable(new WithRanking(supervised(model, device, task, config), validation),
                         config.model().type(), false, null);
@@ -211,7 +251,7 @@ final class RatingsKind implements RunKind {
             LabelConfig label = ((RatingsDatasetConfig) config.dataset()).label();
             int rowsPerStep = Math.min(batchSize, data.train().rows()) * (1 + label.negatives());
             ImplicitFeedback objective = new ImplicitFeedback(data.train(), data.schema().ids(data.train(), "user"),
-                    seen, pairs, weights(label, seen, data.items().size()), label.negatives(),
+                    seen, pairs, weights(label), label.negatives(),
                     label.loss() == LabelConfig.Loss.BPR ? new BprLoss(label.negatives()) : new SigmoidBceLoss(),
                     batchSize, ModelTypes.inputShapes(data.schema(), rowsPerStep), validation, config.seed());
             return new Trainable(objective, config.model().type(), false, null);
@@ -225,15 +265,11 @@ final class RatingsKind implements RunKind {
         }
 
         /** The draw weight of each item: 1, or (training users)^alpha; 0 for the unknown slot. */
-        private static double[] weights(LabelConfig label, int[][] seen, int items) {
-            double[] w = new double[items];
-            for (int[] rated : seen) {
-                for (int i : rated) {
-                    w[i]++;
-                }
-            }
-            for (int i = 1; i < items; i++) {
-                w[i] = label.sampler() == LabelConfig.Sampler.UNIFORM ? 1 : Math.pow(w[i], label.alpha());
+        private double[] weights(LabelConfig label) {
+            float[] users = rankings.popularity();
+            double[] w = new double[users.length];
+            for (int i = 1; i < w.length; i++) {
+                w[i] = label.sampler() == LabelConfig.Sampler.UNIFORM ? 1 : Math.pow(users[i], label.alpha());
             }
             return w;
         }
@@ -259,6 +295,8 @@ final class RatingsKind implements RunKind {
             Path dir = f.dir();
             Block block = f.model().getBlock();
             writeVocabularies(dir, data, config);
+            // The items each user rated in training, which recommend leaves out.
+            RunFiles.writeSeen(dir.resolve(RunFiles.SEEN), seen);
             export(dir, block, data, config);
             Map<String, Object> r = f.resolved();
             Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -287,9 +325,8 @@ final class RatingsKind implements RunKind {
                         "noise floor %.4f: valid_mse is %.3fx the best any model can do", floor,
                         f.fit().best().valid().get("valid_mse") / floor)));
             }
-            RankingConfig ranking = RatingsData.ranking(config);
-            if (ranking != null) {
-                popularity(data, ranking).forEach((name, value) -> r.put("baseline_" + name + "_popularity", value));
+            if (popularity != null) {
+                popularity.forEach((name, value) -> r.put("baseline_" + name + "_popularity", value));
             }
             if (config.export().plots()) {
                 plots(dir.resolve(RunFiles.PLOTS_DIR), config, block, data, f.fit().history());
@@ -332,34 +369,6 @@ final class RatingsKind implements RunKind {
         return sb.toString();
     }
 
-    /** The implicit label's sampling, and the ranking's popularity baseline. */
-    private static String describeRanking(RatingsData data, RunConfig config, RankingConfig ranking) {
-        StringBuilder sb = new StringBuilder();
-        if (RatingsData.implicit(config)) {
-            LabelConfig label = ((RatingsDatasetConfig) config.dataset()).label();
-            sb.append(String.format(Locale.ROOT, "implicit every training row a positive; %d item%s drawn per"
-                    + " positive (%s), loss %s%n", label.negatives(), label.negatives() == 1 ? "" : "s",
-                    label.sampler() == LabelConfig.Sampler.UNIFORM ? "uniform"
-                            : "popularity^" + label.alpha(), label.loss().name().toLowerCase(Locale.ROOT)));
-        }
-        Map<String, Double> popularity = popularity(data, ranking);
-        int users = data.heldOut(ranking.minRating(), data.seen()).size();
-        sb.append(String.format(Locale.ROOT, "ranking  %s protocol%s on %,d validation users; popularity:",
-                ranking.protocol().name().toLowerCase(Locale.ROOT), ranking.protocol() == RankingConfig.Protocol.SAMPLED
-                        ? " (" + ranking.negatives() + " drawn items each)" : "", users));
-        popularity.forEach((name, value) -> sb.append(String.format(Locale.ROOT, " %s %.4f", name, value)));
-        return sb.toString();
-    }
-
-    /** The popularity baseline's ranking metrics on the validation split. */
-    static Map<String, Double> popularity(RatingsData data, RankingConfig ranking) {
-        int[][] seen = data.seen();
-        int items = data.items().size();
-        RankingValidation v = new RankingValidation(new Rankings(seen, items), data.heldOut(ranking.minRating(), seen),
-                ranking, null, items);
-        return RankingValidation.values(v.evaluate(users -> new float[users.length][items]), false);
-    }
-
     private static double positiveRate(float[] labels) {
         double positives = 0;
         for (float l : labels) {
@@ -377,19 +386,12 @@ final class RatingsKind implements RunKind {
             }
         }
         RunFiles.writeSchema(dir, data.schema());
-        writeSeen(dir, data);
         if (ModelTypes.of(config.model()).readsFeatures(config.model(), data.schema())) {
             SideTables.collect(data.features(), data.schema(), data.split().train())
                     .write(dir.resolve(RunFiles.FEATURES_DIR));
         }
         Files.write(dir.resolve(RunFiles.labels("user")), data.users().tokens(), StandardCharsets.UTF_8);
         Files.write(dir.resolve(RunFiles.labels("item")), data.itemLabels(), StandardCharsets.UTF_8);
-    }
-
-    /** The items each user rated in training, which recommend leaves out. */
-    private static void writeSeen(Path dir, RatingsData data) throws IOException {
-        RunFiles.writeSeen(dir.resolve(RunFiles.SEEN), data.users().size(),
-                data.schema().ids(data.train(), "user"), data.schema().ids(data.train(), "item"));
     }
 
     private static void export(Path dir, Block block, RatingsData data, RunConfig config) throws IOException {

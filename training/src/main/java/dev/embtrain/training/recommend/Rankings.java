@@ -38,7 +38,7 @@ public final class Rankings {
      * The model's ranking beside popularity's, at each cut-off.
      *
      * @param ks the cut-offs
-     * @param model the model's scores, one per cut-off
+     * @param model the model's scores, one per cut-off; null for popularity alone
      * @param popularity popularity's, one per cut-off
      */
     public record Evaluation(List<Integer> ks, List<UserRanking.Scores> model, List<UserRanking.Scores> popularity) {}
@@ -117,15 +117,52 @@ public final class Rankings {
         return top.drainBestFirst();
     }
 
-    private static int[] sortedUsers(Map<Integer, Set<Integer>> heldOut) {
-        return heldOut.keySet().stream().mapToInt(x -> x).sorted().toArray();
+    /**
+     * Hands each user with held-out items over in index order: with the model's scores, or with
+     * none (null) when there is no scorer, so that popularity alone costs no scoring.
+     */
+    private void visit(Scorer scorer, Map<Integer, Set<Integer>> heldOut,
+            java.util.function.ObjIntConsumer<float[]> sink) {
+        int[] users = heldOut.keySet().stream().mapToInt(x -> x).sorted().toArray();
+        if (scorer == null) {
+            for (int u : users) {
+                sink.accept(null, u);
+            }
+        } else {
+            blocks(scorer, users, items, sink);
+        }
+    }
+
+    /** The scores of each cut-off, or null for a ranking nobody made. */
+    private static List<UserRanking.Scores> at(List<int[]> ranked, List<Set<Integer>> relevant, List<Integer> ks) {
+        if (ranked == null) {
+            return null;
+        }
+        List<UserRanking.Scores> out = new ArrayList<>();
+        for (int k : ks) {
+            out.add(UserRanking.at(ranked, relevant, k));
+        }
+        return out;
+    }
+
+    /** The scores of each cut-off from ranks, or null for ranks nobody made. */
+    private static List<UserRanking.Scores> ofRanks(List<Integer> ranks, List<Integer> ks) {
+        if (ranks == null) {
+            return null;
+        }
+        int[] r = ranks.stream().mapToInt(x -> x).toArray();
+        List<UserRanking.Scores> out = new ArrayList<>();
+        for (int k : ks) {
+            out.add(UserRanking.ofRanks(r, k));
+        }
+        return out;
     }
 
     /**
      * Ranks every item a user has no training row with (the full protocol) and scores the top k
      * against the held-out items, beside popularity on the same users.
      *
-     * @param scorer the model
+     * @param scorer the model, or null for popularity alone
      * @param heldOut per user vocabulary index, held-out item indices (unknown items left out)
      * @param ks the cut-offs
      * @return both scores at each cut-off
@@ -139,11 +176,13 @@ public final class Rankings {
         }
         byCount.sort((a, b) -> popularity[a] != popularity[b] ? Float.compare(popularity[b], popularity[a])
                 : Integer.compare(a, b));
-        List<int[]> model = new ArrayList<>();
+        List<int[]> model = scorer == null ? null : new ArrayList<>();
         List<int[]> popular = new ArrayList<>();
         List<Set<Integer>> relevant = new ArrayList<>();
-        blocks(scorer, sortedUsers(heldOut), items, (scores, user) -> {
-            model.add(top(scores, seen[user], maxK).indices());
+        visit(scorer, heldOut, (scores, user) -> {
+            if (scores != null) {
+                model.add(top(scores, seen[user], maxK).indices());
+            }
             Set<Integer> rated = new HashSet<>();
             for (int i : seen[user]) {
                 rated.add(i);
@@ -151,13 +190,7 @@ public final class Rankings {
             popular.add(byCount.stream().filter(i -> !rated.contains(i)).limit(maxK).mapToInt(x -> x).toArray());
             relevant.add(heldOut.get(user));
         });
-        List<UserRanking.Scores> m = new ArrayList<>();
-        List<UserRanking.Scores> p = new ArrayList<>();
-        for (int k : ks) {
-            m.add(UserRanking.at(model, relevant, k));
-            p.add(UserRanking.at(popular, relevant, k));
-        }
-        return new Evaluation(List.copyOf(ks), m, p);
+        return new Evaluation(List.copyOf(ks), at(model, relevant, ks), at(popular, relevant, ks));
     }
 
     /**
@@ -165,7 +198,7 @@ public final class Rankings {
      * without replacement, from those the user neither has training rows with nor holds out
      * (users in increasing index order, one seeded stream), by the model and by popularity.
      *
-     * @param scorer the model
+     * @param scorer the model, or null for popularity alone (the same draws)
      * @param heldOut per user vocabulary index, held-out item indices
      * @param ks the cut-offs
      * @param negatives items drawn per held-out item
@@ -177,9 +210,9 @@ public final class Rankings {
     public Evaluation sampled(Scorer scorer, Map<Integer, Set<Integer>> heldOut, List<Integer> ks, int negatives,
             long seed, String knob) {
         SplittableRandom random = new SplittableRandom(seed);
-        List<Integer> model = new ArrayList<>();
+        List<Integer> model = scorer == null ? null : new ArrayList<>();
         List<Integer> popular = new ArrayList<>();
-        blocks(scorer, sortedUsers(heldOut), items, (scores, user) -> {
+        visit(scorer, heldOut, (scores, user) -> {
             boolean[] excluded = new boolean[items];
             excluded[0] = true;
             for (int i : seen[user]) {
@@ -200,22 +233,16 @@ public final class Rankings {
                     candidates[pick] = t;
                 }
                 int[] drawn = Arrays.copyOf(candidates, negatives);
-                model.add(UserRanking.sampledRank(scores, target, drawn));
+                if (scores != null) {
+                    model.add(UserRanking.sampledRank(scores, target, drawn));
+                }
                 popular.add(UserRanking.sampledRank(popularity, target, drawn));
             }
         });
-        if (model.isEmpty()) {
+        if (popular.isEmpty()) {
             throw new IllegalArgumentException("no held-out item can be ranked: every user with one has fewer than "
                     + negatives + " items neither rated in training nor held out to draw from; lower " + knob);
         }
-        int[] m = model.stream().mapToInt(x -> x).toArray();
-        int[] p = popular.stream().mapToInt(x -> x).toArray();
-        List<UserRanking.Scores> ms = new ArrayList<>();
-        List<UserRanking.Scores> ps = new ArrayList<>();
-        for (int k : ks) {
-            ms.add(UserRanking.ofRanks(m, k));
-            ps.add(UserRanking.ofRanks(p, k));
-        }
-        return new Evaluation(List.copyOf(ks), ms, ps);
+        return new Evaluation(List.copyOf(ks), ofRanks(model, ks), ofRanks(popular, ks));
     }
 }

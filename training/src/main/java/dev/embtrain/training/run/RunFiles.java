@@ -120,26 +120,16 @@ public final class RunFiles {
     }
 
     /**
-     * Writes {@link #SEEN} from training rows.
+     * Writes {@link #SEEN}: a line per user index, its training items, space-separated.
      *
      * @param file the file
-     * @param users the user vocabulary's size
-     * @param userIds each training row's user index
-     * @param itemIds each training row's item index
+     * @param seen per user index, its distinct training item indices, sorted
      * @throws java.io.IOException when it cannot be written
      */
-    public static void writeSeen(java.nio.file.Path file, int users, int[] userIds, int[] itemIds)
-            throws java.io.IOException {
-        java.util.List<java.util.TreeSet<Integer>> seen = new java.util.ArrayList<>(users);
-        for (int u = 0; u < users; u++) {
-            seen.add(new java.util.TreeSet<>());
-        }
-        for (int r = 0; r < userIds.length; r++) {
-            seen.get(userIds[r]).add(itemIds[r]);
-        }
+    public static void writeSeen(java.nio.file.Path file, int[][] seen) throws java.io.IOException {
         try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file,
                 java.nio.charset.StandardCharsets.UTF_8)) {
-            for (java.util.TreeSet<Integer> items : seen) {
+            for (int[] items : seen) {
                 boolean first = true;
                 for (int i : items) {
                     w.write(first ? Integer.toString(i) : " " + i);
