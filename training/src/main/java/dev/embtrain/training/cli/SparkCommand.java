@@ -154,10 +154,9 @@ final class SparkCommand extends CliCommand {
                     + " run), one of them");
         }
         int k = job.equals("export") || job.equals("score") ? 0 : positive("spark " + job + ": -k", cl.getOptionValue("k", "10"));
-        String target = cl.getOptionValue("out");
-        if (!target.endsWith(".parquet") && !target.endsWith(".csv")) {
-            throw new UsageException("spark " + job + ": --out " + target + ": expected a name ending .parquet (a"
-                    + " directory of part files) or .csv (one file)");
+        String bad = dev.embtrain.training.spark.OutputName.problem(cl.getOptionValue("out"));
+        if (bad != null) {
+            throw new UsageException("spark " + job + ": " + bad);
         }
         requireSpark(job);
         return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),

@@ -33,6 +33,8 @@ public final class BlockedNeighbors implements AutoCloseable {
     private final Set<Integer> exclude;
     private final NDManager manager;
     private final NDArray normalized;
+    /** The normalised table transposed, D × N, made once for every block's product. */
+    private final NDArray transposed;
 
     /**
      * Prepares the table: its rows normalised (a zero row stays zero).
@@ -55,6 +57,7 @@ public final class BlockedNeighbors implements AutoCloseable {
             }
         }
         this.normalized = manager.create(flat, new Shape(n, d));
+        this.transposed = normalized.transpose();
     }
 
     /**
@@ -86,9 +89,7 @@ public final class BlockedNeighbors implements AutoCloseable {
             // moved into the block's manager, or a block's scores would live as long as the table.
             NDArray q = normalized.get(m.create(ids));
             q.attach(m);
-            NDArray t = normalized.transpose();
-            t.attach(m);
-            NDArray scores = q.matMul(t);
+            NDArray scores = q.matMul(transposed);
             scores.attach(m);
             NDList top = scores.topK(candidates, 1, true, false);
             top.attach(m);

@@ -28,9 +28,9 @@ final class SparkOutput {
      * @throws FileAlreadyExistsException when it exists
      */
     static void check(String out) throws FileAlreadyExistsException {
-        if (!out.endsWith(".parquet") && !out.endsWith(".csv")) {
-            throw new IllegalArgumentException("--out " + out + ": expected a name ending .parquet (a directory of"
-                    + " part files) or .csv (one file)");
+        String bad = OutputName.problem(out);
+        if (bad != null) {
+            throw new IllegalArgumentException(bad);
         }
         if (!out.contains("://") && Files.exists(Path.of(out))) {
             throw new FileAlreadyExistsException(out, null, "exists; remove it or pick another --out");
