@@ -54,6 +54,31 @@ class DocsCommandsTest {
         return out;
     }
 
+    /** The {@code ./embtrain} command lines written as inline code outside code blocks (the README's tour), a
+     * bare {@code ./embtrain spark} in prose left out. */
+    static List<String> inlineCommands(String page) {
+        List<String> out = new ArrayList<>();
+        boolean code = false;
+        for (String line : page.split("\n")) {
+            if (line.startsWith("```")) {
+                code = !code;
+                continue;
+            }
+            if (code) {
+                continue;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(\\./embtrain [^`]*)`").matcher(line);
+            while (m.find()) {
+                for (String part : m.group(1).split(" && ")) {
+                    if (part.startsWith("./embtrain ") && words(part).size() > 2) {
+                        out.add(part);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Splits a shell line into words: quotes group, a # outside quotes starts a comment, && ends it. */
     static List<String> words(String line) {
         List<String> out = new ArrayList<>();
@@ -99,8 +124,12 @@ class DocsCommandsTest {
         Map<String, String> helps = new HashMap<>();
         int checked = 0;
         for (Path page : pages) {
-            for (String line : commands(Files.readString(page))) {
-                List<String> w = words(line);
+            String text = Files.readString(page);
+            List<String> lines = new ArrayList<>(commands(text));
+            lines.addAll(inlineCommands(text));
+            for (String line : lines) {
+                List<String> w = words(line.contains("MODEL_TYPE")
+                        ? line.replace("MODEL_TYPE", "dot-product-bias").replace("[--dataset TYPE]", "") : line);
                 String command = w.get(1);
                 boolean spark = command.equals("spark");
                 String key = spark ? "spark " + w.get(2) : command;
@@ -121,6 +150,74 @@ class DocsCommandsTest {
             }
         }
         assertTrue(checked >= 30, "only " + checked + " command lines found");
+    }
+
+    /**
+     * The README's command lines run as written, in the order a reader meets them, in a directory
+     * holding a copy of configs/ (each in a child JVM started there, as the launcher starts one),
+     * and the quickstart prints the figures the README shows. Only the tour's MovieLens lines,
+     * which download, are left to the option check above and ConfigsTest.
+     */
+    @Test
+    void readmeCommandsRunAsWritten(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        copyTree(ROOT.resolve("configs"), dir.resolve("configs"));
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        List<String> lines = new ArrayList<>(commands(readme));
+        List<String> tour = inlineCommands(readme);
+        lines.addAll(1, tour); // the tour comes between the quickstart block and the after-training block
+        int ran = 0;
+        boolean checkedQuickstart = false;
+        for (String line : lines) {
+            List<String> w = words(line);
+            if (w.contains("dataset.download=true") || line.contains("MODEL_TYPE")) {
+                continue;
+            }
+            String out = runChild(dir, w.subList(1, w.size()));
+            boolean quickstart = w.equals(List.of("./embtrain", "train", "configs/quickstart.yaml"));
+            if (quickstart) {
+                checkedQuickstart = true;
+                List<String> shown = readme.lines().filter(l -> l.startsWith("best epoch ")
+                        || l.startsWith("noise floor ") || l.startsWith("split ")).toList();
+                assertEquals(3, shown.size(), "the README's quickstart output: " + shown);
+                for (String l : shown) {
+                    assertTrue(out.contains(l), "README shows \"" + l + "\"; the run printed:\n" + out);
+                }
+            }
+            ran++;
+        }
+        assertTrue(ran >= 12, "only " + ran + " README command lines ran");
+        assertTrue(checkedQuickstart, "no quickstart line in the README");
+        assertTrue(Files.isDirectory(dir.resolve("near.parquet")) && Files.isRegularFile(
+                dir.resolve("serving/quickstart/serving.properties")), "the after-training commands wrote nothing");
+    }
+
+    private static String runChild(Path dir, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")), "-Dai.djl.offline=true", "-DDJL_CACHE_DIR="
+                + System.getProperty("DJL_CACHE_DIR", ""), "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1", "dev.embtrain.training.cli.Main"));
+        command.addAll(args);
+        Path log = Files.createTempFile(dir, "command", ".log");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "./embtrain " + args + " still running");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), "./embtrain " + String.join(" ", args) + " failed:\n" + out);
+        return out;
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     /**
