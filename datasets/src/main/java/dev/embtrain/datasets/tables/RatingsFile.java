@@ -108,15 +108,33 @@ public final class RatingsFile {
     }
 
     private static float rating(String value, String column, TableFile.Where where) {
+        Float r = parseRating(value);
+        if (r == null) {
+            throw where.badValue(column, value, EXPECTED_RATING);
+        }
+        return r;
+    }
+
+    /** What a rating must be, as an error says it. */
+    public static final String EXPECTED_RATING = "a number";
+    /** What a timestamp must be, as an error says it. */
+    public static final String EXPECTED_TIMESTAMP = "a unix time or an ISO-8601 date-time";
+    /** What a split value must be, as an error says it. */
+    public static final String EXPECTED_SPLIT = "train, validation or test";
+
+    /**
+     * Parses a rating as this reader does.
+     *
+     * @param value the text, or null
+     * @return the finite number, or null when it is not one
+     */
+    public static Float parseRating(String value) {
         try {
             float r = Float.parseFloat(value);
-            if (Float.isFinite(r)) {
-                return r;
-            }
+            return Float.isFinite(r) ? r : null;
         } catch (NumberFormatException | NullPointerException e) {
-            // reported below
+            return null;
         }
-        throw where.badValue(column, value, "a number");
     }
 
     /**
@@ -128,6 +146,21 @@ public final class RatingsFile {
      * @return unix seconds
      */
     static long timestamp(String value, String column, TableFile.Where where) {
+        Long t = parseTimestamp(value);
+        if (t == null) {
+            throw where.badValue(column, value, EXPECTED_TIMESTAMP);
+        }
+        return t;
+    }
+
+    /**
+     * Parses a timestamp as this reader does: unix seconds, or an ISO-8601 date or date-time
+     * (UTC without an offset).
+     *
+     * @param value the text, or null
+     * @return unix seconds, or null when it is not a timestamp
+     */
+    public static Long parseTimestamp(String value) {
         if (value != null) {
             String v = value.strip();
             try {
@@ -143,26 +176,36 @@ public final class RatingsFile {
                 }
                 return LocalDateTime.parse(t).toEpochSecond(ZoneOffset.UTC);
             } catch (NumberFormatException | DateTimeParseException e) {
-                // reported below
+                return null;
             }
         }
-        throw where.badValue(column, value, "a unix time or an ISO-8601 date-time");
+        return null;
     }
 
     private static byte split(String value, String column, TableFile.Where where) {
-        if (value != null) {
-            switch (value.strip()) {
-                case "train":
-                    return TRAIN;
-                case "validation", "valid":
-                    return VALIDATION;
-                case "test":
-                    return TEST;
-                default:
-                    break;
-            }
+        byte b = parseSplit(value);
+        if (b < 0) {
+            throw where.badValue(column, value, EXPECTED_SPLIT);
         }
-        throw where.badValue(column, value, "train, validation or test");
+        return b;
+    }
+
+    /**
+     * Parses a split column's value.
+     *
+     * @param value the text, or null
+     * @return {@link #TRAIN}, {@link #VALIDATION} or {@link #TEST}, or -1 when it is none of them
+     */
+    public static byte parseSplit(String value) {
+        if (value == null) {
+            return -1;
+        }
+        return switch (value.strip()) {
+            case "train" -> TRAIN;
+            case "validation", "valid" -> VALIDATION;
+            case "test" -> TEST;
+            default -> -1;
+        };
     }
 
     /** Columns that grow as rows are read. */

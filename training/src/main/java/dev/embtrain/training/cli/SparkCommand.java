@@ -17,7 +17,8 @@ import org.apache.commons.cli.Options;
  */
 final class SparkCommand extends CliCommand {
 
-    private static final String USAGE = "spark (export | neighbors | recommend | score | search) [--master URL] ...";
+    private static final String USAGE = "spark (export | neighbors | recommend | score | search | prepare) [--master URL]"
+            + " ...";
     private static final String WHAT = "Runs a job on Apache Spark: local mode with --master local[N], a cluster"
             + " through spark-submit --class dev.embtrain.training.spark.SparkMain training/target/embtrain.jar"
             + " COMMAND ... (spark-submit's master). Training stays on one machine.\n"
@@ -27,6 +28,7 @@ final class SparkCommand extends CliCommand {
             + "  score      rid, score for every row of a Parquet table with a labelled-embeddings run (as score),\n"
             + "             or user, item, score for every pair of a table with a ratings run (as predict)\n"
             + "  search     a config's search (sampler random, pruner none), one trial a task, as train runs it\n"
+            + "  prepare    a ratings input too big for one machine to parse, encoded into a directory train reads\n"
             + "--out names a .parquet directory or a .csv file; it must not exist.\n";
 
     SparkCommand(PrintStream out, PrintStream err) {
@@ -63,6 +65,38 @@ final class SparkCommand extends CliCommand {
         return 0;
     }
 
+    /** {@code spark prepare CONFIG --out DIR}: a ratings input encoded for train. */
+    private int prepare(String[] args) throws Exception {
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
+                        .desc("Spark master, e.g. local[2]; default: spark-submit's, else local[*]").build())
+                .addOption(Option.builder().longOpt("set").hasArg().argName("path=value")
+                        .desc("override a config key (repeatable)").build())
+                .addOption(Option.builder().longOpt("out").hasArg().argName("DIR").required()
+                        .desc("the prepared directory; it must not exist").build())
+                .addOption(Option.builder().longOpt("format").hasArg().argName("FORMAT")
+                        .desc("csv, tsv or parquet; default: from dataset.path's name").build())
+                .addOption(Option.builder().longOpt("help").desc("this text").build());
+        if (Arrays.asList(args).contains("--help")) {
+            help("spark prepare CONFIG --out DIR [--set path=value]... [--format csv|tsv|parquet] [--master URL]",
+                    "Reads the config's dataset.path (dataset.type: ratings; one file, a directory or a glob of"
+                            + " them, as Spark reads paths), checks every value as embtrain train does, and writes"
+                            + " DIR: the user and item vocabularies and the ratings as vocabulary indices, in the"
+                            + " input's row order. Train on it with --set dataset.path=DIR: the same run as from"
+                            + " the input, without parsing it.", options,
+                    "Example: ./embtrain spark prepare configs/ratings-csv.yaml --master local[2] --out"
+                            + " data/shop-prepared");
+            return 0;
+        }
+        CommandLine cl = new DefaultParser().parse(options, args);
+        ConfigLoader.Loaded loaded = loadConfig(cl);
+        Path dir = Path.of(cl.getOptionValue("out"));
+        requireSpark("prepare");
+        String format = dev.embtrain.training.spark.SparkPrepare.check(loaded, dir, cl.getOptionValue("format"));
+        dev.embtrain.training.spark.SparkRunner.prepare(cl.getOptionValue("master"), loaded, format, dir, out);
+        return 0;
+    }
+
     private static void requireSpark(String job) {
         try {
             Class.forName("org.apache.spark.sql.SparkSession");
@@ -84,6 +118,9 @@ final class SparkCommand extends CliCommand {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (job.equals("search")) {
             return search(rest);
+        }
+        if (job.equals("prepare")) {
+            return prepare(rest);
         }
         Options options = new Options()
                 .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
@@ -137,7 +174,7 @@ final class SparkCommand extends CliCommand {
                         + " embeddings.parquet --out scores.parquet";
             }
             default -> throw new UsageException("spark: unknown job \"" + job + "\"; expected export, neighbors,"
-                    + " recommend, score or search (embtrain spark --help)");
+                    + " recommend, score, search or prepare (embtrain spark --help)");
         }
         if (Arrays.asList(rest).contains("--help")) {
             help(usage, WHAT, options, "Example: " + example);

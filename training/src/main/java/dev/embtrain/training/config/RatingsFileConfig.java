@@ -19,7 +19,8 @@ import java.util.List;
 @Doc("A ratings table of your own: .csv, .tsv or .parquet (.csv.gz and .tsv.gz too), one row a rating, its columns"
         + " named under columns.")
 public record RatingsFileConfig(
-        @Doc("The file: .csv or .tsv with a header line, or .parquet.") Path path,
+        @Doc("The file: .csv or .tsv with a header line, or .parquet; or a directory written by embtrain spark"
+                + " prepare.") Path path,
         @Doc("Which columns hold the user, item, rating and (optionally) timestamp.") @Default("{}")
                 RatingsColumnsConfig columns,
         @Doc("How ratings are split into training and validation.") @Default("{}") SplitConfig split,

@@ -14,6 +14,7 @@ import dev.embtrain.datasets.movielens.MovieLensFeatures;
 import dev.embtrain.datasets.movielens.RatingsTable;
 import dev.embtrain.datasets.io.TableFile;
 import dev.embtrain.datasets.split.Split;
+import dev.embtrain.datasets.tables.PreparedRatings;
 import dev.embtrain.datasets.tables.RatingsFile;
 import dev.embtrain.datasets.tables.SideTable;
 import dev.embtrain.datasets.tables.TableFeatures;
@@ -228,15 +229,19 @@ public record RatingsData(
      */
     static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
         RatingsFileConfig c = (RatingsFileConfig) loaded.config().dataset();
-        checkTable(loaded, "dataset.path", c.path());
+        boolean prepared = PreparedRatings.isPrepared(c.path());
+        if (!prepared) {
+            checkTable(loaded, "dataset.path", c.path());
+        }
         RatingsColumnsConfig cols = c.columns();
         SplitConfig split = c.split();
         if (split.type() == SplitConfig.SplitType.LEAVE_LAST_OUT && cols.timestamp() == null) {
             throw loaded.error("dataset.split.type", "leave-last-out holds out each user's latest rating; name the"
                     + " timestamp column in dataset.columns.timestamp");
         }
-        RatingsFile.Read read = RatingsFile.read(c.path(), new RatingsFile.Columns(cols.user(), cols.item(),
-                cols.rating(), cols.timestamp(), split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null));
+        RatingsFile.Columns columns = new RatingsFile.Columns(cols.user(), cols.item(), cols.rating(), cols.timestamp(),
+                split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null);
+        RatingsFile.Read read = prepared ? PreparedRatings.read(c.path(), columns) : RatingsFile.read(c.path(), columns);
         SideTable users = side(loaded, "dataset.users", c.users());
         SideTable items = side(loaded, "dataset.items", c.items());
         RatingsTable table = read.table();

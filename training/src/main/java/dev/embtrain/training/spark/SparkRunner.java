@@ -30,6 +30,26 @@ public final class SparkRunner {
     }
 
     /**
+     * Prepares a ratings input for train ({@link SparkPrepare}).
+     *
+     * @param master the master, or null
+     * @param loaded the config, {@code dataset.type: ratings}
+     * @param format csv, tsv or parquet
+     * @param out the output directory
+     * @param log status lines
+     * @throws Exception when reading, checking or writing fails
+     */
+    public static void prepare(String master, dev.embtrain.training.config.ConfigLoader.Loaded loaded, String format,
+            Path out, PrintStream log) throws Exception {
+        SparkSession spark = SparkJobs.session("embtrain prepare", master);
+        try {
+            SparkPrepare.prepare(spark, loaded, format, out, log);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /**
      * Runs a job.
      *
      * @param job export, neighbors or recommend

@@ -236,7 +236,7 @@ class SparkJobsTest {
         assertEquals("embtrain: spark export: --out " + tmp.resolve("x.json") + ": expected a name ending .parquet"
                 + " (a directory of part files) or .csv (one file)\n", bad.err());
         Result job = run("spark", "sort");
-        assertEquals("embtrain: spark: unknown job \"sort\"; expected export, neighbors, recommend, score or search"
-                + " (embtrain spark --help)\n", job.err());
+        assertEquals("embtrain: spark: unknown job \"sort\"; expected export, neighbors, recommend, score,"
+                + " search or prepare (embtrain spark --help)\n", job.err());
     }
 }
