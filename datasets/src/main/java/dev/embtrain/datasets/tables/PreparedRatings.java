@@ -1,11 +1,8 @@
 package dev.embtrain.datasets.tables;
 
 import dev.embtrain.datasets.io.DataFormatException;
-import dev.embtrain.datasets.io.ParquetTable;
 import dev.embtrain.datasets.movielens.RatingsTable;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,14 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
-import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.schema.MessageType;
 
 /**
  * A ratings table encoded by {@code embtrain spark prepare}: a directory that {@code dataset.path}
@@ -43,20 +32,8 @@ import org.apache.parquet.schema.MessageType;
 public final class PreparedRatings {
     private PreparedRatings() {}
 
-    /** The manifest, written last: a directory without it is not (or not yet) prepared. */
-    public static final String MANIFEST = "prepared.properties";
     /** The manifest's {@code format} value. */
     public static final String FORMAT = "embtrain-prepared-ratings-1";
-
-    /**
-     * Whether a path is a prepared directory.
-     *
-     * @param path a path
-     * @return whether it is a directory holding {@link #MANIFEST}
-     */
-    public static boolean isPrepared(Path path) {
-        return Files.isDirectory(path) && Files.isRegularFile(path.resolve(MANIFEST));
-    }
 
     /**
      * Writes the manifest.
@@ -86,9 +63,7 @@ public final class PreparedRatings {
         if (columns.split() != null) {
             p.setProperty("columns.split", columns.split());
         }
-        try (var w = Files.newBufferedWriter(dir.resolve(MANIFEST), StandardCharsets.UTF_8)) {
-            p.store(w, "embtrain spark prepare");
-        }
+        PreparedParts.writeManifest(dir, p);
     }
 
     /**
@@ -102,15 +77,8 @@ public final class PreparedRatings {
      * @throws IOException when a file cannot be read
      */
     public static RatingsFile.Read read(Path dir, RatingsFile.Columns columns) throws IOException {
-        Path manifest = dir.resolve(MANIFEST);
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
-        if (!FORMAT.equals(p.getProperty("format"))) {
-            throw new DataFormatException(manifest, 0, "format is \"" + p.getProperty("format") + "\", expected "
-                    + FORMAT + ": prepare it again with this version's embtrain spark prepare");
-        }
+        Path manifest = dir.resolve(PreparedParts.MANIFEST);
+        Properties p = PreparedParts.manifest(dir, FORMAT);
         RatingsFile.Columns prepared = new RatingsFile.Columns(p.getProperty("columns.user"),
                 p.getProperty("columns.item"), p.getProperty("columns.rating"), p.getProperty("columns.timestamp"),
                 p.getProperty("columns.split"));
@@ -123,8 +91,8 @@ public final class PreparedRatings {
             throw new DataFormatException(manifest, 0, rows + " ratings; one run holds at most "
                     + (Integer.MAX_VALUE - 8));
         }
-        String[] users = vocabulary(dir, "users", Long.parseLong(p.getProperty("users")));
-        String[] items = vocabulary(dir, "items", Long.parseLong(p.getProperty("items")));
+        String[] users = PreparedParts.vocabulary(dir, "users", Long.parseLong(p.getProperty("users")));
+        String[] items = PreparedParts.vocabulary(dir, "items", Long.parseLong(p.getProperty("items")));
         int n = (int) rows;
         String[] u = new String[n];
         String[] it = new String[n];
@@ -132,7 +100,7 @@ public final class PreparedRatings {
         long[] times = new long[n];
         byte[] splits = columns.split() == null ? null : new byte[n];
         int[] at = {0};
-        for (Path part : parts(dir.resolve("ratings"))) {
+        for (Path part : PreparedParts.parts(dir.resolve("ratings"))) {
             List<String> names = new ArrayList<>(List.of("user", "item", "rating"));
             if (columns.timestamp() != null) {
                 names.add("timestamp");
@@ -140,7 +108,7 @@ public final class PreparedRatings {
             if (splits != null) {
                 names.add("split");
             }
-            columns(part, names, (readers, descriptors) -> {
+            PreparedParts.columns(part, names, (readers, descriptors) -> {
                 int row = at[0]++;
                 if (row >= n) {
                     throw new DataFormatException(manifest, 0, "the parts hold more than the " + n + " rows it names");
@@ -178,75 +146,5 @@ public final class PreparedRatings {
                     + vocabulary.length + " entries of its vocabulary");
         }
         return vocabulary[index];
-    }
-
-    /** Reads users/ or items/: entry {@code index} is the id. */
-    private static String[] vocabulary(Path dir, String name, long size) throws IOException {
-        String[] ids = new String[Math.toIntExact(size)];
-        for (Path part : parts(dir.resolve(name))) {
-            columns(part, List.of("index", "id"), (readers, descriptors) -> {
-                int index = readers[0].getInteger();
-                if (index < 0 || index >= ids.length || ids[index] != null) {
-                    throw new DataFormatException(part, 0, "index " + index + " is outside 0.." + (ids.length - 1)
-                            + " or repeated");
-                }
-                ids[index] = readers[1].getBinary().toStringUsingUTF8();
-            });
-        }
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == null) {
-                throw new DataFormatException(dir.resolve(name), 0, "no entry " + i + " of " + ids.length);
-            }
-        }
-        return ids;
-    }
-
-    /** The part files of a Spark output directory, in name order (the order of its partitions). */
-    static List<Path> parts(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new DataFormatException(dir, 0, "missing: the prepared directory is incomplete");
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().startsWith("part-")
-                    && f.getFileName().toString().endsWith(".parquet")).sorted().toList();
-        }
-    }
-
-    /** Receives one row's column readers, positioned on its values. */
-    @FunctionalInterface
-    private interface Row {
-        void take(ColumnReader[] readers, ColumnDescriptor[] columns) throws IOException;
-    }
-
-    /** Reads required, non-null flat columns of a part row by row, typed. */
-    private static void columns(Path file, List<String> names, Row row) throws IOException {
-        try (ParquetFileReader reader = ParquetTable.open(file)) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            ColumnDescriptor[] cols = new ColumnDescriptor[names.size()];
-            for (int i = 0; i < cols.length; i++) {
-                cols[i] = ParquetTable.leaf(file, schema, names.get(i));
-            }
-            String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                        new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
-                ColumnReader[] readers = new ColumnReader[cols.length];
-                for (int i = 0; i < cols.length; i++) {
-                    readers[i] = store.getColumnReader(cols[i]);
-                }
-                for (long r = 0; r < pages.getRowCount(); r++) {
-                    for (int i = 0; i < cols.length; i++) {
-                        if (readers[i].getCurrentDefinitionLevel() < cols[i].getMaxDefinitionLevel()) {
-                            throw new DataFormatException(file, 0, "column \"" + names.get(i) + "\" has a null");
-                        }
-                    }
-                    row.take(readers, cols);
-                    for (ColumnReader c : readers) {
-                        c.consume();
-                    }
-                }
-            }
-        }
     }
 }

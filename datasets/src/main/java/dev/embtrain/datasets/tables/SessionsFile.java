@@ -165,11 +165,25 @@ public final class SessionsFile {
         return value;
     }
 
-    /**
-     * Parses an order value: a number (a position, unix seconds) or an ISO-8601 date or
-     * date-time.
-     */
     private static double order(String value, String column, TableFile.Where where) {
+        Double d = parseOrder(value);
+        if (d == null) {
+            throw where.badValue(column, value, EXPECTED_ORDER);
+        }
+        return d;
+    }
+
+    /** What an order value must be, as an error says it. */
+    public static final String EXPECTED_ORDER = "a number or an ISO-8601 date-time";
+
+    /**
+     * Parses an order value as this reader does: a number (a position, unix seconds) or an
+     * ISO-8601 date or date-time.
+     *
+     * @param value the text, or null
+     * @return the order, or null when it is neither
+     */
+    public static Double parseOrder(String value) {
         if (value != null) {
             String v = value.strip();
             if (!v.isEmpty() && (Character.isDigit(v.charAt(0)) || v.charAt(0) == '-' || v.charAt(0) == '.')
@@ -180,17 +194,14 @@ public final class SessionsFile {
                         return d;
                     }
                 } catch (NumberFormatException e) {
-                    // reported below
+                    return null;
                 }
             } else if (!v.isEmpty()) {
-                try {
-                    return RatingsFile.timestamp(v, column, where);
-                } catch (DataFormatException e) {
-                    // reported below, with this reader's wording
-                }
+                Long t = RatingsFile.parseTimestamp(v);
+                return t == null ? null : (double) t;
             }
         }
-        throw where.badValue(column, value, "a number or an ISO-8601 date-time");
+        return null;
     }
 
     /** Events as read: each one's session, item and order, in file order. */

@@ -28,7 +28,7 @@ final class SparkCommand extends CliCommand {
             + "  score      rid, score for every row of a Parquet table with a labelled-embeddings run (as score),\n"
             + "             or user, item, score for every pair of a table with a ratings run (as predict)\n"
             + "  search     a config's search (sampler random, pruner none), one trial a task, as train runs it\n"
-            + "  prepare    a ratings input too big for one machine to parse, encoded into a directory train reads\n"
+            + "  prepare    a ratings or sessions input too big for one machine to parse, encoded for train\n"
             + "--out names a .parquet directory or a .csv file; it must not exist.\n";
 
     SparkCommand(PrintStream out, PrintStream err) {
@@ -65,7 +65,7 @@ final class SparkCommand extends CliCommand {
         return 0;
     }
 
-    /** {@code spark prepare CONFIG --out DIR}: a ratings input encoded for train. */
+    /** {@code spark prepare CONFIG --out DIR}: a ratings or sessions input encoded for train. */
     private int prepare(String[] args) throws Exception {
         Options options = new Options()
                 .addOption(Option.builder().longOpt("master").hasArg().argName("URL")
@@ -79,11 +79,11 @@ final class SparkCommand extends CliCommand {
                 .addOption(Option.builder().longOpt("help").desc("this text").build());
         if (Arrays.asList(args).contains("--help")) {
             help("spark prepare CONFIG --out DIR [--set path=value]... [--format csv|tsv|parquet] [--master URL]",
-                    "Reads the config's dataset.path (dataset.type: ratings; one file, a directory or a glob of"
-                            + " them, as Spark reads paths), checks every value as embtrain train does, and writes"
-                            + " DIR: the user and item vocabularies and the ratings as vocabulary indices, in the"
-                            + " input's row order. Train on it with --set dataset.path=DIR: the same run as from"
-                            + " the input, without parsing it.", options,
+                    "Reads the config's dataset.path (dataset.type: ratings or sessions; one file, a directory or"
+                            + " a glob of them, as Spark reads paths), checks every value as embtrain train does,"
+                            + " and writes DIR: the vocabularies and the rows as vocabulary indices, in the input's"
+                            + " order. Train on it with --set dataset.path=DIR: the same run as from the input,"
+                            + " without parsing it.", options,
                     "Example: ./embtrain spark prepare configs/ratings-csv.yaml --master local[2] --out"
                             + " data/shop-prepared");
             return 0;

@@ -20,7 +20,7 @@ import java.util.Map;
         + " an item in a session, its columns named under columns; or a .txt (.txt.gz) with one session a line, items"
         + " separated by spaces, as gensim's LineSentence reads it.")
 public record SessionsFileConfig(
-        @Doc("The file.") Path path,
+        @Doc("The file, or a directory written by embtrain spark prepare.") Path path,
         @Doc("Which columns hold the session, the item and (optionally) the order and the item's label; a .txt file"
                         + " has none.")
                 @Default("{}") SessionsColumnsConfig columns,

@@ -14,6 +14,7 @@ import dev.embtrain.datasets.movielens.MovieLensFeatures;
 import dev.embtrain.datasets.movielens.RatingsTable;
 import dev.embtrain.datasets.io.TableFile;
 import dev.embtrain.datasets.split.Split;
+import dev.embtrain.datasets.tables.PreparedParts;
 import dev.embtrain.datasets.tables.PreparedRatings;
 import dev.embtrain.datasets.tables.RatingsFile;
 import dev.embtrain.datasets.tables.SideTable;
@@ -229,7 +230,7 @@ public record RatingsData(
      */
     static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
         RatingsFileConfig c = (RatingsFileConfig) loaded.config().dataset();
-        boolean prepared = PreparedRatings.isPrepared(c.path());
+        boolean prepared = PreparedParts.isPrepared(c.path());
         if (!prepared) {
             checkTable(loaded, "dataset.path", c.path());
         }

@@ -6,6 +6,8 @@ import dev.embtrain.datasets.retail.OnlineRetail;
 import dev.embtrain.datasets.sampling.SkipGram;
 import dev.embtrain.datasets.synthetic.SyntheticSessions;
 import dev.embtrain.datasets.io.TableFile;
+import dev.embtrain.datasets.tables.PreparedParts;
+import dev.embtrain.datasets.tables.PreparedSessions;
 import dev.embtrain.datasets.tables.SessionsFile;
 import dev.embtrain.datasets.tables.SideTable;
 import dev.embtrain.training.config.ItemLabelsConfig;
@@ -146,19 +148,20 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
      */
     static Source readFile(ConfigLoader.Loaded loaded) throws IOException {
         SessionsFileConfig c = (SessionsFileConfig) loaded.config().dataset();
-        boolean text = SessionsFile.isText(c.path());
+        boolean prepared = PreparedParts.isPrepared(c.path());
+        boolean text = !prepared && SessionsFile.isText(c.path());
         if (text) {
             String unreadable = TableFile.unreadable(c.path());
             if (unreadable != null) {
                 throw loaded.error("dataset.path", unreadable);
             }
-        } else {
+        } else if (!prepared) {
             RatingsData.checkTable(loaded, "dataset.path", c.path(), ", or .txt (.txt.gz) with one session a line");
         }
         SessionsColumnsConfig cols = c.columns();
-        SessionsFile.Read read = text ? SessionsFile.readText(c.path())
-                : SessionsFile.read(c.path(), new SessionsFile.Columns(cols.session(), cols.item(), cols.order(),
-                        cols.label()));
+        SessionsFile.Columns columns = new SessionsFile.Columns(cols.session(), cols.item(), cols.order(), cols.label());
+        SessionsFile.Read read = prepared ? PreparedSessions.read(c.path(), columns)
+                : text ? SessionsFile.readText(c.path()) : SessionsFile.read(c.path(), columns);
         List<OnlineRetail.Session> kept = new ArrayList<>();
         for (OnlineRetail.Session s : read.sessions()) {
             if (s.items().size() >= c.minLength()) {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embtrain.datasets.tables.PreparedRatings;
+import dev.embtrain.datasets.tables.PreparedSessions;
 import dev.embtrain.datasets.tables.RatingsFile;
+import dev.embtrain.datasets.tables.SessionsFile;
 import dev.embtrain.training.cli.CliRun.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +122,68 @@ class SparkPrepareTest {
     }
 
     @Test
+    void preparedSessionsAreTheInputsSessionsAndTrainTheSameRun() throws Exception {
+        // Events of 400 sessions interleaved, orders as positions, unix times and ISO date-times (ties
+        // kept in input order), labels blank, repeated or padded.
+        StringBuilder sb = new StringBuilder("sid,iid,when,title\n");
+        for (int i = 0; i < 4000; i++) {
+            int session = i * 31 % 400;
+            String when = session % 3 == 0 ? Integer.toString((i * 17) % 11) : session % 3 == 1
+                    ? Long.toString(1_700_000_000L + (i * 7919L) % 50) : "2026-01-0" + (1 + i % 9) + "T10:00:00Z";
+            String title = i % 5 == 0 ? "" : i % 5 == 1 ? "  item " + (i % 61) + "  " : "item " + (i % 61) + " #" + i;
+            sb.append('s').append(session).append(",i").append(i * 13 % 61).append(',').append(when).append(',')
+                    .append(title).append('\n');
+        }
+        Path events = Files.writeString(tmp.resolve("events.csv"), sb.toString());
+        String yaml = """
+                name: %s
+                seed: 3
+                dataset:
+                  type: sessions
+                  path: %s
+                  columns: {session: sid, item: iid, order: when, label: title}
+                  evaluation: {validation: 40, test: 40, seed: 1}
+                model: {type: embedding-bag, vector_size: 8, window: 2, negative: 2}
+                training: {epochs: 1, batch_size: 256, progress: false}
+                export: {embeddings: [], plots: false}
+                """;
+        Path out = tmp.resolve("sessions-prepared");
+        long saved = SparkPrepare.rowsAPart;
+        SparkPrepare.rowsAPart = 1000;
+        System.setProperty("spark.sql.files.maxPartitionBytes", "8192");
+        Result r;
+        try {
+            r = run("spark", "prepare", Files.writeString(tmp.resolve("s.yaml"), yaml.formatted("s", events))
+                    .toString(), "--master", "local[2]", "--out", out.toString());
+        } finally {
+            SparkPrepare.rowsAPart = saved;
+            System.clearProperty("spark.sql.files.maxPartitionBytes");
+        }
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("prepared 4,000 events in 400 sessions of 61 items from " + events + " into "
+                + out), r.out());
+        SessionsFile.Columns columns = new SessionsFile.Columns("sid", "iid", "when", "title");
+        SessionsFile.Read expected = SessionsFile.read(events, columns);
+        SessionsFile.Read got = PreparedSessions.read(out, columns);
+        assertEquals(expected.sessions(), got.sessions());
+        assertEquals(expected.labels(), got.labels());
+        assertEquals(expected.rows(), got.rows());
+
+        Result fromCsv = run("train", Files.writeString(tmp.resolve("s.yaml"), yaml.formatted("s", events))
+                .toString(), "--run-dir", tmp.resolve("run-s-csv").toString());
+        Result fromPrepared = run("train", Files.writeString(tmp.resolve("s.yaml"), yaml.formatted("s", out))
+                .toString(), "--run-dir", tmp.resolve("run-s-prepared").toString());
+        assertEquals(0, fromPrepared.status(), fromPrepared.err());
+        assertEquals(best(fromCsv.out()), best(fromPrepared.out()));
+
+        Result ratings = run("train", config("wrong", out, CONFIG_COLUMNS).toString(), "--run-dir",
+                tmp.resolve("run-wrong").toString());
+        assertEquals("embtrain: " + out.resolve("prepared.properties") + ": format is \"embtrain-prepared-sessions-1\","
+                + " expected embtrain-prepared-ratings-1: prepare it again with this version's embtrain spark prepare"
+                + " and this dataset type\n", ratings.err());
+    }
+
+    @Test
     void aValueTheReaderRefusesNamesTheFileTheColumnAndTheValue() throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.csv"), "customer,product,stars,ts,part\nu1,p1,4,1600000000,train\n"
                 + "u2,p2,four,1600000001,train\nu3,p3,3,yesterday,valid\n");
@@ -133,7 +197,8 @@ class SparkPrepareTest {
         Result notRatings = run("spark", "prepare", "../configs/quickstart.yaml", "--out",
                 tmp.resolve("q").toString());
         assertEquals(2, notRatings.status());
-        assertTrue(notRatings.err().startsWith("embtrain: dataset.type: spark prepare reads dataset.type: ratings"),
+        assertTrue(notRatings.err().startsWith("embtrain: dataset.type: spark prepare reads dataset.type: ratings or"
+                + " sessions"),
                 notRatings.err());
     }
 }
