@@ -160,15 +160,18 @@ final class SparkCommand extends CliCommand {
                         + " --out recs.parquet";
             }
             case "score" -> {
-                options.addOption(Option.builder().longOpt("embeddings").hasArg().argName("PARQUET")
+                options.addOption(Option.builder().longOpt("embeddings").hasArg().argName("PATH")
                         .desc("a labelled-embeddings run: a Parquet file or directory of rid and the run's vector"
-                                + " column").build())
+                                + " column; or .csv and .npy files as embtrain score reads them (a file, a directory"
+                                + " or a glob), one task a file").build())
+                        .addOption(Option.builder().longOpt("ids").hasArg().argName("FILE")
+                                .desc("the ids of a single .npy file (shards: NAME.ids.csv beside NAME.npy)").build())
                         .addOption(Option.builder().longOpt("pairs").hasArg().argName("FILE")
                                 .desc("a ratings run: a Parquet or CSV (header) table with user and item columns")
                                 .build())
                         .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
                                 .desc("rows scored together in a task (default 4096)").build());
-                usage = "spark score --run DIR (--embeddings PARQUET | --pairs FILE) --out OUT [--batch N]"
+                usage = "spark score --run DIR (--embeddings PATH [--ids FILE] | --pairs FILE) --out OUT [--batch N]"
                         + " [--master URL]";
                 example = "./embtrain spark score --master local[2] --run runs/labelled-embeddings --embeddings"
                         + " embeddings.parquet --out scores.parquet";
@@ -195,10 +198,20 @@ final class SparkCommand extends CliCommand {
         if (bad != null) {
             throw new UsageException("spark " + job + ": " + bad);
         }
+        if (cl.hasOption("embeddings")) {
+            try {
+                dev.embtrain.training.spark.EmbeddingShards.list(cl.getOptionValue("embeddings"),
+                        cl.getOptionValue("ids"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("spark score: " + e.getMessage());
+            }
+        } else if (cl.hasOption("ids")) {
+            throw new UsageException("spark score: --ids goes with --embeddings FILE.npy");
+        }
         requireSpark(job);
         return dev.embtrain.training.spark.SparkRunner.run(job, cl.getOptionValue("master"), Path.of(cl.getOptionValue("run")),
                 cl.getOptionValue("out"), k, cl.getOptionValue("table", "item"), cl.hasOption("include-seen"),
-                cl.getOptionValue("embeddings"), cl.getOptionValue("pairs"), batch, cl.hasOption("first") ? positive("spark " + job
+                cl.getOptionValue("embeddings"), cl.getOptionValue("ids"), cl.getOptionValue("pairs"), batch, cl.hasOption("first") ? positive("spark " + job
                         + ": --first", cl.getOptionValue("first")) : Integer.MAX_VALUE, out);
     }
 }

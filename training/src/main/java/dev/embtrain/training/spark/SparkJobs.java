@@ -214,22 +214,28 @@ public final class SparkJobs {
 
     /**
      * Writes rid, score (the probability of label 1) for every row of a Parquet table (a file or
-     * a directory of part files) of rid and the run's vector column, with a labelled-embeddings
-     * run's preprocessing and classifier: each task opens the shipped run once and scores
+     * a directory of part files) of rid and the run's vector column, or of {@code .csv} and
+     * {@code .npy} shards ({@link EmbeddingShards}), with a labelled-embeddings run's
+     * preprocessing and classifier: each task opens the shipped run once and scores
      * {@code batch} rows at a time, as {@code embtrain score} does.
      *
      * @param spark the session
      * @param dir the labelled-embeddings run
-     * @param embeddings the Parquet table
+     * @param embeddings the Parquet table, or the shards
+     * @param npyIds the ids of a single .npy file, or null
      * @param batch rows scored together
      * @param out the output
      * @param log progress lines
      * @return rows scored
      * @throws Exception when reading or writing fails
      */
-    public static long score(SparkSession spark, Path dir, String embeddings, int batch, String out,
+    public static long score(SparkSession spark, Path dir, String embeddings, String npyIds, int batch, String out,
             PrintStream log) throws Exception {
         SparkOutput.check(out);
+        List<String[]> shards = EmbeddingShards.list(embeddings, npyIds);
+        if (shards != null) {
+            return scoreShards(spark, dir, embeddings, shards, batch, out, log);
+        }
         String column;
         try (LabelledScorer.Opened scorer = LabelledScorer.open(dir)) {
             column = scorer.column();
@@ -279,6 +285,43 @@ public final class SparkJobs {
         });
         SparkOutput.write(spark.createDataFrame(rows, SCORES), out);
         log.println(String.format(Locale.ROOT, "scored %,d ids of %s; wrote %s", scored.value(), embeddings, out));
+        return scored.value();
+    }
+
+    /**
+     * Scores shard files ({@link EmbeddingShards}): one task a shard, each streaming its file
+     * through the reader {@code embtrain score} uses, so every row is parsed and checked as there
+     * (ids unique within a shard).
+     */
+    private static long scoreShards(SparkSession spark, Path dir, String embeddings, List<String[]> shards, int batch,
+            String out, PrintStream log) throws Exception {
+        String name = ship(spark, dir);
+        org.apache.spark.util.LongAccumulator scored = spark.sparkContext().longAccumulator("scored");
+        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(shards, shards.size()).mapPartitions((Iterator<String[]> part) -> {
+                    List<Row> found = new ArrayList<>();
+                    if (!part.hasNext()) {
+                        return found.iterator();
+                    }
+                    try (LabelledScorer.Opened scorer = LabelledScorer.open(Path.of(SparkFiles.get(name)))) {
+                        while (part.hasNext()) {
+                            String[] shard = part.next();
+                            new dev.embtrain.datasets.labelled.EmbeddingsFile(Path.of(shard[0]), scorer.column(),
+                                    shard[1] == null ? null : Path.of(shard[1])).stream(batch, scorer.rawWidth(),
+                                    true, chunk -> {
+                                        float[] p = scorer.probabilities(chunk.vectors(), chunk.size());
+                                        for (int i = 0; i < chunk.size(); i++) {
+                                            found.add(RowFactory.create(chunk.ids()[i], p[i]));
+                                        }
+                                        scored.add(chunk.size());
+                                    });
+                        }
+                    }
+                    return found.iterator();
+                });
+        SparkOutput.write(spark.createDataFrame(rows, SCORES), out);
+        log.println(String.format(Locale.ROOT, "scored %,d ids of %s (%d shards); wrote %s", scored.value(),
+                embeddings, shards.size(), out));
         return scored.value();
     }
 

@@ -46,7 +46,16 @@ final class SparkOutput {
      */
     static void write(Dataset<Row> rows, String out) throws IOException {
         if (out.endsWith(".parquet")) {
-            rows.write().parquet(out);
+            try {
+                rows.write().parquet(out);
+            } catch (Exception e) {
+                // (Scala's exceptions are undeclared: a failed job's SparkException is caught here too.)
+                // A failed job leaves the directory Spark made; check() saw none before, so it goes.
+                if (!out.contains("://")) {
+                    deleteTree(Path.of(out));
+                }
+                throw e;
+            }
             return;
         }
         Path target = Path.of(out).toAbsolutePath();
@@ -63,11 +72,15 @@ final class SparkOutput {
             }
             Files.move(parts.get(0), target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            if (Files.exists(tmp)) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
                 }
             }
         }

@@ -123,9 +123,16 @@ public final class SparkPrepare {
         long started = System.nanoTime();
         Path partial = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
         delete(partial);
-        String summary = loaded.config().dataset() instanceof RatingsFileConfig c ? ratings(spark, c, format, partial)
-                : sessions(spark, (SessionsFileConfig) loaded.config().dataset(), format, partial);
-        Files.move(partial, out.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE);
+        String summary;
+        try {
+            summary = loaded.config().dataset() instanceof RatingsFileConfig c ? ratings(spark, c, format, partial)
+                    : sessions(spark, (SessionsFileConfig) loaded.config().dataset(), format, partial);
+            Files.move(partial, out.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (Exception e) {
+            // (Scala's exceptions are undeclared: a failed job's SparkException is caught here too.)
+            delete(partial);
+            throw e;
+        }
         log.printf(Locale.ROOT, "prepared %s into %s in %.1f s; train on it with --set dataset.path=%s%n", summary, out,
                 (System.nanoTime() - started) / 1e9, out);
     }

@@ -44,6 +44,8 @@ public final class SparkRunner {
         SparkSession spark = SparkJobs.session("embtrain prepare", master);
         try {
             SparkPrepare.prepare(spark, loaded, format, out, log);
+        } catch (Exception e) {
+            throw dataError(e);
         } finally {
             spark.stop();
         }
@@ -59,7 +61,9 @@ public final class SparkRunner {
      * @param k neighbours or items per row
      * @param table the neighbours' table
      * @param includeSeen whether recommendations keep training items
-     * @param embeddings the Parquet table score reads for a labelled-embeddings run, or null
+     * @param embeddings the Parquet table (or .csv and .npy shards) score reads for a labelled-embeddings run,
+     *     or null
+     * @param ids the ids of a single .npy file, or null
      * @param pairs the table of user, item pairs score reads for a ratings run, or null
      * @param batch rows score scores together
      * @param first how many rows neighbors queries, from the first
@@ -68,7 +72,7 @@ public final class SparkRunner {
      * @throws Exception when the job fails
      */
     public static int run(String job, String master, Path run, String out, int k, String table, boolean includeSeen,
-            String embeddings, String pairs, int batch, int first, PrintStream log) throws Exception {
+            String embeddings, String ids, String pairs, int batch, int first, PrintStream log) throws Exception {
         SparkSession spark = SparkJobs.session("embtrain " + job, master);
         try {
             switch (job) {
@@ -77,16 +81,31 @@ public final class SparkRunner {
                 case "recommend" -> SparkJobs.recommend(spark, run, k, includeSeen, out, log);
                 case "score" -> {
                     if (embeddings != null) {
-                        SparkJobs.score(spark, run, embeddings, batch, out, log);
+                        SparkJobs.score(spark, run, embeddings, ids, batch, out, log);
                     } else {
                         SparkJobs.scorePairs(spark, run, pairs, batch, out, log);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown job " + job);
             }
+        } catch (Exception e) {
+            throw dataError(e);
         } finally {
             spark.stop();
         }
         return 0;
+    }
+
+    /**
+     * A task's bad input, as the single-machine command reports it: the {@code DataFormatException}
+     * (file, line, what) inside Spark's "Job aborted due to stage failure", else the exception itself.
+     */
+    static Exception dataError(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.embtrain.datasets.io.DataFormatException d) {
+                return d;
+            }
+        }
+        return e;
     }
 }

@@ -191,6 +191,70 @@ class SparkJobsTest {
         for (Row row : got) {
             assertEquals(expected.get(row.getString(0)), row.getFloat(1), 1e-6, row.getString(0));
         }
+
+        // The same vectors as shards: rows 0-999 a packed CSV, 1000-1999 and 2000-2999 .npy files with
+        // their ids beside them; a directory of them, then a glob of the .npy ones.
+        List<String> ids = new java.util.ArrayList<>();
+        List<float[]> vectors = new java.util.ArrayList<>();
+        new dev.embtrain.datasets.labelled.EmbeddingsFile(data.resolve("embeddings.parquet"), "bottleneck", null)
+                .stream(500, c -> {
+                    for (int i = 0; i < c.size(); i++) {
+                        ids.add(c.ids()[i]);
+                        vectors.add(c.vectors()[i].clone());
+                    }
+                });
+        Path shards = Files.createDirectories(tmp.resolve("shards"));
+        StringBuilder csv = new StringBuilder("rid,bottleneck\n");
+        for (int i = 0; i < 1000; i++) {
+            StringBuilder v = new StringBuilder();
+            for (float x : vectors.get(i)) {
+                v.append(v.length() == 0 ? "" : " ").append(x);
+            }
+            csv.append(ids.get(i)).append(',').append(v).append('\n');
+        }
+        Files.writeString(shards.resolve("a.csv"), csv.toString());
+        for (String shard : List.of("b", "c")) {
+            int from = shard.equals("b") ? 1000 : 2000;
+            dev.embtrain.training.export.Npy.writeFloat32(shards.resolve(shard + ".npy"),
+                    vectors.subList(from, from + 1000).toArray(float[][]::new));
+            Files.writeString(shards.resolve(shard + ".ids.csv"), "rid\n" + String.join("\n", ids.subList(from,
+                    from + 1000)) + "\n");
+        }
+        String fromShards = tmp.resolve("shard-scores.parquet").toString();
+        Result sharded = run("spark", "score", "--master", "local[2]", "--run", labelled.toString(), "--embeddings",
+                shards.toString(), "--out", fromShards);
+        assertEquals(0, sharded.status(), sharded.err());
+        assertTrue(sharded.out().contains("scored 3,000 ids of " + shards + " (3 shards)"), sharded.out());
+        List<Row> scoredShards = read(fromShards);
+        assertEquals(3000, scoredShards.size());
+        for (Row row : scoredShards) {
+            assertEquals(expected.get(row.getString(0)), row.getFloat(1), 1e-6, row.getString(0));
+        }
+        String fromGlob = tmp.resolve("glob-scores.csv").toString();
+        Result globbed = run("spark", "score", "--master", "local[2]", "--run", labelled.toString(), "--embeddings",
+                shards.resolve("*.npy").toString(), "--out", fromGlob);
+        assertEquals(0, globbed.status(), globbed.err());
+        List<String> lines = Files.readAllLines(Path.of(fromGlob));
+        assertEquals(2001, lines.size());
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            assertEquals(expected.get(f[0]), Float.parseFloat(f[1]), 1e-6, f[0]);
+            assertTrue(ids.indexOf(f[0]) >= 1000, f[0]);
+        }
+        Files.delete(shards.resolve("c.ids.csv"));
+        Result missing = run("spark", "score", "--run", labelled.toString(), "--embeddings", shards.toString(),
+                "--out", tmp.resolve("never.parquet").toString());
+        assertEquals("embtrain: " + shards.resolve("c.npy").toAbsolutePath() + ": a .npy shard needs its ids: "
+                + shards.resolve("c.ids.csv").toAbsolutePath() + " (a CSV with a rid column) is missing\n",
+                missing.err());
+        Files.writeString(shards.resolve("a.csv"), "rid,bottleneck\nx1,1 2 3\n");
+        Path failed = tmp.resolve("failed.parquet");
+        Result bad = run("spark", "score", "--master", "local[1]", "--run", labelled.toString(), "--embeddings",
+                shards.resolve("a.csv").toString(), "--out", failed.toString());
+        assertEquals(1, bad.status());
+        assertEquals("embtrain: " + shards.resolve("a.csv").toAbsolutePath() + ":2: bottleneck has 3 values, expected"
+                + " 6\n", bad.err().lines().filter(l -> l.startsWith("embtrain:")).findFirst().orElse("") + "\n");
+        assertFalse(Files.exists(failed), "a failed job left its output");
     }
 
     /** A ratings model scores a table of pairs as SavedRun.predict (embtrain predict's path) does. */
