@@ -320,8 +320,8 @@ public final class SparkJobs {
                     return found.iterator();
                 });
         SparkOutput.write(spark.createDataFrame(rows, SCORES), out);
-        log.println(String.format(Locale.ROOT, "scored %,d ids of %s (%d shards); wrote %s", scored.value(),
-                embeddings, shards.size(), out));
+        log.println(String.format(Locale.ROOT, "scored %,d ids of %s (%d shard%s); wrote %s", scored.value(),
+                embeddings, shards.size(), shards.size() == 1 ? "" : "s", out));
         return scored.value();
     }
 

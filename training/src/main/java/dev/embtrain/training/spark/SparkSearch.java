@@ -63,8 +63,6 @@ public final class SparkSearch {
         }
         log.println(String.format(Locale.ROOT, "spark    %d trials as Spark tasks on %s", trials.size(),
                 spark.sparkContext().master()));
-        String classpath = System.getProperty("java.class.path");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> properties = new ArrayList<>();
         System.getProperties().forEach((k, v) -> {
             String key = k.toString();
@@ -78,7 +76,9 @@ public final class SparkSearch {
         String cwd = Path.of("").toAbsolutePath().toString();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Tuple2<Integer, TrialResult>> done = jsc.parallelize(trials, trials.size()).map(t -> new Tuple2<>(t._1(),
-                trainTrial(java, classpath, properties, cwd, t._1(), t._2(), new Monitor(monitorName, higher))))
+                trainTrial(Path.of(System.getProperty("java.home"), "bin", "java").toString(), taskClasspath(),
+                        properties, Files.isDirectory(Path.of(cwd)) ? cwd : Path.of("").toAbsolutePath().toString(),
+                        t._1(), t._2(), new Monitor(monitorName, higher))))
                 .collect();
         Map<Integer, TrialResult> results = new HashMap<>();
         int keep = -1;
@@ -116,6 +116,32 @@ public final class SparkSearch {
             throw loaded.error("search.pruner", "spark search runs trials at once, and a pruner compares a trial"
                     + " with those before it as it runs: use pruner: {type: none}");
         }
+    }
+
+    /**
+     * The classpath of the JVM a task runs in, for the trial's own JVM: the executor's
+     * {@code java.class.path} and the local jars of its class loaders. Under spark-submit the
+     * application jar and {@code --jars} are loaded by Spark's class loader, not named on the
+     * executor's class path, and on a cluster the driver's paths mean nothing to an executor.
+     */
+    static String taskClasspath() {
+        java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>(List.of(
+                System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+        for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader u) {
+                for (java.net.URL url : u.getURLs()) {
+                    if (url.getProtocol().equals("file")) {
+                        try {
+                            entries.add(Path.of(url.toURI()).toString());
+                        } catch (java.net.URISyntaxException e) {
+                            entries.add(url.getPath());
+                        }
+                    }
+                }
+            }
+        }
+        entries.remove("");
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** Trains one trial in a JVM of its own and reads what the search records of it. */
