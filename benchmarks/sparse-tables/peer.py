@@ -2,8 +2,11 @@
 """The plain-PyTorch peer of embtrain's dot-product-bias model, on the same ml-100k-format file.
 
     /usr/bin/python3 peer.py DATA_DIR --factors 64 --batch 1024 --epochs 1 [--sparse] [--steps N]
+    /usr/bin/python3 peer.py DATA_DIR --model collab --batch 64 --epochs 3 --lr 5e-3 --wd 0.01
 
-Model: u.i + b_u + b_i through sigmoid_range(0.5, 5.5), MSE, as embtrain's dot-product-bias.
+Model: u.i + b_u + b_i through sigmoid_range(0.5, 5.5), MSE, as embtrain's dot-product-bias; or
+--model collab, fastai's CollabNN as embtrain's deep-collaborative (embedding widths by fastai's
+emb_sz_rule, concatenated, Linear(100), ReLU, Linear(1), sigmoid_range(0, 5.5)).
 --sparse: nn.Embedding(sparse=True) + torch.optim.SparseAdam (PyTorch's row-sparse update);
 otherwise dense embeddings + AdamW (wd 0.05), fastai's recipe. 80% of the ratings train,
 shuffled with a fixed seed. Prints seconds per epoch (or for --steps steps) and the
@@ -24,6 +27,8 @@ p.add_argument("--lr", type=float, default=1e-2)
 p.add_argument("--sparse", action="store_true")
 p.add_argument("--steps", type=int, default=0, help="stop after this many steps")
 p.add_argument("--threads", type=int, default=1)
+p.add_argument("--model", choices=["dot", "collab"], default="dot")
+p.add_argument("--wd", type=float, default=0.05)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(42)
@@ -55,13 +60,32 @@ class DotBias(torch.nn.Module):
         return torch.sigmoid(x) * 5.0 + 0.5
 
 
-model = DotBias()
+def emb_sz(n):
+    return min(600, round(1.6 * n ** 0.56))
+
+
+class CollabNN(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.u = torch.nn.Embedding(users, emb_sz(users))
+        self.i = torch.nn.Embedding(items, emb_sz(items))
+        for e in (self.u, self.i):
+            torch.nn.init.trunc_normal_(e.weight, 0, 0.01)
+        self.layers = torch.nn.Sequential(torch.nn.Linear(self.u.embedding_dim + self.i.embedding_dim, 100),
+                                          torch.nn.ReLU(), torch.nn.Linear(100, 1))
+
+    def forward(self, uu, ii):
+        x = self.layers(torch.cat([self.u(uu), self.i(ii)], dim=1)).squeeze(1)
+        return torch.sigmoid(x) * 5.5
+
+
+model = DotBias() if a.model == "dot" else CollabNN()
 if a.sparse:
     opt = torch.optim.SparseAdam(model.parameters(), lr=a.lr, betas=(0.9, 0.99), eps=1e-5)
 else:
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.05)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=a.wd)
 n = len(r)
-print(f"peer: {users - 1:,} users x {items - 1:,} items, {n:,} training ratings, {a.factors} factors,"
+print(f"peer: {a.model}, {users - 1:,} users x {items - 1:,} items, {n:,} training ratings, {a.factors} factors,"
       f" batch {a.batch}, {'sparse + SparseAdam' if a.sparse else 'dense + AdamW'}, torch {torch.__version__},"
       f" {torch.get_num_threads()} thread(s)")
 steps = 0

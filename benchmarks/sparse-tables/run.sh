@@ -6,6 +6,8 @@
 #                                           # embtrain sparse: true against nn.Embedding(sparse=True) + SparseAdam
 #   benchmarks/sparse-tables/run.sh small   # ml-100k-sized, fastai's recipe (batch 64, 50 factors, 3 epochs):
 #                                           # embtrain dense and sparse against dense embeddings + AdamW
+#   benchmarks/sparse-tables/run.sh collab  # ml-100k-sized, the CollabNN recipe (movielens-deep-collaborative.yaml,
+#                                           # batch 64, 3 epochs): embtrain dense and sparse against peer.py --model collab
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -27,7 +29,17 @@ case "${1:-large}" in
         --set dataset.users=943 --set dataset.items=1682 --set training.epochs=1 > /dev/null
     fi
     ;;
-  *) echo "usage: $0 large|small" >&2; exit 2 ;;
+  collab)
+    data=data/ml100k-gen
+    config=(configs/movielens-deep-collaborative.yaml)
+    sets=(--set "dataset.path=$data" --set dataset.item_key=id --set training.epochs=3)
+    peer=(--model collab --batch 64 --epochs 3 --lr 5e-3 --wd 0.01)
+    if [[ ! -f "$data/u.data" ]]; then
+      ./embtrain train configs/quickstart.yaml --run-dir /tmp/embtrain-gen --overwrite --set "dataset.path=$data" \
+        --set dataset.users=943 --set dataset.items=1682 --set training.epochs=1 > /dev/null
+    fi
+    ;;
+  *) echo "usage: $0 large|small|collab" >&2; exit 2 ;;
 esac
 if [[ ! -f "$data/u.data" ]]; then
   # The first run writes the generated data; it is not timed.
@@ -35,7 +47,7 @@ if [[ ! -f "$data/u.data" ]]; then
 fi
 epoch_of() { awk '$2 == "ratings" { print ($4 > 1 ? $6 : $5) }' | tail -1; }
 ours=$(./embtrain benchmark "${config[@]}" "${sets[@]}" | tee /dev/stderr | epoch_of)
-if [[ "${1:-large}" == small ]]; then
+if [[ "${1:-large}" != large ]]; then
   ours_sparse=$(./embtrain benchmark "${config[@]}" "${sets[@]}" --set training.optimizer.sparse=true \
     | tee /dev/stderr | epoch_of)
 fi
