@@ -64,22 +64,25 @@ class SparkPrepareTest {
                 """.formatted(name, data, columns));
     }
 
+    /** Runs spark prepare in local[2] reading 8 KB input partitions and writing rowsAPart rows a part. */
+    private static Result prepareInSmallParts(Path config, Path out, long rowsAPart) {
+        long saved = SparkPrepare.rowsAPart;
+        SparkPrepare.rowsAPart = rowsAPart;
+        System.setProperty("spark.sql.files.maxPartitionBytes", "8192");
+        try {
+            return run("spark", "prepare", config.toString(), "--master", "local[2]", "--out", out.toString());
+        } finally {
+            SparkPrepare.rowsAPart = saved;
+            System.clearProperty("spark.sql.files.maxPartitionBytes");
+        }
+    }
+
     private static final String CONFIG_COLUMNS = "{user: customer, item: product, rating: stars, timestamp: ts}";
 
     @Test
     void thePreparedTableIsTheInputRowForRowAndTrainsTheSameRun() throws Exception {
         Path out = tmp.resolve("prepared");
-        long saved = SparkPrepare.rowsAPart;
-        SparkPrepare.rowsAPart = 700;
-        System.setProperty("spark.sql.files.maxPartitionBytes", "8192");
-        Result r;
-        try {
-            r = run("spark", "prepare", config("input", csv, CONFIG_COLUMNS).toString(), "--master", "local[2]",
-                    "--out", out.toString());
-        } finally {
-            SparkPrepare.rowsAPart = saved;
-            System.clearProperty("spark.sql.files.maxPartitionBytes");
-        }
+        Result r = prepareInSmallParts(config("input", csv, CONFIG_COLUMNS), out, 700);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("prepared 3,000 ratings of 97 users and 106 items from " + csv + " into " + out),
                 r.out() + r.err());
@@ -148,17 +151,8 @@ class SparkPrepareTest {
                 export: {embeddings: [], plots: false}
                 """;
         Path out = tmp.resolve("sessions-prepared");
-        long saved = SparkPrepare.rowsAPart;
-        SparkPrepare.rowsAPart = 1000;
-        System.setProperty("spark.sql.files.maxPartitionBytes", "8192");
-        Result r;
-        try {
-            r = run("spark", "prepare", Files.writeString(tmp.resolve("s.yaml"), yaml.formatted("s", events))
-                    .toString(), "--master", "local[2]", "--out", out.toString());
-        } finally {
-            SparkPrepare.rowsAPart = saved;
-            System.clearProperty("spark.sql.files.maxPartitionBytes");
-        }
+        Result r = prepareInSmallParts(Files.writeString(tmp.resolve("s.yaml"), yaml.formatted("s", events)), out,
+                1000);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("prepared 4,000 events in 400 sessions of 61 items from " + events + " into "
                 + out), r.out());
