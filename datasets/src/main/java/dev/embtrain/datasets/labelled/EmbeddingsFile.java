@@ -154,9 +154,49 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
         }
     }
 
+    /**
+     * Reads rows [from, to) of a .npy file in chunks, each row checked and numbered as in the
+     * whole file (duplicates within the range only), so that tasks can read one file in parts.
+     *
+     * @param from the first row, from 0
+     * @param to the row after the last (clamped to the array)
+     * @param chunkRows rows per chunk
+     * @param width the width every row must have, or 0 for the first row's
+     * @param handler receives each chunk
+     * @return the width (0 for an empty range)
+     * @throws IllegalArgumentException for a file that is not .npy
+     * @throws DataFormatException naming file and row of the first bad row
+     * @throws IOException when the file cannot be read
+     */
+    public int streamRows(long from, long to, int chunkRows, int width, ChunkHandler handler) throws IOException {
+        if (format() != Format.NPY) {
+            throw new IllegalArgumentException("only a .npy file is read by row range, not " + path);
+        }
+        TableFile.requireReadable(path, "embeddings file not found");
+        if (ids == null) {
+            throw new DataFormatException(path, 0, "a .npy file needs an ids file (a CSV with a rid column)");
+        }
+        RowSink sink = new RowSink(path, false, column, width, chunkRows, true, handler);
+        long[] total = {0};
+        List<String> range = readIds(ids, from, to, total);
+        NpyFloats.read(path, new NpyFloats.Ids(range, from, total[0]), from, to, sink);
+        sink.flush();
+        return sink.width();
+    }
+
     /** Reads the {@code rid} column of a CSV file, in order. */
     static List<String> readIds(Path file) throws IOException {
+        return readIds(file, 0, Long.MAX_VALUE, new long[1]);
+    }
+
+    /**
+     * Reads the ids of rows [from, to) of a CSV file's {@code rid} column, checking every row.
+     *
+     * @param total receives how many ids the file holds
+     */
+    static List<String> readIds(Path file, long from, long to, long[] total) throws IOException {
         List<String> out = new ArrayList<>();
+        long[] row = {0};
         CsvTable table = new CsvTable(file);
         Lines.forEach(file, StandardCharsets.UTF_8, (line, number) -> {
             if (table.header(line, number)) {
@@ -168,8 +208,12 @@ public record EmbeddingsFile(Path path, String column, Path ids) {
             if (id.isEmpty()) {
                 throw new DataFormatException(file, number, "rid is empty");
             }
-            out.add(id);
+            if (row[0] >= from && row[0] < to) {
+                out.add(id);
+            }
+            row[0]++;
         });
+        total[0] = row[0];
         if (!table.seenHeader()) {
             throw new DataFormatException(file, 0, "empty file; expected a header with a rid column");
         }

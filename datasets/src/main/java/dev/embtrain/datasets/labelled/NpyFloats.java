@@ -101,20 +101,52 @@ public final class NpyFloats {
         return m.group(1);
     }
 
+    /**
+     * Reads a .npy file's row count from its header.
+     *
+     * @param file the file
+     * @return its rows
+     * @throws IOException when it cannot be read
+     */
+    public static long rows(Path file) throws IOException {
+        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
+            return header(file, channel).rows();
+        }
+    }
+
+    /**
+     * The ids of some rows of an ids file.
+     *
+     * @param values the ids of rows {@code first, first + 1, ...}
+     * @param first the row of the first
+     * @param total the ids the file holds
+     */
+    record Ids(List<String> values, long first, long total) {
+        String get(long row) {
+            return values.get((int) (row - first));
+        }
+    }
+
     static void read(Path file, List<String> ids, RowSink sink) throws IOException {
+        read(file, new Ids(ids, 0, ids.size()), 0, Long.MAX_VALUE, sink);
+    }
+
+    /** Reads rows [from, to) (to clamped to the array), numbered as in the whole file; ids holds theirs. */
+    static void read(Path file, Ids ids, long from, long to, RowSink sink) throws IOException {
         try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
             Header h = header(file, channel);
-            if (h.rows() != ids.size()) {
+            if (h.rows() != ids.total()) {
                 throw new DataFormatException(file, 0, "the array has " + h.rows() + " rows but the ids file has "
-                        + ids.size() + " ids");
+                        + ids.total() + " ids");
             }
             int bytesPerValue = h.float64() ? 8 : 4;
             ByteBuffer buffer = ByteBuffer.allocate(ROWS_PER_READ * h.cols() * bytesPerValue)
                     .order(ByteOrder.LITTLE_ENDIAN);
-            channel.position(h.dataOffset());
-            long row = 0;
-            while (row < h.rows()) {
-                int n = (int) Math.min(ROWS_PER_READ, h.rows() - row);
+            long end = Math.min(to, h.rows());
+            channel.position(h.dataOffset() + Math.min(from, end) * h.cols() * bytesPerValue);
+            long row = Math.min(from, end);
+            while (row < end) {
+                int n = (int) Math.min(ROWS_PER_READ, end - row);
                 buffer.clear().limit(n * h.cols() * bytesPerValue);
                 readFully(file, channel, buffer);
                 buffer.flip();
@@ -128,7 +160,7 @@ public final class NpyFloats {
                         buffer.asFloatBuffer().get(v);
                         buffer.position(buffer.position() + v.length * 4);
                     }
-                    sink.add(ids.get((int) (row + r)), v, row + r + 1);
+                    sink.add(ids.get(row + r), v, row + r + 1);
                 }
                 row += n;
             }

@@ -274,6 +274,35 @@ class LabelledEmbeddingsTest {
         return p;
     }
 
+    /** A range of a .npy file's rows: those rows, numbered as in the whole file, and nothing else read. */
+    @Test
+    void npyRowRanges() throws IOException {
+        float[][] m = new float[10][];
+        StringBuilder ids = new StringBuilder("rid\n");
+        for (int i = 0; i < m.length; i++) {
+            m[i] = new float[] {i, -i};
+            ids.append("r").append(i).append('\n');
+        }
+        m[5][1] = Float.NaN;
+        EmbeddingsFile file = new EmbeddingsFile(npy("ranges.npy", m, false), "v", write("range-ids.csv",
+                ids.toString()));
+        List<String> got = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        assertEquals(2, file.streamRows(2, 5, 2, 0, c -> {
+            for (int i = 0; i < c.size(); i++) {
+                got.add(c.ids()[i]);
+                vectors.add(c.vectors()[i].clone());
+            }
+        }));
+        assertEquals(List.of("r2", "r3", "r4"), got);
+        assertArrayEquals(new float[] {4, -4}, vectors.get(2));
+        got.clear();
+        file.streamRows(8, 99, 4, 2, c -> got.addAll(Arrays.asList(c.ids()).subList(0, c.size())));
+        assertEquals(List.of("r8", "r9"), got);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> file.streamRows(4, 8, 4, 2, c -> { }));
+        assertEquals(dir.resolve("ranges.npy") + ": row 6: v[1] is NaN", e.getMessage());
+    }
+
     @Test
     void npyWithAnIdsFile() throws IOException {
         float[][] m = matrix(2500, 3);

@@ -14,9 +14,13 @@ import java.util.stream.Stream;
  * What {@code spark score --embeddings} names, when it is not Parquet: {@code .csv} and
  * {@code .npy} files scored one task a file, each read as {@code embtrain score} reads it. A
  * {@code .npy} shard's ids are {@code --ids} for a single file, else the CSV beside it named
- * {@code NAME.ids.csv}. No Spark class: the command line checks the shards before Spark starts.
+ * {@code NAME.ids.csv}. A .npy file of more than 250,000 rows is read by several tasks, a range
+ * of rows each. No Spark class: the command line checks the shards before Spark starts.
  */
 public final class EmbeddingShards {
+
+    /** Rows of a .npy file one task reads (a test makes it small). */
+    static long rowsATask = 250_000;
 
     private EmbeddingShards() {}
 
@@ -27,7 +31,9 @@ public final class EmbeddingShards {
      *     ({@code vectors/part-*.npy}); a name ending .parquet, or a directory of Parquet parts,
      *     is read as one Spark table instead
      * @param ids the ids file of a single .npy file, or null
-     * @return each shard's file and ids file (null for CSV), in name order; null for Parquet
+     * @return each task's file, ids file (null for CSV) and row range (from, to; null for a whole
+     *     CSV file): a .npy file of more than 250,000 rows is split into ranges of 250,000, so
+     *     that one big file is still read by many tasks; in name order; null for Parquet
      * @throws IOException when the directory cannot be listed
      * @throws NoSuchFileException when nothing is found, or a .npy shard has no ids file
      */
@@ -82,7 +88,16 @@ public final class EmbeddingShards {
                 }
                 idsFile = chosen.toAbsolutePath().toString();
             }
-            out.add(new String[] {f.toAbsolutePath().toString(), idsFile});
+            if (idsFile == null) {
+                out.add(new String[] {f.toAbsolutePath().toString(), null, null, null});
+                continue;
+            }
+            // A large .npy file is read by several tasks, a range of rows each.
+            long rows = dev.embtrain.datasets.labelled.NpyFloats.rows(f);
+            for (long from = 0; from < Math.max(rows, 1); from += rowsATask) {
+                out.add(new String[] {f.toAbsolutePath().toString(), idsFile, Long.toString(from),
+                        Long.toString(Math.min(rows, from + rowsATask))});
+            }
         }
         return out;
     }

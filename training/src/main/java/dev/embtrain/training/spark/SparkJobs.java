@@ -306,21 +306,28 @@ public final class SparkJobs {
                     try (LabelledScorer.Opened scorer = LabelledScorer.open(Path.of(SparkFiles.get(name)))) {
                         while (part.hasNext()) {
                             String[] shard = part.next();
-                            new dev.embtrain.datasets.labelled.EmbeddingsFile(Path.of(shard[0]), scorer.column(),
-                                    shard[1] == null ? null : Path.of(shard[1])).stream(batch, scorer.rawWidth(),
-                                    true, chunk -> {
-                                        float[] p = scorer.probabilities(chunk.vectors(), chunk.size());
-                                        for (int i = 0; i < chunk.size(); i++) {
-                                            found.add(RowFactory.create(chunk.ids()[i], p[i]));
-                                        }
-                                        scored.add(chunk.size());
-                                    });
+                            dev.embtrain.datasets.labelled.EmbeddingsFile file =
+                                    new dev.embtrain.datasets.labelled.EmbeddingsFile(Path.of(shard[0]),
+                                            scorer.column(), shard[1] == null ? null : Path.of(shard[1]));
+                            dev.embtrain.datasets.labelled.EmbeddingsFile.ChunkHandler score = chunk -> {
+                                float[] p = scorer.probabilities(chunk.vectors(), chunk.size());
+                                for (int i = 0; i < chunk.size(); i++) {
+                                    found.add(RowFactory.create(chunk.ids()[i], p[i]));
+                                }
+                                scored.add(chunk.size());
+                            };
+                            if (shard[2] == null) {
+                                file.stream(batch, scorer.rawWidth(), true, score);
+                            } else {
+                                file.streamRows(Long.parseLong(shard[2]), Long.parseLong(shard[3]), batch,
+                                        scorer.rawWidth(), score);
+                            }
                         }
                     }
                     return found.iterator();
                 });
         SparkOutput.write(spark.createDataFrame(rows, SCORES), out);
-        log.println(String.format(Locale.ROOT, "scored %,d ids of %s (%d shard%s); wrote %s", scored.value(),
+        log.println(String.format(Locale.ROOT, "scored %,d ids of %s (%d task%s); wrote %s", scored.value(),
                 embeddings, shards.size(), shards.size() == 1 ? "" : "s", out));
         return scored.value();
     }

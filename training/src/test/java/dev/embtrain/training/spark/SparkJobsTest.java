@@ -221,10 +221,17 @@ class SparkJobsTest {
                     from + 1000)) + "\n");
         }
         String fromShards = tmp.resolve("shard-scores.parquet").toString();
-        Result sharded = run("spark", "score", "--master", "local[2]", "--run", labelled.toString(), "--embeddings",
-                shards.toString(), "--out", fromShards);
+        long saved = EmbeddingShards.rowsATask;
+        EmbeddingShards.rowsATask = 300; // each .npy file read by 4 tasks, a range of rows each
+        Result sharded;
+        try {
+            sharded = run("spark", "score", "--master", "local[2]", "--run", labelled.toString(), "--embeddings",
+                    shards.toString(), "--out", fromShards);
+        } finally {
+            EmbeddingShards.rowsATask = saved;
+        }
         assertEquals(0, sharded.status(), sharded.err());
-        assertTrue(sharded.out().contains("scored 3,000 ids of " + shards + " (3 shards)"), sharded.out());
+        assertTrue(sharded.out().contains("scored 3,000 ids of " + shards + " (9 tasks)"), sharded.out());
         List<Row> scoredShards = read(fromShards);
         assertEquals(3000, scoredShards.size());
         for (Row row : scoredShards) {
