@@ -92,7 +92,12 @@ final class SparkCommand extends CliCommand {
         ConfigLoader.Loaded loaded = loadConfig(cl);
         Path dir = Path.of(cl.getOptionValue("out"));
         requireSpark("prepare");
-        String format = dev.embtrain.training.spark.SparkPrepare.check(loaded, dir, cl.getOptionValue("format"));
+        String format;
+        try {
+            format = dev.embtrain.training.spark.SparkPrepare.check(loaded, dir, cl.getOptionValue("format"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("spark prepare: " + e.getMessage());
+        }
         dev.embtrain.training.spark.SparkRunner.prepare(cl.getOptionValue("master"), loaded, format, dir, out);
         return 0;
     }

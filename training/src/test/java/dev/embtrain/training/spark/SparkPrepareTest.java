@@ -188,6 +188,11 @@ class SparkPrepareTest {
                 r.err());
         assertFalse(Files.exists(tmp.resolve("bad-prepared")));
 
+        Result format = run("spark", "prepare", config("bad", bad, CONFIG_COLUMNS).toString(), "--format", "xlsx",
+                "--out", tmp.resolve("x").toString());
+        assertEquals(2, format.status());
+        assertEquals("embtrain: spark prepare: --format: \"xlsx\" is not csv, tsv or parquet\n", format.err());
+
         Result notRatings = run("spark", "prepare", "../configs/quickstart.yaml", "--out",
                 tmp.resolve("q").toString());
         assertEquals(2, notRatings.status());
