@@ -35,15 +35,33 @@ public final class PreparedParts {
         return Files.isDirectory(path) && Files.isRegularFile(path.resolve(MANIFEST));
     }
 
-    /** Writes a manifest. */
-    static void writeManifest(Path dir, java.util.Properties p) throws IOException {
+    /**
+     * Writes a manifest: the format, the source, the rows, each count by name, and each column by
+     * the role it plays (a role whose column is null is left out).
+     */
+    static void writeManifest(Path dir, String format, String source, long rows, java.util.Map<String, Long> counts,
+            java.util.Map<String, String> columns) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("format", format);
+        p.setProperty("source", source);
+        p.setProperty("rows", Long.toString(rows));
+        counts.forEach((name, count) -> p.setProperty(name, Long.toString(count)));
+        columns.forEach((role, column) -> {
+            if (column != null) {
+                p.setProperty("columns." + role, column);
+            }
+        });
         try (var w = Files.newBufferedWriter(dir.resolve(MANIFEST), java.nio.charset.StandardCharsets.UTF_8)) {
             p.store(w, "embtrain spark prepare");
         }
     }
 
-    /** Reads a manifest, refusing one of another format (or another version of this one). */
-    static java.util.Properties manifest(Path dir, String format) throws IOException {
+    /**
+     * Reads a manifest, refusing one of another format (or another version of this one), or one
+     * prepared from other columns than the config's, by role (a null column: none).
+     */
+    static java.util.Properties manifest(Path dir, String format, java.util.Map<String, String> columns)
+            throws IOException {
         Path manifest = dir.resolve(MANIFEST);
         java.util.Properties p = new java.util.Properties();
         try (var r = Files.newBufferedReader(manifest, java.nio.charset.StandardCharsets.UTF_8)) {
@@ -53,7 +71,24 @@ public final class PreparedParts {
             throw new DataFormatException(manifest, 0, "format is \"" + p.getProperty("format") + "\", expected "
                     + format + ": prepare it again with this version's embtrain spark prepare and this dataset type");
         }
+        java.util.Map<String, String> prepared = new java.util.LinkedHashMap<>();
+        columns.keySet().forEach(role -> prepared.put(role, p.getProperty("columns." + role)));
+        if (!prepared.equals(columns)) {
+            throw new DataFormatException(manifest, 0, "prepared from columns " + describe(prepared)
+                    + ", but the config reads " + describe(columns) + ": prepare it again with this config");
+        }
         return p;
+    }
+
+    /** role=column for each role with a column, in order. */
+    private static String describe(java.util.Map<String, String> columns) {
+        StringBuilder sb = new StringBuilder();
+        columns.forEach((role, column) -> {
+            if (column != null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(role).append('=').append(column);
+            }
+        });
+        return sb.toString();
     }
 
     /** Reads a vocabulary directory of index and id: entry {@code index} is the id. */

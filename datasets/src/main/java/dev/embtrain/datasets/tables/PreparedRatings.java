@@ -3,7 +3,6 @@ package dev.embtrain.datasets.tables;
 import dev.embtrain.datasets.io.DataFormatException;
 import dev.embtrain.datasets.movielens.RatingsTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,22 +47,19 @@ public final class PreparedRatings {
      */
     public static void writeManifest(Path dir, String source, long rows, long users, long items,
             RatingsFile.Columns columns) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("format", FORMAT);
-        p.setProperty("source", source);
-        p.setProperty("rows", Long.toString(rows));
-        p.setProperty("users", Long.toString(users));
-        p.setProperty("items", Long.toString(items));
-        p.setProperty("columns.user", columns.user());
-        p.setProperty("columns.item", columns.item());
-        p.setProperty("columns.rating", columns.rating());
-        if (columns.timestamp() != null) {
-            p.setProperty("columns.timestamp", columns.timestamp());
-        }
-        if (columns.split() != null) {
-            p.setProperty("columns.split", columns.split());
-        }
-        PreparedParts.writeManifest(dir, p);
+        PreparedParts.writeManifest(dir, FORMAT, source, rows, Map.of("users", users, "items", items),
+                roles(columns));
+    }
+
+    /** The columns by role, in the order messages name them. */
+    private static Map<String, String> roles(RatingsFile.Columns c) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        roles.put("user", c.user());
+        roles.put("item", c.item());
+        roles.put("rating", c.rating());
+        roles.put("timestamp", c.timestamp());
+        roles.put("split", c.split());
+        return roles;
     }
 
     /**
@@ -78,14 +74,7 @@ public final class PreparedRatings {
      */
     public static RatingsFile.Read read(Path dir, RatingsFile.Columns columns) throws IOException {
         Path manifest = dir.resolve(PreparedParts.MANIFEST);
-        Properties p = PreparedParts.manifest(dir, FORMAT);
-        RatingsFile.Columns prepared = new RatingsFile.Columns(p.getProperty("columns.user"),
-                p.getProperty("columns.item"), p.getProperty("columns.rating"), p.getProperty("columns.timestamp"),
-                p.getProperty("columns.split"));
-        if (!prepared.equals(columns)) {
-            throw new DataFormatException(manifest, 0, "prepared from columns " + describe(prepared)
-                    + ", but the config reads " + describe(columns) + ": prepare it again with this config");
-        }
+        Properties p = PreparedParts.manifest(dir, FORMAT, roles(columns));
         long rows = Long.parseLong(p.getProperty("rows"));
         if (rows > Integer.MAX_VALUE - 8) {
             throw new DataFormatException(manifest, 0, rows + " ratings; one run holds at most "
@@ -134,11 +123,6 @@ public final class PreparedRatings {
         return new RatingsFile.Read(new RatingsTable(u, it, ratings, times, labels, dir, "prepared"), splits);
     }
 
-    private static String describe(RatingsFile.Columns c) {
-        return "user=" + c.user() + ", item=" + c.item() + ", rating=" + c.rating()
-                + (c.timestamp() == null ? "" : ", timestamp=" + c.timestamp())
-                + (c.split() == null ? "" : ", split=" + c.split());
-    }
 
     private static String entry(String[] vocabulary, int index, Path part, String column) {
         if (index < 0 || index >= vocabulary.length) {

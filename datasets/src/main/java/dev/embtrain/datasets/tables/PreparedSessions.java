@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,21 +47,18 @@ public final class PreparedSessions {
      */
     public static void writeManifest(Path dir, String source, long rows, long sessions, long items,
             SessionsFile.Columns columns) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("format", FORMAT);
-        p.setProperty("source", source);
-        p.setProperty("rows", Long.toString(rows));
-        p.setProperty("sessions", Long.toString(sessions));
-        p.setProperty("items", Long.toString(items));
-        p.setProperty("columns.session", columns.session());
-        p.setProperty("columns.item", columns.item());
-        if (columns.order() != null) {
-            p.setProperty("columns.order", columns.order());
-        }
-        if (columns.label() != null) {
-            p.setProperty("columns.label", columns.label());
-        }
-        PreparedParts.writeManifest(dir, p);
+        PreparedParts.writeManifest(dir, FORMAT, source, rows, Map.of("sessions", sessions, "items", items),
+                roles(columns));
+    }
+
+    /** The columns by role, in the order messages name them. */
+    private static Map<String, String> roles(SessionsFile.Columns c) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        roles.put("session", c.session());
+        roles.put("item", c.item());
+        roles.put("order", c.order());
+        roles.put("label", c.label());
+        return roles;
     }
 
     /**
@@ -76,13 +74,7 @@ public final class PreparedSessions {
      */
     public static SessionsFile.Read read(Path dir, SessionsFile.Columns columns) throws IOException {
         Path manifest = dir.resolve(PreparedParts.MANIFEST);
-        Properties p = PreparedParts.manifest(dir, FORMAT);
-        SessionsFile.Columns prepared = new SessionsFile.Columns(p.getProperty("columns.session"),
-                p.getProperty("columns.item"), p.getProperty("columns.order"), p.getProperty("columns.label"));
-        if (!prepared.equals(columns)) {
-            throw new DataFormatException(manifest, 0, "prepared from columns " + describe(prepared)
-                    + ", but the config reads " + describe(columns) + ": prepare it again with this config");
-        }
+        Properties p = PreparedParts.manifest(dir, FORMAT, roles(columns));
         String[] keys = PreparedParts.vocabulary(dir, "sessions", Long.parseLong(p.getProperty("sessions")));
         String[] items = new String[Math.toIntExact(Long.parseLong(p.getProperty("items")))];
         Map<String, String> labels = new HashMap<>();
@@ -133,10 +125,5 @@ public final class PreparedSessions {
         }
         return new SessionsFile.Read(Collections.unmodifiableList(sessions), Collections.unmodifiableMap(labels),
                 rows[0], "prepared");
-    }
-
-    private static String describe(SessionsFile.Columns c) {
-        return "session=" + c.session() + ", item=" + c.item() + (c.order() == null ? "" : ", order=" + c.order())
-                + (c.label() == null ? "" : ", label=" + c.label());
     }
 }
