@@ -1,5 +1,6 @@
 package dev.embtrain.training.config;
 
+import dev.embtrain.datasets.tables.RatingsFile;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -43,5 +44,16 @@ public record RatingsFileConfig(
         }
         features = List.copyOf(features);
         crosses = List.copyOf(crosses);
+    }
+
+    /**
+     * The columns the table is read by: those under columns, and the split column where
+     * {@code split.type: column} names one. The file reader and embtrain spark prepare both take these.
+     *
+     * @return the column names
+     */
+    public RatingsFile.Columns tableColumns() {
+        return new RatingsFile.Columns(columns.user(), columns.item(), columns.rating(), columns.timestamp(),
+                split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null);
     }
 }

@@ -43,6 +43,15 @@ public record SessionsFileConfig(
         Check.positive("min_count", minCount);
     }
 
+    /**
+     * The columns a table of events is read by, for the file reader and embtrain spark prepare.
+     *
+     * @return the column names
+     */
+    public SessionsFile.Columns tableColumns() {
+        return new SessionsFile.Columns(columns.session(), columns.item(), columns.order(), columns.label());
+    }
+
     @Override
     public Map<String, String> unreadKeys() {
         Map<String, String> unread = new LinkedHashMap<>();

@@ -240,8 +240,7 @@ public record RatingsData(
             throw loaded.error("dataset.split.type", "leave-last-out holds out each user's latest rating; name the"
                     + " timestamp column in dataset.columns.timestamp");
         }
-        RatingsFile.Columns columns = new RatingsFile.Columns(cols.user(), cols.item(), cols.rating(), cols.timestamp(),
-                split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null);
+        RatingsFile.Columns columns = c.tableColumns();
         RatingsFile.Read read = prepared ? PreparedRatings.read(c.path(), columns) : RatingsFile.read(c.path(), columns);
         SideTable users = side(loaded, "dataset.users", c.users());
         SideTable items = side(loaded, "dataset.items", c.items());

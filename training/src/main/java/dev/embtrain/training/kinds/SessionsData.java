@@ -11,7 +11,6 @@ import dev.embtrain.datasets.tables.PreparedSessions;
 import dev.embtrain.datasets.tables.SessionsFile;
 import dev.embtrain.datasets.tables.SideTable;
 import dev.embtrain.training.config.ItemLabelsConfig;
-import dev.embtrain.training.config.SessionsColumnsConfig;
 import dev.embtrain.training.config.SessionsFileConfig;
 import java.util.Locale;
 import dev.embtrain.training.config.ConfigLoader;
@@ -158,8 +157,7 @@ public record SessionsData(String source, List<OnlineRetail.Session> sessions, V
         } else if (!prepared) {
             RatingsData.checkTable(loaded, "dataset.path", c.path(), ", or .txt (.txt.gz) with one session a line");
         }
-        SessionsColumnsConfig cols = c.columns();
-        SessionsFile.Columns columns = new SessionsFile.Columns(cols.session(), cols.item(), cols.order(), cols.label());
+        SessionsFile.Columns columns = c.tableColumns();
         SessionsFile.Read read = prepared ? PreparedSessions.read(c.path(), columns)
                 : text ? SessionsFile.readText(c.path()) : SessionsFile.read(c.path(), columns);
         List<OnlineRetail.Session> kept = new ArrayList<>();

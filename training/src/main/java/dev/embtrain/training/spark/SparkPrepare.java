@@ -7,11 +7,8 @@ import dev.embtrain.datasets.tables.PreparedSessions;
 import dev.embtrain.datasets.tables.RatingsFile;
 import dev.embtrain.datasets.tables.SessionsFile;
 import dev.embtrain.training.config.ConfigLoader;
-import dev.embtrain.training.config.RatingsColumnsConfig;
 import dev.embtrain.training.config.RatingsFileConfig;
-import dev.embtrain.training.config.SessionsColumnsConfig;
 import dev.embtrain.training.config.SessionsFileConfig;
-import dev.embtrain.training.config.SplitConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -99,14 +96,6 @@ public final class SparkPrepare {
                 + "\" from its name; give --format csv, tsv or parquet");
     }
 
-    /** The config's columns, the split column where {@code split.type: column} names one. */
-    static RatingsFile.Columns columns(RatingsFileConfig c) {
-        RatingsColumnsConfig cols = c.columns();
-        SplitConfig split = c.split();
-        return new RatingsFile.Columns(cols.user(), cols.item(), cols.rating(), cols.timestamp(),
-                split.type() == SplitConfig.SplitType.COLUMN ? split.column() : null);
-    }
-
     /**
      * Prepares a config's ratings or sessions input.
      *
@@ -172,7 +161,7 @@ public final class SparkPrepare {
 
     private static String ratings(SparkSession spark, RatingsFileConfig c, String format, Path partial)
             throws IOException {
-        RatingsFile.Columns columns = columns(c);
+        RatingsFile.Columns columns = c.tableColumns();
         List<String> names = new ArrayList<>(List.of(columns.user(), columns.item(), columns.rating()));
         if (columns.timestamp() != null) {
             names.add(columns.timestamp());
@@ -221,9 +210,7 @@ public final class SparkPrepare {
 
     private static String sessions(SparkSession spark, SessionsFileConfig c, String format, Path partial)
             throws IOException {
-        SessionsColumnsConfig cols = c.columns();
-        SessionsFile.Columns columns = new SessionsFile.Columns(cols.session(), cols.item(), cols.order(),
-                cols.label());
+        SessionsFile.Columns columns = c.tableColumns();
         List<String> names = new ArrayList<>(List.of(columns.session(), columns.item()));
         if (columns.order() != null) {
             names.add(columns.order());
