@@ -9,6 +9,7 @@ import dev.embtrain.datasets.tables.SessionsFile;
 import dev.embtrain.training.config.ConfigLoader;
 import dev.embtrain.training.config.RatingsFileConfig;
 import dev.embtrain.training.config.SessionsFileConfig;
+import dev.embtrain.training.run.RunDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -111,7 +110,7 @@ public final class SparkPrepare {
             PrintStream log) throws IOException {
         long started = System.nanoTime();
         Path partial = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
-        delete(partial);
+        RunDirectory.deleteTree(partial);
         String summary;
         try {
             summary = loaded.config().dataset() instanceof RatingsFileConfig c ? ratings(spark, c, format, partial)
@@ -119,7 +118,7 @@ public final class SparkPrepare {
             Files.move(partial, out.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE);
         } catch (Exception e) {
             // (Scala's exceptions are undeclared: a failed job's SparkException is caught here too.)
-            delete(partial);
+            RunDirectory.deleteTree(partial);
             throw e;
         }
         log.printf(Locale.ROOT, "prepared %s into %s in %.1f s; train on it with --set dataset.path=%s%n", summary, out,
@@ -353,15 +352,5 @@ public final class SparkPrepare {
     /** A value as the single-machine reader sees it: text as is, numbers as Java writes them. */
     private static String text(Object v) {
         return v == null ? null : v.toString();
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }
