@@ -12,6 +12,7 @@ import java.util.List;
  * @param eps Adam's epsilon
  * @param momentum SGD's momentum
  * @param sparse whether embedding tables train row by row
+ * @param lazy whether row-sparse Adam(W) leaves the rows a step skips as they are
  */
 @Doc("The optimizer.")
 public record OptimizerConfig(
@@ -30,11 +31,16 @@ public record OptimizerConfig(
                 @Default("1.0e-5") double eps,
         @Doc("Momentum for sgd.") @Default("0.9") double momentum,
         @Doc("Embedding tables trained row by row: a step reads and updates only the rows its batch"
-                        + " names (lazy Adam/AdamW: rows a step skips keep their moments, and weight decay"
-                        + " shrinks a row only on steps that touch it). auto: tables of at least "
-                        + OptimizerConfig.SPARSE_AUTO_ROWS + " rows; true: every table; false: none."
-                        + " Not with sgd.")
-                @Default("auto") Sparse sparse) {
+                        + " names. auto: tables of at least " + OptimizerConfig.SPARSE_AUTO_ROWS
+                        + " rows; true: every table; false: none. Not with sgd.")
+                @Default("auto") Sparse sparse,
+        @Doc("For row-sparse tables under adam and adamw. false: a row a step skips gets, when next"
+                        + " touched (and before validation and checkpoints), what dense Adam(W) would have"
+                        + " done to it on the skipped steps (moments decayed, decoupled decay, the"
+                        + " momentum's steps), so training matches dense; true:"
+                        + " lazy, as PyTorch's SparseAdam: skipped rows keep their weights and moments, and"
+                        + " decay shrinks a row only on steps that touch it.")
+                @Default("false") boolean lazy) {
 
     /** Rows from which {@code sparse: auto} trains a table row by row. */
     public static final long SPARSE_AUTO_ROWS = 100_000;

@@ -31,12 +31,17 @@ public final class UnreadKeys {
         String optimizer = "optimizer " + ConfigBinder.yamlName(type);
         Map<String, String> unread = new LinkedHashMap<>();
         for (String key : switch (type) {
-            case SGD -> List.of("betas", "eps");
-            case ROWWISE_ADAGRAD -> List.of("betas", "momentum");
+            case SGD -> List.of("betas", "eps", "lazy");
+            case ROWWISE_ADAGRAD -> List.of("betas", "momentum", "lazy");
             case ADAM, ADAMW -> List.of("momentum");
         }) {
             unread.put("training.optimizer." + key, optimizer + " does not use it; remove it, or pick "
                     + (key.equals("momentum") ? "sgd" : "adam or adamw"));
+        }
+        if (!sgd && type != OptimizerConfig.OptimizerType.ROWWISE_ADAGRAD
+                && t.optimizer().sparse() == OptimizerConfig.Sparse.FALSE) {
+            unread.put("training.optimizer.lazy", "sparse: false trains no table row by row; remove it, or set"
+                    + " sparse: auto or true");
         }
         ScheduleConfig.ScheduleType schedule = t.schedule().type();
         String scheduleName = "schedule " + ConfigBinder.yamlName(schedule);

@@ -18,10 +18,12 @@ import java.util.List;
  * @param pctStart one-cycle's warm-up fraction
  * @param cycleMomentum whether one-cycle cycles Adam's beta1 through {@code moms}
  * @param moms beta1 at start, peak and end of the cycle
+ * @param lazy row-sparse Adam(W) leaves the rows a step skips as they are, instead of catching
+ *     them up when next touched
  */
 public record OptimizerSpec(Rule rule, double learningRate, double weightDecay, List<Double> betas, double eps,
         double momentum, Schedule schedule, double divFactor, double finalDivFactor, double pctStart,
-        boolean cycleMomentum, List<Double> moms) {
+        boolean cycleMomentum, List<Double> moms, boolean lazy) {
 
     /** The update rules. */
     public enum Rule {

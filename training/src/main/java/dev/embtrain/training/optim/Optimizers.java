@@ -69,11 +69,20 @@ public final class Optimizers {
      */
     public static RowOptimizer rowOptimizer(OptimizerSpec o, Tracker lr, int totalSteps) {
         return switch (o.rule()) {
-            case ADAMW, ADAM -> new LazyAdam(lr, beta1(o, totalSteps), o.betas().get(1).floatValue(),
-                    (float) o.eps(), (float) o.weightDecay(), o.rule() == OptimizerSpec.Rule.ADAMW);
+            case ADAMW, ADAM -> new RowSparseAdam(lr, beta1(o, totalSteps), o.betas().get(1).floatValue(),
+                    (float) o.eps(), (float) o.weightDecay(), o.rule() == OptimizerSpec.Rule.ADAMW,
+                    o.lazy() ? 0 : SkippedSteps.horizon(maxBeta1(o), o.betas().get(1)));
             case ROWWISE_ADAGRAD -> new RowwiseAdagrad(lr, (float) o.eps(), (float) o.weightDecay());
             case SGD -> null;
         };
+    }
+
+    /** The largest beta1 the run uses. */
+    private static double maxBeta1(OptimizerSpec o) {
+        if (o.schedule() == OptimizerSpec.Schedule.ONE_CYCLE && o.cycleMomentum()) {
+            return o.moms().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        }
+        return o.betas().get(0);
     }
 
     /** Adam's beta1: fixed, or one-cycle's momentum schedule. */

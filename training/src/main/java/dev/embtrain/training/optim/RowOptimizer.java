@@ -27,6 +27,32 @@ public interface RowOptimizer extends SavesState {
             int step);
 
     /**
+     * Brings some rows of a table to the last step, for an optimizer that defers what the steps
+     * skipping a row do to it; called with a step's rows before its forward pass reads them. The
+     * default does nothing.
+     *
+     * @param tableId the table parameter's id
+     * @param weights the whole table, updated in place
+     * @param rowCount the table's rows
+     * @param cols its width
+     * @param rows the distinct row indices; the first {@code count} are used
+     * @param count how many
+     */
+    default void catchUp(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count) {}
+
+    /**
+     * Brings every row of a table to the last step, for an optimizer that defers what the steps
+     * skipping a row do to it; called before validation, checkpoints and saving. The default
+     * does nothing.
+     *
+     * @param tableId the table parameter's id
+     * @param weights the whole table, updated in place
+     * @param rowCount the table's rows
+     * @param cols its width
+     */
+    default void settle(String tableId, FloatBuffer weights, long rowCount, int cols) {}
+
+    /**
      * Returns the bytes of state this optimizer keeps for a table.
      *
      * @param rows the table's rows

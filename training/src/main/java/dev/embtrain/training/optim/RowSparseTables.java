@@ -156,6 +156,7 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
             }
             positions.add(v);
         }
+        optimizer.catchUp(table.getId(), t.weights, t.rowCount, t.cols, t.rows, t.count);
         float[] values = new float[t.count * t.cols];
         for (int u = 0; u < t.count; u++) {
             t.weights.get(t.rows[u] * t.cols, values, u * t.cols, t.cols);
@@ -228,6 +229,7 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
     @Override
     public void sync() {
         for (Table t : tables.values()) {
+            optimizer.settle(t.parameter.getId(), t.weights, t.rowCount, t.cols);
             if (!t.aliased) {
                 t.parameter.getArray().set(t.weights.duplicate().rewind());
             }

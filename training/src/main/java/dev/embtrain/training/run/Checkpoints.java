@@ -36,8 +36,11 @@ public final class Checkpoints {
     private static final String STATE = "state.bin";
     private static final String OPTIMIZER = "optimizer.bin";
     private static final String CONFIG = "config.yaml";
-    /** Version 2 streams its files (version 1 held everything in one array, at most 2 GB). */
-    private static final String MAGIC = "embtrain-checkpoint-2";
+    /**
+     * Version 3: the row-sparse Adam state starts with its step. Version 2 streamed its files
+     * (version 1 held everything in one array, at most 2 GB).
+     */
+    private static final String MAGIC = "embtrain-checkpoint-3";
 
     /**
      * A checkpoint read back.

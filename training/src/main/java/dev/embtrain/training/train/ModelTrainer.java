@@ -212,7 +212,7 @@ final class ModelTrainer {
         ScheduleConfig s = training.schedule();
         return new OptimizerSpec(OptimizerSpec.Rule.valueOf(o.type().name()), o.learningRate(), o.weightDecay(),
                 o.betas(), o.eps(), o.momentum(), OptimizerSpec.Schedule.valueOf(s.type().name()), s.divFactor(),
-                s.finalDivFactor(), s.pctStart(), s.cycleMomentum(), s.moms());
+                s.finalDivFactor(), s.pctStart(), s.cycleMomentum(), s.moms(), o.lazy());
     }
 
     /** The listeners of every fit, in the loop's order, with the fit's own in the middle. */

@@ -87,7 +87,7 @@ class JavaApiTest {
     void aJavaConfigThatChangesAKeyTheRunDoesNotReadFailsNamingTheRecordComponent(@TempDir Path dir) {
         OptimizerConfig o = Configs.defaults(OptimizerConfig.class);
         RunConfig sgdWithBetas = withOptimizer(new OptimizerConfig(OptimizerConfig.OptimizerType.SGD,
-                o.learningRate(), o.weightDecay(), List.of(0.9, 0.999), o.eps(), o.momentum(), o.sparse()));
+                o.learningRate(), o.weightDecay(), List.of(0.9, 0.999), o.eps(), o.momentum(), o.sparse(), o.lazy()));
         ConfigException e = assertThrows(ConfigException.class,
                 () -> Embtrain.train(sgdWithBetas, dir.resolve("run")));
         assertEquals("training.optimizer.betas: optimizer sgd does not use it; remove it, or pick adam or adamw"
@@ -95,7 +95,7 @@ class JavaApiTest {
         assertTrue(!Files.exists(dir.resolve("run")));
         // sgd with every Adam component at its default: nothing was changed, so nothing is refused.
         RunConfig sgd = withOptimizer(new OptimizerConfig(OptimizerConfig.OptimizerType.SGD, o.learningRate(),
-                o.weightDecay(), o.betas(), o.eps(), o.momentum(), o.sparse()));
+                o.weightDecay(), o.betas(), o.eps(), o.momentum(), o.sparse(), o.lazy()));
         ConfigChecks.check(ConfigLoader.of(sgd));
     }
 

@@ -218,9 +218,9 @@ class CapabilityMatrixTest {
         // left (at most clip_grad_norm, and scaled to it where it was larger).
         assertSgdTrajectoryWithClipping(config, tmp.resolve("sgd-java-" + family));
 
-        // sparse: true trains every embedding table row by row with lazy Adam, to about the same
-        // loss (rows a step skips keep their moments, so not the same trajectory); the labelled
-        // classifier has no table and trains exactly as before.
+        // sparse: true trains every embedding table row by row, the steps a row skips caught up
+        // when it is next read, to the dense run's losses within 1% (eps stands in over skipped
+        // steps: CaughtUpTrainingTest); the labelled classifier has no table and trains exactly as before.
         Path sparseRun = tmp.resolve("sparse-" + family);
         Result sparse = train(config, sparseRun, "training.optimizer.sparse=true");
         assertEquals(0, sparse.status(), sparse.err());
@@ -230,10 +230,11 @@ class CapabilityMatrixTest {
             assertTrue(!sparse.out().contains("row by row"), sparse.out());
             assertEquals(denseLosses, sparseLosses);
         } else {
-            assertTrue(sparse.out().contains("\ntables   row by row with lazy adamw: "), sparse.out());
-            assertNotEquals(denseLosses, sparseLosses);
-            assertEquals(denseLosses.get(2), sparseLosses.get(2), 0.1 * denseLosses.get(2),
-                    denseLosses + " " + sparseLosses);
+            assertTrue(sparse.out().contains("\ntables   row by row with adamw, skipped steps caught up: "), sparse.out());
+            for (int e = 0; e < 3; e++) {
+                assertEquals(denseLosses.get(e), sparseLosses.get(e), 0.01 * denseLosses.get(e),
+                        denseLosses + " " + sparseLosses);
+            }
         }
 
         // patience 1 stops once the metric stalls (min_delta 1000: no change counts as an improvement).

@@ -40,6 +40,20 @@ class UnusedKeysTest {
     }
 
     @Test
+    void lazyIsReadOnlyByAdamOnTablesThatTrainRowByRow() {
+        assertEquals("training.optimizer.lazy: optimizer sgd does not use it; remove it, or pick adam or adamw"
+                + " (--set training.optimizer.lazy=true)", refused("training.optimizer.type=sgd",
+                "training.optimizer.lazy=true"));
+        assertEquals("training.optimizer.lazy: optimizer rowwise-adagrad does not use it; remove it, or pick adam or"
+                + " adamw (--set training.optimizer.lazy=true)", refused("training.optimizer.type=rowwise-adagrad",
+                "training.optimizer.lazy=true"));
+        assertEquals("training.optimizer.lazy: sparse: false trains no table row by row; remove it, or set sparse:"
+                + " auto or true (--set training.optimizer.lazy=true)", refused("training.optimizer.sparse=false",
+                "training.optimizer.lazy=true"));
+        ConfigChecks.check(ConfigLoader.load(CONFIG, "t.yaml", List.of("training.optimizer.lazy=true")));
+    }
+
+    @Test
     void rowwiseAdagradRefusesAdamAndSgdKeysAndSparseFalse() {
         assertEquals("training.optimizer.betas: optimizer rowwise-adagrad does not use it; remove it, or pick adam or"
                 + " adamw (--set training.optimizer.betas=[0.9, 0.999])", refused("training.optimizer.type=rowwise-adagrad",

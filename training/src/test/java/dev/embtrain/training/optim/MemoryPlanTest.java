@@ -38,7 +38,7 @@ class MemoryPlanTest {
     void countsWeightsDenseStateAndRowSparseStateByHand() {
         List<Parameter> parameters = List.of(table("big", 1000, 8), table("small", 50, 8),
                 Parameter.builder().setName("mlp").setType(Parameter.Type.WEIGHT).build());
-        LazyAdam lazy = new LazyAdam(Tracker.fixed(0.1f), Tracker.fixed(0.9f), 0.99f, 1e-5f, 0f, true);
+        RowSparseAdam lazy = new RowSparseAdam(Tracker.fixed(0.1f), Tracker.fixed(0.9f), 0.99f, 1e-5f, 0f, true);
         MemoryPlan adam = MemoryPlan.of(parameters, optimizer("adamw"), lazy, 100, Device.cpu());
         assertEquals(new MemoryPlan(38_400, 64_000, "big 1,000 x 8", 32_000), adam);
         assertNull(adam.problem(Device.cpu()));

@@ -1,0 +1,301 @@
+package dev.embtrain.training.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.training.tracker.Tracker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Adam(W) for row-sparse tables. The rows a step touched get exactly {@link ScheduledAdam}'s
+ * update ({@code w -= lr·wd·w; w -= lr · m̂ / (sqrt(v̂) + eps)}, the same bias correction from the
+ * global step t, the same scheduled beta1). What the other rows get is a choice:
+ *
+ * <ul>
+ *   <li><b>caught up</b> (the default): nothing until the row is next touched (or the table is
+ *       {@linkplain #settle settled}, before validation and checkpoints); then, in one pass, what
+ *       dense Adam(W) would have done to it on the steps it skipped: both moments decayed, the
+ *       decoupled decay of every skipped step, and the steps its momentum kept taking
+ *       ({@link SkippedSteps}, in closed form; eps is held at its first skipped step's value). So the table
+ *       trains as dense AdamW would, at the cost of the rows a batch names. For plain Adam with
+ *       weight decay, the L2 gradient of the skipped steps is not replayed.
+ *   <li><b>lazy</b>: left as they are, weights and both moments, as {@code torch.optim.SparseAdam}
+ *       and TensorFlow's {@code LazyAdam} do. A row's moments do not decay on the steps that skip
+ *       it, so its next update uses moments as they were when it was last seen, and (AdamW)
+ *       decoupled weight decay shrinks a row only on the steps that touch it: a row seen in k of T
+ *       steps decays by {@code (1 - lr·wd)^k}, not {@code ^T}. Rare ids therefore keep larger
+ *       weights than dense AdamW would leave them.
+ * </ul>
+ *
+ * <p>Either way rows touched at every step follow dense Adam exactly. State: two floats per value
+ * (the moments), on the heap, one array per table; caught up, also the step each row was last
+ * updated at (an int per row).
+ */
+public final class RowSparseAdam implements RowOptimizer {
+
+    private final ParameterTracker learningRate;
+    private final Tracker beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final float weightDecay;
+    private final boolean decoupled;
+    private final Map<String, float[]> means = new ConcurrentHashMap<>();
+    private final Map<String, float[]> variances = new ConcurrentHashMap<>();
+    /** Caught up: the step each row was last updated at, and the skipped steps' sums, by table. */
+    private final int horizon;
+    private final Map<String, int[]> lastSteps = new ConcurrentHashMap<>();
+    private final Map<String, SkippedSteps> skipped = new ConcurrentHashMap<>();
+    private final double[] coefficients = new double[5];
+    private int latest;
+    private float[] row = new float[0];
+
+    /**
+     * Creates the lazy optimizer: rows a step skips stay as they are.
+     *
+     * @param learningRate the schedule
+     * @param beta1 beta1's schedule (fixed for plain Adam)
+     * @param beta2 beta2
+     * @param epsilon added to the debiased root of the second moment
+     * @param weightDecay the decay
+     * @param decoupled true for AdamW, false for L2 added to the gradient
+     */
+    public RowSparseAdam(ParameterTracker learningRate, Tracker beta1, float beta2, float epsilon, float weightDecay,
+            boolean decoupled) {
+        this(learningRate, beta1, beta2, epsilon, weightDecay, decoupled, 0);
+    }
+
+    /**
+     * Creates the optimizer.
+     *
+     * @param learningRate the schedule
+     * @param beta1 beta1's schedule (fixed for plain Adam)
+     * @param beta2 beta2
+     * @param epsilon added to the debiased root of the second moment
+     * @param weightDecay the decay
+     * @param decoupled true for AdamW, false for L2 added to the gradient
+     * @param horizon 0 for lazy; else skipped steps are caught up, their momentum counted for this
+     *     many steps ({@link SkippedSteps#horizon})
+     */
+    public RowSparseAdam(ParameterTracker learningRate, Tracker beta1, float beta2, float epsilon,
+            float weightDecay, boolean decoupled, int horizon) {
+        this.horizon = horizon;
+        this.learningRate = learningRate;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void update(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count,
+            float[] grad, int t) {
+        latest = Math.max(latest, t);
+        float lr = learningRate.getNewValue(tableId, t);
+        float b1 = beta1.getNewValue(t);
+        if (!Float.isFinite(lr)) {
+            throw new IllegalStateException("learning rate is not finite: lr=" + lr);
+        }
+        double debias1 = 1.0 - Math.pow(b1, t);
+        double debias2 = 1.0 - Math.pow(beta2, t);
+        // As ScheduledAdam: m̂/(sqrt(v̂)+eps) = sqrt(d2)/d1 · m/(sqrt(v) + eps·sqrt(d2)).
+        float lrCorrected = (float) (lr * Math.sqrt(debias2) / debias1);
+        float eps = (float) (epsilon * Math.sqrt(debias2));
+        int size = Math.toIntExact(rowCount * cols);
+        float[] m = means.computeIfAbsent(tableId, k -> new float[size]);
+        float[] v = variances.computeIfAbsent(tableId, k -> new float[size]);
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        float l2 = decoupled ? 0f : weightDecay;
+        float c1 = 1f - b1;
+        float c2 = 1f - beta2;
+        float b2 = beta2;
+        if (row.length < cols) {
+            row = new float[cols];
+        }
+        float[] w = row;
+        int[] last = null;
+        SkippedSteps steps = null;
+        if (horizon > 0) {
+            last = lastSteps(tableId, rowCount, t - 1);
+            steps = skipped(tableId, t - 1);
+            steps.advance(t - 1);
+        }
+        for (int u = 0; u < count; u++) {
+            int base = rows[u] * cols;
+            int g0 = u * cols;
+            weights.get(base, w, 0, cols);
+            if (last != null) {
+                if (last[rows[u]] < t - 1) {
+                    catchUp(steps, last[rows[u]], w, m, v, base, cols);
+                }
+                last[rows[u]] = t;
+            }
+            for (int i = 0; i < cols; i++) {
+                float wi = w[i];
+                float gi = grad[g0 + i] + l2 * wi;
+                float mi = m[base + i] * b1 + gi * c1;
+                float vi = v[base + i] * b2 + gi * gi * c2;
+                m[base + i] = mi;
+                v[base + i] = vi;
+                w[i] = wi * decay - lrCorrected * mi / ((float) Math.sqrt(vi) + eps);
+            }
+            weights.put(base, w, 0, cols);
+        }
+    }
+
+    /**
+     * Gives a row, held in {@code w} with its moments at {@code base}, the steps after
+     * {@code last} up to {@link SkippedSteps#through}.
+     */
+    /**
+     * Caught up: gives the rows the steps they skipped up to the last step, before the forward
+     * pass reads them; lazy: nothing.
+     */
+    @Override
+    public void catchUp(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count) {
+        if (horizon == 0 || latest == 0) {
+            return;
+        }
+        int[] last = lastSteps(tableId, rowCount, latest);
+        SkippedSteps steps = skipped(tableId, latest);
+        steps.advance(latest);
+        float[] m = means.get(tableId);
+        float[] v = variances.get(tableId);
+        if (row.length < cols) {
+            row = new float[cols];
+        }
+        float[] w = row;
+        for (int u = 0; u < count; u++) {
+            int r = rows[u];
+            if (last[r] < latest) {
+                int base = r * cols;
+                weights.get(base, w, 0, cols);
+                catchUp(steps, last[r], w, m, v, base, cols);
+                weights.put(base, w, 0, cols);
+                last[r] = latest;
+            }
+        }
+    }
+
+    private void catchUp(SkippedSteps steps, int last, float[] w, float[] m, float[] v, int base, int cols) {
+        steps.coefficients(last, coefficients);
+        float d = (float) coefficients[0];
+        float c = (float) coefficients[1];
+        float mf = (float) coefficients[2];
+        float vf = (float) coefficients[3];
+        float e = (float) coefficients[4];
+        for (int i = 0; i < cols; i++) {
+            float mi = m[base + i];
+            float vi = v[base + i];
+            w[i] = d * w[i] - c * mi / ((float) Math.sqrt(vi) + e);
+            m[base + i] = mi * mf;
+            v[base + i] = vi * vf;
+        }
+    }
+
+    private int[] lastSteps(String tableId, long rowCount, int settledAt) {
+        return lastSteps.computeIfAbsent(tableId, k -> {
+            int[] last = new int[Math.toIntExact(rowCount)];
+            Arrays.fill(last, settledAt);
+            return last;
+        });
+    }
+
+    private SkippedSteps skipped(String tableId, int settledAt) {
+        return skipped.computeIfAbsent(tableId, k -> new SkippedSteps(new SkippedSteps.Schedule() {
+            @Override
+            public double learningRate(int step) {
+                return learningRate.getNewValue(tableId, step);
+            }
+
+            @Override
+            public double beta1(int step) {
+                return beta1.getNewValue(step);
+            }
+        }, beta2, decoupled ? weightDecay : 0, epsilon, horizon, settledAt));
+    }
+
+    /**
+     * Caught up: gives every row of a table the steps it skipped, up to the last step, so that
+     * the whole table is as dense Adam(W) would have left it; lazy: nothing.
+     */
+    @Override
+    public void settle(String tableId, FloatBuffer weights, long rowCount, int cols) {
+        int[] last = lastSteps.get(tableId);
+        SkippedSteps steps = skipped.get(tableId);
+        if (last == null || steps == null) {
+            return;
+        }
+        int now = latest;
+        steps.advance(now);
+        float[] m = means.get(tableId);
+        float[] v = variances.get(tableId);
+        if (row.length < cols) {
+            row = new float[cols];
+        }
+        float[] w = row;
+        for (int r = 0; r < last.length; r++) {
+            if (last[r] < now) {
+                int base = r * cols;
+                weights.get(base, w, 0, cols);
+                catchUp(steps, last[r], w, m, v, base, cols);
+                weights.put(base, w, 0, cols);
+                last[r] = now;
+            }
+        }
+        steps.rebase(now);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public long stateBytes(long rows, long cols) {
+        return 2L * rows * cols * Float.BYTES + (horizon > 0 ? rows * Integer.BYTES : 0);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String describe() {
+        return (horizon > 0 ? "" : "lazy ") + (decoupled ? "adamw" : "adam")
+                + (horizon > 0 ? ", skipped steps caught up" : "");
+    }
+
+    /**
+     * Returns a table's moment, for tests.
+     *
+     * @param tableId the table
+     * @param second v rather than m
+     * @return its values (the optimizer's own array)
+     */
+    float[] moment(String tableId, boolean second) {
+        return (second ? variances : means).get(tableId);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void writeState(DataOutputStream out, Map<String, String> namesById) throws IOException {
+        // Written after a settlement: every row is at this step.
+        out.writeInt(latest);
+        SavesState.writeEntries(out, namesById, means.keySet(), id -> {
+            SavesState.writeFloats(out, means.get(id));
+            SavesState.writeFloats(out, variances.get(id));
+        });
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void readState(DataInputStream in, Map<String, NDArray> weightsByName, Map<String, String> idsByName)
+            throws IOException {
+        latest = in.readInt();
+        SavesState.readEntries(in, weightsByName, idsByName, "sparse optimizer state names table",
+                (name, id, weight) -> {
+                    means.put(id, SavesState.readFloats(in, name, weight.size()));
+                    variances.put(id, SavesState.readFloats(in, name, weight.size()));
+                });
+    }
+}
