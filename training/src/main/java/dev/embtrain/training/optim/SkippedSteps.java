@@ -18,7 +18,9 @@ import java.util.Arrays;
  * and for more where sqrt(v) is far above eps (eps does not matter) or far below it (the step
  * is then {@code m·Σ âₖPₖ/εₖ}); in between the error is second order in the spread of the εₖ.
  * (Neglecting eps instead gives a value whose sqrt(v) is below eps a whole step where dense Adam
- * takes almost none: on the fastai recipe that moved the validation MSE by 0.006.) The same five
+ * takes almost none: in CaughtUpTrainingTest's run with eps 1e-5, 150 steps, weights ended up to
+ * 0.028 from dense against 0.006 with E; on fastai's dot-bias recipe the valid MSE moved by 0.0005,
+ * 0.7180 against 0.7175.) The same five
  * numbers serve every value of the row, so a row costs one pass over its values.
  *
  * <p>The products are kept as prefix sums of logarithms, one per step. The sum in C is a sum of
@@ -62,7 +64,8 @@ final class SkippedSteps {
     private final double[] ring;
     private final double[] ringOverEps;
     private final double[] ringProduct;
-    private final double[] ringGrowth;
+    /** Per slot, {@code β2^((k−s)/2)}: the εₖ of its row is {@code ε̂ₖ} divided by it. */
+    private final double[] ringShrink;
     private int base;
     private int through;
     /** Index k − base: Σ log(1 − lrⱼ·wd) and Σ log β1ⱼ over base+1..k; C's sum for s = k once full. */
@@ -91,7 +94,7 @@ final class SkippedSteps {
         this.ring = new double[horizon];
         this.ringOverEps = new double[horizon];
         this.ringProduct = new double[horizon];
-        this.ringGrowth = new double[horizon];
+        this.ringShrink = new double[horizon];
         rebase(base);
     }
 
@@ -169,15 +172,15 @@ final class SkippedSteps {
             // A beta1 of 0 (or a decay of 0) zeroes what it spans; a floor keeps differences finite.
             logDecay[i] = logDecay[i - 1] + Math.log(Math.max(decay, Double.MIN_NORMAL));
             logBeta1[i] = logBeta1[i - 1] + Math.log(Math.max(b1, Double.MIN_NORMAL));
-            double eps = epsilon * Math.sqrt(1 - Math.pow(beta2, k));
-            double growth = 1 / Math.sqrt(beta2);
+            double overEps = 1 / (epsilon * Math.sqrt(1 - Math.pow(beta2, k)));
+            double shrink = Math.sqrt(beta2);
             for (int s = Math.max(base, k - horizon); s < k; s++) {
                 int slot = s % horizon;
                 ringProduct[slot] *= f;
-                ringGrowth[slot] *= growth;
+                ringShrink[slot] *= shrink;
                 double term = corrected * ringProduct[slot];
                 ring[slot] += term;
-                ringOverEps[slot] += term / (eps * ringGrowth[slot]);
+                ringOverEps[slot] += term * overEps * ringShrink[slot];
             }
             int slot = k % horizon;
             if (k - horizon >= base) {
@@ -193,7 +196,7 @@ final class SkippedSteps {
         ring[slot] = 0;
         ringOverEps[slot] = 0;
         ringProduct[slot] = 1;
-        ringGrowth[slot] = 1;
+        ringShrink[slot] = 1;
     }
 
     /**
