@@ -30,4 +30,17 @@ public abstract class ScoreBlock extends AbstractBlock implements HasEmbeddingTa
     public DataType[] getOutputDataTypes() {
         return new DataType[] {DataType.FLOAT32};
     }
+
+    /** Saves as DJL does, but a table over 2 GB in row blocks ({@link LargeArrays}). */
+    @Override
+    public void saveParameters(java.io.DataOutputStream os) throws java.io.IOException {
+        LargeArrays.saveParameters(this, version, () -> saveMetadata(os), os);
+    }
+
+    /** Loads what {@link #saveParameters} wrote. */
+    @Override
+    public void loadParameters(ai.djl.ndarray.NDManager manager, java.io.DataInputStream is)
+            throws java.io.IOException, ai.djl.MalformedModelException {
+        LargeArrays.loadParameters(this, manager, is, this::loadMetadata);
+    }
 }

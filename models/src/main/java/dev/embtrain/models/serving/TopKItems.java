@@ -180,7 +180,7 @@ final class TopKItems {
             }
             ai.djl.ndarray.NDArray a = table.getArray();
             int cols = (int) a.getShape().get(1);
-            float[] flat = a.toFloatArray();
+            float[] flat = dev.embtrain.models.LargeArrays.toFloats(a);
             float[][] m = new float[flat.length / cols][cols];
             for (int r = 0; r < m.length; r++) {
                 double norm = 0;

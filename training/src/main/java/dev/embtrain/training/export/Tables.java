@@ -20,7 +20,7 @@ public final class Tables {
         }
         int rows = (int) shape[0];
         int cols = (int) shape[1];
-        float[] flat = array.toFloatArray();
+        float[] flat = dev.embtrain.models.LargeArrays.toFloats(array);
         float[][] out = new float[rows][cols];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(flat, r * cols, out[r], 0, cols);

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.cuda.CudaUtils;
+import dev.embtrain.models.LargeArrays;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -22,14 +23,16 @@ import java.util.Locale;
  * @param heapBytes bytes the Java heap will hold
  * @param largest the largest table, as {@code name rows x cols}
  * @param largestBytes its bytes
+ * @param tableProblem why one table cannot train as asked, whatever the machine has, or null
  */
-public record MemoryPlan(long engineBytes, long heapBytes, String largest, long largestBytes) {
+public record MemoryPlan(long engineBytes, long heapBytes, String largest, long largestBytes,
+        String tableProblem) {
 
     /**
-     * The most bytes one parameter may hold: DJL encodes a parameter into one byte array (and
-     * PyTorch's engine will not alias a larger tensor to a direct buffer).
+     * The most values one table may hold: checkpoints, exports and the row-sparse moments keep a
+     * table in one Java float array.
      */
-    public static final long MAX_TABLE_BYTES = Integer.MAX_VALUE - 8;
+    public static final long MAX_TABLE_VALUES = Integer.MAX_VALUE - 8;
 
     /**
      * Works out the plan.
@@ -48,6 +51,7 @@ public record MemoryPlan(long engineBytes, long heapBytes, String largest, long 
         long heap = 0;
         long largestValues = -1;
         String largest = "none";
+        String tableProblem = null;
         int denseCopies = switch (rule) {
             case ADAM, ADAMW -> 3; // gradient and two moments
             case SGD, ROWWISE_ADAGRAD -> 2; // gradient and one momentum or accumulator
@@ -68,13 +72,24 @@ public record MemoryPlan(long engineBytes, long heapBytes, String largest, long 
             } else if (p.requiresGradient()) {
                 engine += denseCopies * values * Float.BYTES;
             }
+            String name = String.format(Locale.ROOT, "%s %,d x %d", p.getName(), shape.get(0),
+                    shape.dimension() == 2 ? shape.get(1) : 1);
             if (values > largestValues) {
                 largestValues = values;
-                largest = String.format(Locale.ROOT, "%s %,d x %d", p.getName(), shape.get(0),
-                        shape.dimension() == 2 ? shape.get(1) : 1);
+                largest = name;
+            }
+            if (tableProblem == null && values > MAX_TABLE_VALUES) {
+                tableProblem = String.format(Locale.ROOT, "table %s holds %,d values, but a table holds at most %,d"
+                        + " (checkpoints, exports and the row-sparse moments keep it in one Java array); use fewer"
+                        + " factors, or fewer rows (a higher min_count)", name, values, MAX_TABLE_VALUES);
+            } else if (tableProblem == null && !sparse && LargeArrays.large(shape)) {
+                tableProblem = String.format(Locale.ROOT, "table %s holds %s, and a table over 2 GB trains only row"
+                        + " by row (the dense update moves a parameter through one Java buffer); set"
+                        + " training.optimizer.sparse: true or auto, or use fewer factors", name,
+                        gb(values * Float.BYTES));
             }
         }
-        return new MemoryPlan(engine, heap, largest, Math.max(0, largestValues) * Float.BYTES);
+        return new MemoryPlan(engine, heap, largest, Math.max(0, largestValues) * Float.BYTES, tableProblem);
     }
 
     /**
@@ -84,9 +99,8 @@ public record MemoryPlan(long engineBytes, long heapBytes, String largest, long 
      * @return null when it fits, else what does not, with the numbers, in one line
      */
     public String problem(Device device) {
-        if (largestBytes > MAX_TABLE_BYTES) {
-            return String.format(Locale.ROOT, "table %s holds %s, but DJL saves a parameter as one array of at most"
-                    + " 2 GB; use fewer factors, or fewer rows (a higher min_count)", largest, gb(largestBytes));
+        if (tableProblem != null) {
+            return tableProblem;
         }
         long engineFree = device.isGpu() ? gpuFree(device) : hostAvailable();
         if (engineFree > 0 && engineBytes > engineFree) {

@@ -1,6 +1,5 @@
 package dev.embtrain.training.optim;
 
-import java.nio.FloatBuffer;
 
 /**
  * Updates the rows of an embedding table that a step touched, and only those: the weights and
@@ -23,7 +22,7 @@ public interface RowOptimizer extends SavesState {
      * @param grad their summed gradients, {@code count · cols} floats in the order of {@code rows}
      * @param step the optimizer step, from 1, the same for every table
      */
-    void update(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count, float[] grad,
+    void update(String tableId, TableRows weights, long rowCount, int cols, int[] rows, int count, float[] grad,
             int step);
 
     /**
@@ -38,7 +37,7 @@ public interface RowOptimizer extends SavesState {
      * @param rows the distinct row indices; the first {@code count} are used
      * @param count how many
      */
-    default void catchUp(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count) {}
+    default void catchUp(String tableId, TableRows weights, long rowCount, int cols, int[] rows, int count) {}
 
     /**
      * Brings every row of a table to the last step, for an optimizer that defers what the steps
@@ -50,7 +49,7 @@ public interface RowOptimizer extends SavesState {
      * @param rowCount the table's rows
      * @param cols its width
      */
-    default void settle(String tableId, FloatBuffer weights, long rowCount, int cols) {}
+    default void settle(String tableId, TableRows weights, long rowCount, int cols) {}
 
     /**
      * Returns the bytes of state this optimizer keeps for a table.

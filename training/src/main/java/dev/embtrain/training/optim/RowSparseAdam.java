@@ -6,7 +6,6 @@ import ai.djl.training.tracker.Tracker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,7 +93,7 @@ public final class RowSparseAdam implements RowOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    public void update(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count,
+    public void update(String tableId, TableRows weights, long rowCount, int cols, int[] rows, int count,
             float[] grad, int t) {
         latest = Math.max(latest, t);
         float lr = learningRate.getNewValue(tableId, t);
@@ -158,7 +157,7 @@ public final class RowSparseAdam implements RowOptimizer {
      * pass reads them; lazy: nothing.
      */
     @Override
-    public void catchUp(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count) {
+    public void catchUp(String tableId, TableRows weights, long rowCount, int cols, int[] rows, int count) {
         if (horizon == 0 || latest == 0) {
             return;
         }
@@ -226,7 +225,7 @@ public final class RowSparseAdam implements RowOptimizer {
      * the whole table is as dense Adam(W) would have left it; lazy: nothing.
      */
     @Override
-    public void settle(String tableId, FloatBuffer weights, long rowCount, int cols) {
+    public void settle(String tableId, TableRows weights, long rowCount, int cols) {
         int[] last = lastSteps.get(tableId);
         SkippedSteps steps = skipped.get(tableId);
         if (last == null || steps == null) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
+import dev.embtrain.models.LargeArrays;
 import dev.embtrain.models.RowLookup;
 import dev.embtrain.training.engine.RowSparse;
 import java.nio.FloatBuffer;
@@ -60,8 +61,10 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
         final Parameter parameter;
         final long rowCount;
         final int cols;
-        final FloatBuffer weights;
+        final TableRows weights;
         final boolean aliased;
+        /** Views of the parameter's row blocks that {@link #weights} alias, kept open while it trains. */
+        final List<NDArray> views;
         /** Each table row's position in the step's leaf, or -1. */
         final int[] slot;
         int[] rows = new int[256];
@@ -79,8 +82,28 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
                         + " values; a row-sparse table holds at most " + (Integer.MAX_VALUE - 8));
             }
             this.cols = Math.toIntExact(values / Math.max(1, rowCount));
-            this.aliased = array.getDevice().equals(Device.cpu()) && ScheduledAdam.aliases(array);
-            this.weights = aliased ? ScheduledAdam.buffer(array) : FloatBuffer.wrap(array.toFloatArray());
+            // A table over 2 GB is aliased a block of rows at a time: Java buffers end at 2 GB.
+            boolean cpu = array.getDevice().equals(Device.cpu());
+            List<NDArray> blocks = LargeArrays.large(shape) ? LargeArrays.rowBlocks(array) : List.of(array);
+            boolean alias = cpu;
+            for (NDArray block : blocks) {
+                alias = alias && ScheduledAdam.aliases(block);
+            }
+            this.aliased = alias;
+            this.views = aliased && blocks.size() > 1 ? blocks : List.of();
+            if (aliased) {
+                List<FloatBuffer> buffers = new ArrayList<>();
+                for (NDArray block : blocks) {
+                    buffers.add(ScheduledAdam.buffer(block));
+                }
+                this.weights = TableRows.of(buffers, blocks.size() == 1 ? Math.max(1, (int) values)
+                        : Math.toIntExact(LargeArrays.blockRows(cols) * cols));
+            } else {
+                this.weights = TableRows.wrap(LargeArrays.toFloats(array));
+                if (blocks.size() > 1) {
+                    blocks.forEach(NDArray::close);
+                }
+            }
             this.slot = new int[Math.toIntExact(rowCount)];
             Arrays.fill(slot, -1);
         }
@@ -231,7 +254,7 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
         for (Table t : tables.values()) {
             optimizer.settle(t.parameter.getId(), t.weights, t.rowCount, t.cols);
             if (!t.aliased) {
-                t.parameter.getArray().set(t.weights.duplicate().rewind());
+                t.weights.copyTo(t.parameter.getArray());
             }
         }
     }

@@ -5,7 +5,6 @@ import ai.djl.training.tracker.ParameterTracker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,7 +44,7 @@ public final class RowwiseAdagrad implements RowOptimizer {
 
     /** {@inheritDoc} */
     @Override
-    public void update(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count,
+    public void update(String tableId, TableRows weights, long rowCount, int cols, int[] rows, int count,
             float[] grad, int t) {
         float lr = learningRate.getNewValue(tableId, t);
         if (!Float.isFinite(lr)) {

@@ -83,7 +83,7 @@ public final class Checkpoints {
             out.writeInt(parameters.size());
             for (Pair<String, Parameter> p : parameters) {
                 out.writeUTF(p.getKey());
-                SavesState.writeFloats(out, p.getValue().getArray().toFloatArray());
+                SavesState.writeFloats(out, dev.embtrain.models.LargeArrays.toFloats(p.getValue().getArray()));
             }
             out.writeInt(steps);
             writeHistory(out, history);
@@ -231,7 +231,7 @@ public final class Checkpoints {
                         + p.getKey() + " has " + array.size() + " values here and "
                         + (values == null ? "none" : values.length) + " there");
             }
-            array.set(java.nio.FloatBuffer.wrap(values));
+            dev.embtrain.models.LargeArrays.set(array, values);
             weights.put(p.getKey(), array);
             ids.put(p.getKey(), p.getValue().getId());
         }

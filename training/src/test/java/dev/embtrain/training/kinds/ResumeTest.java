@@ -47,13 +47,16 @@ class ResumeTest {
             """;
 
     /** Starts {@code embtrain train} in a child JVM, as a user's shell would. */
-    static Process child(Path config, Path run, Path log) throws Exception {
+    static Process child(Path config, Path run, Path log, String... jvmOptions) throws Exception {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-cp", classPath, "-Dai.djl.offline=true",
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classPath, "-Dai.djl.offline=true",
                 "-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR", ""), "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "dev.embtrain.training.cli.Main", "train", config.toString(),
-                "--run-dir", run.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-Dai.djl.pytorch.num_interop_threads=1"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("dev.embtrain.training.cli.Main", "train", config.toString(), "--run-dir",
+                run.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Whether this JVM ignores SIGINT (bit 2 of SigIgn in /proc/self/status), so its children do too. */
@@ -123,8 +126,8 @@ class ResumeTest {
         assertFalse(Files.exists(actual.resolveSibling(actual.getFileName() + ".partial")));
     }
 
-    private static void killedDuringEpochThreeResumesToTheSameRun(Path tmp, String yaml, String table)
-            throws Exception {
+    private static void killedDuringEpochThreeResumesToTheSameRun(Path tmp, String yaml, String table,
+            String... childOptions) throws Exception {
         Path config = Files.writeString(tmp.resolve("c.yaml"), yaml.replace("DATA", tmp.resolve("data").toString()));
         Path straight = tmp.resolve("straight");
         CliRun.Result r = CliRun.run("train", config.toString(), "--run-dir", straight.toString());
@@ -132,7 +135,7 @@ class ResumeTest {
 
         Path run = tmp.resolve("killed");
         Path log = tmp.resolve("child.log");
-        Process p = child(config, run, log);
+        Process p = child(config, run, log, childOptions);
         awaitCheckpoint(p, run, 2, log);
         p.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
         assertFalse(Files.exists(run));
@@ -166,11 +169,35 @@ class ResumeTest {
                 "ratings: 20000, exposure: 2, label: {type: implicit, negatives: 2}}"), "item");
     }
 
-    /** Lazy AdamW's moments of row-sparse tables are restored exactly. */
+    /** Row-sparse AdamW's moments and step, which its catch-up of skipped steps starts from, are restored exactly. */
     @Test
     void aRowSparseRatingsRunKilledDuringEpochThreeResumesToTheSameRun(@TempDir Path tmp) throws Exception {
         killedDuringEpochThreeResumesToTheSameRun(tmp, RATINGS.replace("learning_rate: 1.0e-2}",
                 "learning_rate: 1.0e-2, sparse: true}"), "item");
+    }
+
+    /**
+     * Tables over the size limit, here lowered to 2,000 bytes (the user table, 201 x 8 floats, is
+     * 6,432), train through row blocks of 4 rows, are checkpointed, saved and resumed as whole
+     * ones are, and end where the same run with the limit at 2 GB ends.
+     */
+    @Test
+    void aRunWithTablesInRowBlocksResumesToTheSameRunAsWholeTables(@TempDir Path tmp) throws Exception {
+        String yaml = RATINGS.replace("learning_rate: 1.0e-2}", "learning_rate: 1.0e-2, sparse: true}");
+        Path config = Files.writeString(tmp.resolve("c.yaml"), yaml.replace("DATA", tmp.resolve("data").toString()));
+        Path whole = tmp.resolve("whole");
+        assertEquals(0, CliRun.run("train", config.toString(), "--run-dir", whole.toString()).status());
+        dev.embtrain.models.LargeArrays.limits(2_000, 128);
+        try {
+            Path blocks = Files.createDirectories(tmp.resolve("blocks"));
+            killedDuringEpochThreeResumesToTheSameRun(blocks, yaml, "user", "-Dembtrain.large.limit=2000",
+                    "-Dembtrain.large.block=128");
+            assertSameRun(whole, blocks.resolve("killed"), "user");
+            assertSameRun(whole, blocks.resolve("killed"), "item");
+        } finally {
+            dev.embtrain.models.LargeArrays.limits(dev.embtrain.models.LargeArrays.LIMIT_BYTES,
+                    dev.embtrain.models.LargeArrays.BLOCK_BYTES);
+        }
     }
 
     /** Row-wise Adagrad's accumulators are restored exactly. */

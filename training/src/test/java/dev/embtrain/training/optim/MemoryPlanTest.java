@@ -40,22 +40,35 @@ class MemoryPlanTest {
                 Parameter.builder().setName("mlp").setType(Parameter.Type.WEIGHT).build());
         RowSparseAdam lazy = new RowSparseAdam(Tracker.fixed(0.1f), Tracker.fixed(0.9f), 0.99f, 1e-5f, 0f, true);
         MemoryPlan adam = MemoryPlan.of(parameters, optimizer("adamw"), lazy, 100, Device.cpu());
-        assertEquals(new MemoryPlan(38_400, 64_000, "big 1,000 x 8", 32_000), adam);
+        assertEquals(new MemoryPlan(38_400, 64_000, "big 1,000 x 8", 32_000, null), adam);
         assertNull(adam.problem(Device.cpu()));
         MemoryPlan adagrad = MemoryPlan.of(parameters, optimizer("rowwise-adagrad"),
                 new RowwiseAdagrad(Tracker.fixed(0.1f), 1e-8f, 0f), 100, Device.cpu());
-        assertEquals(new MemoryPlan(33_600 + 2 * 1_600, 4_000, "big 1,000 x 8", 32_000), adagrad);
+        assertEquals(new MemoryPlan(33_600 + 2 * 1_600, 4_000, "big 1,000 x 8", 32_000, null), adagrad);
         MemoryPlan dense = MemoryPlan.of(parameters, optimizer("adamw"), null, Long.MAX_VALUE, Device.cpu());
-        assertEquals(new MemoryPlan(33_600 + 3 * 33_600, 0, "big 1,000 x 8", 32_000), dense);
+        assertEquals(new MemoryPlan(33_600 + 3 * 33_600, 0, "big 1,000 x 8", 32_000, null), dense);
     }
 
-    /** A table of more than 2 GB cannot be saved by DJL: refused, whatever the machine has. */
+    /**
+     * A table over 2 GB trains row by row (and is saved in row blocks), but not densely; a table
+     * over 2^31 - 9 values not at all. Refused whatever the machine has.
+     */
     @Test
-    void aTableOverTwoGigabytesIsRefused() {
-        MemoryPlan plan = MemoryPlan.of(List.of(table("user", 10_000_000, 64)), optimizer("rowwise-adagrad"),
+    void aTableOverTwoGigabytesTrainsOnlyRowByRow() {
+        List<Parameter> user = List.of(table("user", 10_000_000, 64));
+        MemoryPlan sparse = MemoryPlan.of(user, optimizer("rowwise-adagrad"),
                 new RowwiseAdagrad(Tracker.fixed(0.1f), 1e-8f, 0f), 0, Device.cpu());
-        assertEquals("table user 10,000,000 x 64 holds 2.56 GB, but DJL saves a parameter as one array of at most"
-                + " 2 GB; use fewer factors, or fewer rows (a higher min_count)", plan.problem(Device.cpu()));
+        assertNull(sparse.tableProblem());
+        assertEquals(new MemoryPlan(2_560_000_000L, 40_000_000, "user 10,000,000 x 64", 2_560_000_000L, null), sparse);
+        MemoryPlan dense = MemoryPlan.of(user, optimizer("adamw"), null, Long.MAX_VALUE, Device.cpu());
+        assertEquals("table user 10,000,000 x 64 holds 2.56 GB, and a table over 2 GB trains only row by row (the"
+                + " dense update moves a parameter through one Java buffer); set training.optimizer.sparse: true or"
+                + " auto, or use fewer factors", dense.problem(Device.cpu()));
+        MemoryPlan huge = MemoryPlan.of(List.of(table("user", 40_000_000, 64)), optimizer("rowwise-adagrad"),
+                new RowwiseAdagrad(Tracker.fixed(0.1f), 1e-8f, 0f), 0, Device.cpu());
+        assertEquals("table user 40,000,000 x 64 holds 2,560,000,000 values, but a table holds at most 2,147,483,639"
+                + " (checkpoints, exports and the row-sparse moments keep it in one Java array); use fewer factors,"
+                + " or fewer rows (a higher min_count)", huge.problem(Device.cpu()));
     }
 
     /**
@@ -87,9 +100,9 @@ class MemoryPlanTest {
                 """.formatted(tmp.resolve("data")));
         CliRun.Result r = run("train", config.toString(), "--run-dir", tmp.resolve("run").toString());
         assertEquals(2, r.status(), r.err());
-        assertEquals("embtrain: model: table user_factors 61 x 1000000000 holds 244.00 GB, but DJL saves a parameter"
-                + " as one array of at most 2 GB; use fewer factors, or fewer rows (a higher min_count) (" + config
-                + ":3)\n", r.err());
+        assertEquals("embtrain: model: table user_factors 61 x 1000000000 holds 61,000,000,000 values, but a table"
+                + " holds at most 2,147,483,639 (checkpoints, exports and the row-sparse moments keep it in one Java"
+                + " array); use fewer factors, or fewer rows (a higher min_count) (" + config + ":3)\n", r.err());
         assertEquals(1, r.err().lines().count());
         assertFalse(Files.exists(tmp.resolve("run")));
     }

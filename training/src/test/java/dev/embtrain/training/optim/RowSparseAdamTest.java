@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class RowSparseAdamTest {
         RowSparseAdam lazy = lazy(decoupled);
         ScheduledAdam dense = dense(decoupled);
         float[] start = table(1);
-        FloatBuffer sparse = FloatBuffer.wrap(start.clone());
+        TableRows sparse = TableRows.wrap(start.clone());
         Random random = new Random(2);
         int[] order = {3, 0, 4, 1, 2};
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -85,7 +84,7 @@ class RowSparseAdamTest {
     void leavesUntouchedRowsBitIdentical() {
         RowSparseAdam lazy = lazy(true);
         float[] start = table(3);
-        FloatBuffer sparse = FloatBuffer.wrap(start.clone());
+        TableRows sparse = TableRows.wrap(start.clone());
         float[] g = {0.5f, -1f, 2f, 0.25f, 0f, -0.75f};
         lazy.update("w", sparse, ROWS, COLS, new int[] {3, 1, 99}, 2, g, 1);
         float[] after = sparse.array();
@@ -136,7 +135,7 @@ class RowSparseAdamTest {
         for (int i = 0; i < start.length; i++) {
             start[i] = (float) random.nextGaussian();
         }
-        FloatBuffer table = FloatBuffer.wrap(start.clone());
+        TableRows table = TableRows.wrap(start.clone());
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(start.clone(), new Shape(rows, cols));
             for (int t = 1; t <= steps; t++) {
@@ -184,7 +183,7 @@ class RowSparseAdamTest {
         for (int horizon : new int[] {0, 10}) {
             RowSparseAdam adam = new RowSparseAdam(Tracker.fixed(0.1f), Tracker.fixed(0.5f), 0.99f, 1e-5f, 0.2f,
                     true, horizon);
-            FloatBuffer table = FloatBuffer.wrap(start.clone());
+            TableRows table = TableRows.wrap(start.clone());
             for (int t = 1; t <= 5; t++) {
                 adam.update("w", table, 2, 2, new int[] {0}, 1, new float[] {0.5f, 0.5f}, t);
             }

@@ -16,7 +16,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class RowSparseTablesTest {
         int step;
 
         @Override
-        public void update(String tableId, FloatBuffer weights, long rowCount, int cols, int[] rows, int count,
+        public void update(String tableId, TableRows weights, long rowCount, int cols, int[] rows, int count,
                 float[] grad, int step) {
             this.rows = Arrays.copyOf(rows, count);
             this.grad = grad.clone();

@@ -3,7 +3,6 @@ package dev.embtrain.training.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.training.tracker.Tracker;
-import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
 class RowwiseAdagradTest {
@@ -18,7 +17,7 @@ class RowwiseAdagradTest {
     @Test
     void matchesHandComputation() {
         RowwiseAdagrad adagrad = new RowwiseAdagrad(Tracker.fixed(0.1f), 0f, 0.5f);
-        FloatBuffer w = FloatBuffer.wrap(new float[] {7f, -7f, 1f, 2f});
+        TableRows w = TableRows.wrap(new float[] {7f, -7f, 1f, 2f});
         float[] g = {0.3f, -0.4f};
         adagrad.update("t", w, 2, 2, new int[] {1}, 1, g, 1);
         assertArrayEquals(new float[] {7f, -7f, 0.8651472f, 2.0131371f}, w.array(), 1e-6f);
