@@ -28,8 +28,12 @@ public final class LargeArrays {
     /** The most bytes one array takes DJL's own path with. */
     public static final long LIMIT_BYTES = Integer.MAX_VALUE - 8;
 
-    /** Bytes in a block of rows. */
-    public static final long BLOCK_BYTES = 1L << 30;
+    /**
+     * Bytes in a block of rows: 64 MiB. Small, because DJL encodes an array for the model file
+     * through about four Java copies of it (and on a heap without room for them its native code
+     * crashes the JVM instead of throwing), and aliasing takes one direct buffer per block.
+     */
+    public static final long BLOCK_BYTES = 1L << 26;
 
     // System properties lower them for tests that start a child JVM (embtrain.large.limit, .block).
     private static volatile long limitBytes = Long.getLong("embtrain.large.limit", LIMIT_BYTES);

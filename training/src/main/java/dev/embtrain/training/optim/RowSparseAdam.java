@@ -52,6 +52,8 @@ public final class RowSparseAdam implements RowOptimizer {
     private final double[] coefficients = new double[5];
     private int latest;
     private float[] row = new float[0];
+    /** Where {@link #touch} leaves its sum, so that its loads are not optimised away. */
+    private float sink;
 
     /**
      * Creates the lazy optimizer: rows a step skips stay as they are.
@@ -125,6 +127,7 @@ public final class RowSparseAdam implements RowOptimizer {
             steps = skipped(tableId, t - 1);
             steps.advance(t - 1);
         }
+        touch(weights, m, v, rows, count, cols);
         for (int u = 0; u < count; u++) {
             int base = rows[u] * cols;
             int g0 = u * cols;
@@ -166,10 +169,14 @@ public final class RowSparseAdam implements RowOptimizer {
         steps.advance(latest);
         float[] m = means.get(tableId);
         float[] v = variances.get(tableId);
+        if (m == null) {
+            return; // never updated: every row is as it started
+        }
         if (row.length < cols) {
             row = new float[cols];
         }
         float[] w = row;
+        touch(weights, m, v, rows, count, cols);
         for (int u = 0; u < count; u++) {
             int r = rows[u];
             if (last[r] < latest) {
@@ -180,6 +187,22 @@ public final class RowSparseAdam implements RowOptimizer {
                 last[r] = latest;
             }
         }
+    }
+
+    /**
+     * Reads one value per cache line of every row the pass will update, before the pass: these
+     * loads do not wait on each other, so the memory system fetches many rows at once, where the
+     * pass, a row's arithmetic between its loads, would fetch them one row at a time.
+     */
+    private void touch(TableRows weights, float[] m, float[] v, int[] rows, int count, int cols) {
+        float sum = 0;
+        for (int u = 0; u < count; u++) {
+            int base = rows[u] * cols;
+            for (int i = 0; i < cols; i += 16) {
+                sum += weights.get(base + i) + m[base + i] + v[base + i];
+            }
+        }
+        sink = sum;
     }
 
     private void catchUp(SkippedSteps steps, int last, float[] w, float[] m, float[] v, int base, int cols) {
