@@ -52,6 +52,8 @@ public final class RowSparseAdam implements RowOptimizer {
     private final double[] coefficients = new double[5];
     private int latest;
     private float[] row = new float[0];
+    /** Values from which a table is read ahead ({@link #touch}): 4 MB of floats. */
+    private static final int TOUCH_FROM = 1 << 20;
     /** Where {@link #touch} leaves its sum, so that its loads are not optimised away. */
     private float sink;
 
@@ -195,6 +197,9 @@ public final class RowSparseAdam implements RowOptimizer {
      * pass, a row's arithmetic between its loads, would fetch them one row at a time.
      */
     private void touch(TableRows weights, float[] m, float[] v, int[] rows, int count, int cols) {
+        if (m.length < TOUCH_FROM) {
+            return; // the table and its moments stay in the caches anyway
+        }
         float sum = 0;
         for (int u = 0; u < count; u++) {
             int base = rows[u] * cols;
