@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -36,7 +35,7 @@ import java.util.List;
  * <p>Parameters {@code input}
  * [V, D], initialised uniform in ±0.5/D as word2vec does, and {@code output} [V, D], zeros.
  */
-public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTables {
+public final class EmbeddingBag extends TableBlock {
 
     private static final byte VERSION = 1;
 
@@ -233,18 +232,5 @@ public final class EmbeddingBag extends AbstractBlock implements HasEmbeddingTab
             }
             return new EmbeddingBag(this);
         }
-    }
-
-    /** Saves as DJL does, but a table over 2 GB in row blocks ({@link LargeArrays}). */
-    @Override
-    public void saveParameters(java.io.DataOutputStream os) throws java.io.IOException {
-        LargeArrays.saveParameters(this, version, () -> saveMetadata(os), os);
-    }
-
-    /** Loads what {@link #saveParameters} wrote. */
-    @Override
-    public void loadParameters(ai.djl.ndarray.NDManager manager, java.io.DataInputStream is)
-            throws java.io.IOException, ai.djl.MalformedModelException {
-        LargeArrays.loadParameters(this, manager, is, this::loadMetadata);
     }
 }

@@ -2,13 +2,12 @@ package dev.embtrain.models;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 
 /**
  * A model that maps each row of a batch to one float32 score (a rating, or a logit), so its
  * output is {@code [B]}; the shape contract every block here shares, stated once.
  */
-public abstract class ScoreBlock extends AbstractBlock implements HasEmbeddingTables {
+public abstract class ScoreBlock extends TableBlock {
 
     /**
      * Creates the block.
@@ -29,18 +28,5 @@ public abstract class ScoreBlock extends AbstractBlock implements HasEmbeddingTa
     @Override
     public DataType[] getOutputDataTypes() {
         return new DataType[] {DataType.FLOAT32};
-    }
-
-    /** Saves as DJL does, but a table over 2 GB in row blocks ({@link LargeArrays}). */
-    @Override
-    public void saveParameters(java.io.DataOutputStream os) throws java.io.IOException {
-        LargeArrays.saveParameters(this, version, () -> saveMetadata(os), os);
-    }
-
-    /** Loads what {@link #saveParameters} wrote. */
-    @Override
-    public void loadParameters(ai.djl.ndarray.NDManager manager, java.io.DataInputStream is)
-            throws java.io.IOException, ai.djl.MalformedModelException {
-        LargeArrays.loadParameters(this, manager, is, this::loadMetadata);
     }
 }

@@ -174,21 +174,26 @@ public final class RowSparseAdam implements RowOptimizer {
         if (m == null) {
             return; // never updated: every row is as it started
         }
+        touch(weights, m, v, rows, count, cols);
+        for (int u = 0; u < count; u++) {
+            bringUp(steps, last, rows[u], latest, weights, m, v, cols);
+        }
+    }
+
+    /** Gives row r, last updated at {@code last[r]}, the steps up to {@code now} it skipped. */
+    private void bringUp(SkippedSteps steps, int[] last, int r, int now, TableRows weights, float[] m, float[] v,
+            int cols) {
+        if (last[r] >= now) {
+            return;
+        }
         if (row.length < cols) {
             row = new float[cols];
         }
-        float[] w = row;
-        touch(weights, m, v, rows, count, cols);
-        for (int u = 0; u < count; u++) {
-            int r = rows[u];
-            if (last[r] < latest) {
-                int base = r * cols;
-                weights.get(base, w, 0, cols);
-                catchUp(steps, last[r], w, m, v, base, cols);
-                weights.put(base, w, 0, cols);
-                last[r] = latest;
-            }
-        }
+        int base = r * cols;
+        weights.get(base, row, 0, cols);
+        catchUp(steps, last[r], row, m, v, base, cols);
+        weights.put(base, row, 0, cols);
+        last[r] = now;
     }
 
     /**
@@ -263,17 +268,9 @@ public final class RowSparseAdam implements RowOptimizer {
         steps.advance(now);
         float[] m = means.get(tableId);
         float[] v = variances.get(tableId);
-        if (row.length < cols) {
-            row = new float[cols];
-        }
-        float[] w = row;
-        for (int r = 0; r < last.length; r++) {
-            if (last[r] < now) {
-                int base = r * cols;
-                weights.get(base, w, 0, cols);
-                catchUp(steps, last[r], w, m, v, base, cols);
-                weights.put(base, w, 0, cols);
-                last[r] = now;
+        if (m != null) {
+            for (int r = 0; r < last.length; r++) {
+                bringUp(steps, last, r, now, weights, m, v, cols);
             }
         }
         steps.rebase(now);
