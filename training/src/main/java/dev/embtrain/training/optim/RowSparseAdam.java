@@ -133,13 +133,12 @@ public final class RowSparseAdam implements RowOptimizer {
         for (int u = 0; u < count; u++) {
             int base = rows[u] * cols;
             int g0 = u * cols;
-            weights.get(base, w, 0, cols);
             if (last != null) {
-                if (last[rows[u]] < t - 1) {
-                    catchUp(steps, last[rows[u]], w, m, v, base, cols);
-                }
+                // A no-op after catchUp, which the forward pass ran; for a caller that did not, the same.
+                bringUp(steps, last, rows[u], t - 1, weights, m, v, cols);
                 last[rows[u]] = t;
             }
+            weights.get(base, w, 0, cols);
             for (int i = 0; i < cols; i++) {
                 float wi = w[i];
                 float gi = grad[g0 + i] + l2 * wi;
@@ -153,10 +152,6 @@ public final class RowSparseAdam implements RowOptimizer {
         }
     }
 
-    /**
-     * Gives a row, held in {@code w} with its moments at {@code base}, the steps after
-     * {@code last} up to {@link SkippedSteps#through}.
-     */
     /**
      * Caught up: gives the rows the steps they skipped up to the last step, before the forward
      * pass reads them; lazy: nothing.
@@ -215,6 +210,10 @@ public final class RowSparseAdam implements RowOptimizer {
         sink = sum;
     }
 
+    /**
+     * Gives a row, held in {@code w} with its moments at {@code base}, the steps after
+     * {@code last} up to the last step {@code steps} has folded in.
+     */
     private void catchUp(SkippedSteps steps, int last, float[] w, float[] m, float[] v, int base, int cols) {
         steps.coefficients(last, coefficients);
         float d = (float) coefficients[0];

@@ -63,8 +63,6 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
         final int cols;
         final TableRows weights;
         final boolean aliased;
-        /** Views of the parameter's row blocks that {@link #weights} alias, kept open while it trains. */
-        final List<NDArray> views;
         /** Each table row's position in the step's leaf, or -1. */
         final int[] slot;
         int[] rows = new int[256];
@@ -77,9 +75,9 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
             Shape shape = array.getShape();
             this.rowCount = shape.get(0);
             long values = shape.size();
-            if (values > Integer.MAX_VALUE - 8) {
+            if (values > MemoryPlan.MAX_TABLE_VALUES) {
                 throw new IllegalArgumentException("table " + parameter.getName() + " holds " + values
-                        + " values; a row-sparse table holds at most " + (Integer.MAX_VALUE - 8));
+                        + " values; a row-sparse table holds at most " + MemoryPlan.MAX_TABLE_VALUES);
             }
             this.cols = Math.toIntExact(values / Math.max(1, rowCount));
             // A table over 2 GB is aliased a block of rows at a time: Java buffers end at 2 GB.
@@ -90,7 +88,6 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
                 alias = alias && ScheduledAdam.aliases(block);
             }
             this.aliased = alias;
-            this.views = aliased && blocks.size() > 1 ? blocks : List.of();
             if (aliased) {
                 List<FloatBuffer> buffers = new ArrayList<>();
                 for (NDArray block : blocks) {
@@ -100,9 +97,10 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
                         : Math.toIntExact(LargeArrays.blockRows(cols) * cols));
             } else {
                 this.weights = TableRows.wrap(LargeArrays.toFloats(array));
-                if (blocks.size() > 1) {
-                    blocks.forEach(NDArray::close);
-                }
+            }
+            // The buffers point into the table's own storage, which outlives the views.
+            if (blocks.size() > 1) {
+                blocks.forEach(NDArray::close);
             }
             this.slot = new int[Math.toIntExact(rowCount)];
             Arrays.fill(slot, -1);

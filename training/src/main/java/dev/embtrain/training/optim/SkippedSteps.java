@@ -132,24 +132,6 @@ final class SkippedSteps {
     }
 
     /**
-     * Returns the step every row is settled at, or later.
-     *
-     * @return the base
-     */
-    int base() {
-        return base;
-    }
-
-    /**
-     * Returns the last step folded in.
-     *
-     * @return the step
-     */
-    int through() {
-        return through;
-    }
-
-    /**
      * Folds in the steps up to {@code step}.
      *
      * @param step the last step a catch-up is to cover
@@ -200,11 +182,11 @@ final class SkippedSteps {
     }
 
     /**
-     * Writes the five numbers that take a row last touched at {@code last} to {@link #through}:
+     * Writes the five numbers that take a row last touched at {@code last} to the last step folded in:
      * {@code out[0] = D}, {@code out[1] = C}, {@code out[2] = M}, {@code out[3] = V},
      * {@code out[4] = E}.
      *
-     * @param last the step the row was last updated at, from {@link #base} to {@link #through}
+     * @param last the step the row was last updated at, from the base to the last step folded in
      * @param out five numbers
      */
     void coefficients(int last, double[] out) {
