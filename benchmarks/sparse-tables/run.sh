@@ -13,6 +13,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
+# The malloc settings ./embtrain starts the JVM with, for the peer too: without them glibc hands
+# each step's large freed blocks back to the kernel, and both sides page-fault them in again.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-268435456}"
 case "${1:-large}" in
   large)
     data=data/synthetic-movielens-200k
