@@ -150,6 +150,15 @@ public final class EmbeddingBag extends TableBlock {
     }
 
     /**
+     * Returns how CBOW pools its context.
+     *
+     * @return the pooling
+     */
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    /**
      * Returns the tables: {@code item} (the input vectors, what item2vec exports) and
      * {@code item_output} (the output vectors), both indexed by the item vocabulary.
      *

@@ -103,9 +103,15 @@ public final class ConfigSchema {
             return ordered("type", "string");
         }
         if (c.isEnum()) {
-            List<String> names = new ArrayList<>();
+            List<Object> names = new ArrayList<>();
             for (Object e : c.getEnumConstants()) {
                 names.add(ConfigBinder.yamlName((Enum<?>) e));
+            }
+            // YAML reads an unquoted true or false as a boolean; the loader takes it as the constant so named.
+            for (Boolean b : new Boolean[] {true, false}) {
+                if (names.contains(b.toString())) {
+                    names.add(b);
+                }
             }
             return ordered("enum", names);
         }

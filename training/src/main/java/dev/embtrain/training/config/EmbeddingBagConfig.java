@@ -37,8 +37,9 @@ public record EmbeddingBagConfig(
         @Doc("0: each example draws its own `negative` negatives (word2vec's). K > 0: each batch draws one pool of"
                         + " K negatives that every example in it is scored against, weighted so each example gets `negative`"
                         + " negatives' worth, none on its own positive: the loss's expectation is unchanged, and the"
-                        + " pool is scored with one matrix product, several times faster on a CPU (PyTorch-BigGraph's"
-                        + " batched negatives). Needs loss: negative-sampling.")
+                        + " pool is scored with one matrix product (PyTorch-BigGraph's batched negatives), the faster"
+                        + " choice through autograd (a GPU). On the CPU with training.optimizer.sparse a draw per example"
+                        + " runs in a host kernel and is faster still. Needs loss: negative-sampling.")
                 @Default("0") int sharedNegatives)
         implements ModelConfig {
 

@@ -83,6 +83,7 @@ public final class Learner {
         }
         List<Parameter> parameters = trainer.getModel().getBlock().getParameters().values().stream()
                 .filter(Parameter::requiresGradient).toList();
+        Host host = Host.of(objective, trainer, rowSparse, parameters);
         for (EpochRecord r : resumed) {
             history.add(r);
             bestEpoch = r.bestEpoch();
@@ -120,8 +121,8 @@ public final class Learner {
                     try (Batch batch = batchesOfEpoch.next()) {
                         profile.mark(StepProfile.Phase.BATCH);
                         samples += batch.getSize();
-                        if (trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, current, listeners,
-                                profile)) {
+                        if (trainStep(trainer, batch, lossTotal, direct, parameters, rowSparse, host, current,
+                                listeners, profile)) {
                             counted++;
                         }
                         profile.step();
@@ -184,13 +185,16 @@ public final class Learner {
      * @return whether the step was applied (its loss counts in the epoch's)
      */
     private static boolean trainStep(Trainer trainer, Batch batch, NDArray lossTotal, Optimizer direct,
-            List<Parameter> parameters, RowSparse rowSparse, Step step, List<Listener> listeners,
+            List<Parameter> parameters, RowSparse rowSparse, Host host, Step step, List<Listener> listeners,
             StepProfile profile) {
         for (Listener l : listeners) {
             l.beforeForward(step);
         }
         if (step.skipped()) {
             return false;
+        }
+        if (host != null) {
+            return hostStep(trainer, batch, lossTotal, rowSparse, host, step, listeners, profile);
         }
         if (rowSparse != null) {
             return sparseStep(trainer, batch, lossTotal, direct, parameters, rowSparse, step, listeners, profile);
@@ -272,6 +276,44 @@ public final class Learner {
                 direct.update(p.getId(), weight, grad);
             }
         }
+    }
+
+    /**
+     * The objective's {@link HostStep} and the row-sparse tables it reads, when the loop uses one:
+     * on the CPU, every trained parameter a row-sparse table, and not switched off with
+     * {@code -Dembtrain.host_steps=false} (which runs the same step through autograd, to compare).
+     */
+    private record Host(HostStep step, HostRows rows) {
+        static Host of(Objective objective, Trainer trainer, RowSparse rowSparse, List<Parameter> parameters) {
+            if (rowSparse == null || parameters.isEmpty()
+                    || !Boolean.parseBoolean(System.getProperty("embtrain.host_steps", "true"))) {
+                return null;
+            }
+            HostStep step = objective.hostStep(trainer.getModel().getBlock());
+            HostRows rows = step == null ? null : rowSparse.hostRows(parameters);
+            return rows == null ? null : new Host(step, rows);
+        }
+    }
+
+    /**
+     * A step computed by the objective's {@link HostStep} over the host rows of the tables, which
+     * then update those rows; the listeners see its loss and gradients as after autograd's.
+     */
+    private static boolean hostStep(Trainer trainer, Batch batch, NDArray lossTotal, RowSparse rowSparse, Host host,
+            Step step, List<Listener> listeners, StepProfile profile) {
+        rowSparse.begin(trainer.getManager());
+        float value = host.step().run(batch.getData(), host.rows());
+        NDArray loss = batch.getManager().create(value);
+        profile.mark(StepProfile.Phase.HOST_STEP);
+        afterLoss(step, loss, listeners);
+        if (step.skipped() || afterBackward(step, listeners)) {
+            rowSparse.discard();
+            return false;
+        }
+        lossTotal.addi(loss);
+        rowSparse.step(step.number());
+        profile.mark(StepProfile.Phase.SPARSE_UPDATE);
+        return true;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.embtrain.training.engine;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
@@ -68,6 +69,18 @@ public interface Objective extends AutoCloseable {
      * @return {@link #metrics()} by name, in that order
      */
     Map<String, Double> validate(Trainer trainer);
+
+    /**
+     * Offers the forward pass, loss and backward pass of a block as one {@link HostStep}, for
+     * the loop to use where every parameter is a row-sparse table on the host; the default
+     * offers none, and the loop runs autograd.
+     *
+     * @param block the model's block
+     * @return the step, or null
+     */
+    default HostStep hostStep(Block block) {
+        return null;
+    }
 
     /** Frees what the objective holds (rows on the device, a producer thread). */
     @Override

@@ -47,6 +47,18 @@ public interface RowSparse {
      */
     List<NDArray> gradients();
 
+    /**
+     * Returns the tables as a {@link HostStep} reads them, where every given parameter trains
+     * row by row with its floats on the host; within a step, {@link #gradients} then wraps the
+     * host gradients, and {@link #step} applies them.
+     *
+     * @param parameters the model's trained parameters
+     * @return the host rows, or null where a parameter is dense or on a device
+     */
+    default HostRows hostRows(List<Parameter> parameters) {
+        return null;
+    }
+
     /** Closes the step without updating anything: its rows' gradients are dropped. */
     void discard();
 

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a training step's time goes, by phase, summed over a run: drawing the batch, the forward
- * pass, the loss, the backward pass, the dense optimizer and the row-sparse update. Wall time
+ * pass, the loss, the backward pass, the dense optimizer, the row-sparse update, and a
+ * {@link HostStep}'s forward, loss and backward where one replaces the three. Wall time
  * read with {@link System#nanoTime} around each phase (PyTorch's CPU ops are synchronous, so on
  * the CPU each phase's own work lands in it; on a GPU the queue drains wherever it is waited on).
  * The loop keeps one per fit; {@code -Dembtrain.profile=true} (for example
@@ -25,7 +26,9 @@ public final class StepProfile {
         /** The dense optimizer over every dense parameter. */
         DENSE_UPDATE,
         /** The row-sparse update of the rows the step touched. */
-        SPARSE_UPDATE
+        SPARSE_UPDATE,
+        /** A {@link HostStep}'s forward, loss and backward in one pass (row gathers included). */
+        HOST_STEP
     }
 
     private final long[] nanos = new long[Phase.values().length];

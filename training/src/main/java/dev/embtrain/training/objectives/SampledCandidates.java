@@ -4,6 +4,7 @@ import dev.embtrain.training.engine.Monitor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
@@ -11,6 +12,7 @@ import ai.djl.translate.Batchifier;
 import dev.embtrain.datasets.sampling.SkipGram;
 import dev.embtrain.models.EmbeddingBag;
 import dev.embtrain.training.engine.CandidateLoss;
+import dev.embtrain.training.engine.HostStep;
 import dev.embtrain.training.engine.Objective;
 import dev.embtrain.training.metrics.NextItem;
 import java.util.ArrayList;
@@ -173,6 +175,16 @@ public final class SampledCandidates implements Objective {
     @Override
     public Loss loss() {
         return loss;
+    }
+
+    /**
+     * Offers {@link CandidateKernel} for a draw of negatives per example; a shared pool's step is
+     * one matrix product, which autograd's BLAS already does well.
+     */
+    @Override
+    public HostStep hostStep(Block block) {
+        return block instanceof EmbeddingBag bag && options.sharedNegatives() == 0
+                ? new CandidateKernel(bag, options.sampledSoftmax()) : null;
     }
 
     @Override

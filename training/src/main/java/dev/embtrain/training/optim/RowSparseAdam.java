@@ -3,6 +3,7 @@ package dev.embtrain.training.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
+import dev.embtrain.training.engine.Floats;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -113,11 +114,8 @@ public final class RowSparseAdam implements RowOptimizer {
         int size = Math.toIntExact(rowCount * cols);
         float[] m = means.computeIfAbsent(tableId, k -> new float[size]);
         float[] v = variances.computeIfAbsent(tableId, k -> new float[size]);
-        float decay = decoupled ? 1f - lr * weightDecay : 1f;
-        float l2 = decoupled ? 0f : weightDecay;
-        float c1 = 1f - b1;
-        float c2 = 1f - beta2;
-        float b2 = beta2;
+        Floats.Adam step = new Floats.Adam(b1, 1f - b1, beta2, 1f - beta2, decoupled ? 0f : weightDecay,
+                decoupled ? 1f - lr * weightDecay : 1f, lrCorrected, eps);
         if (row.length < cols) {
             row = new float[cols];
         }
@@ -139,15 +137,7 @@ public final class RowSparseAdam implements RowOptimizer {
                 last[rows[u]] = t;
             }
             weights.get(base, w, 0, cols);
-            for (int i = 0; i < cols; i++) {
-                float wi = w[i];
-                float gi = grad[g0 + i] + l2 * wi;
-                float mi = m[base + i] * b1 + gi * c1;
-                float vi = v[base + i] * b2 + gi * gi * c2;
-                m[base + i] = mi;
-                v[base + i] = vi;
-                w[i] = wi * decay - lrCorrected * mi / ((float) Math.sqrt(vi) + eps);
-            }
+            Floats.adam(w, grad, g0, m, v, base, cols, step);
             weights.put(base, w, 0, cols);
         }
     }

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import dev.embtrain.models.LargeArrays;
 import dev.embtrain.models.RowLookup;
+import dev.embtrain.training.engine.HostRows;
 import dev.embtrain.training.engine.RowSparse;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -31,12 +32,16 @@ import java.util.Map;
  * {@link RowOptimizer} with the rows it belongs to. Per table and step that is four crossings
  * into the engine (ids out, leaf in, positions in, gradient out), whatever the table's size.
  *
+ * <p>A {@link dev.embtrain.training.engine.HostStep} gathers the same rows through
+ * {@link #gather}, as floats on the heap with a gradient array beside them that it fills itself;
+ * no leaf is made and nothing crosses into the engine.
+ *
  * <p>Where the floats live: on the CPU the table's own parameter array, written in place through
  * a direct buffer that aliases it (checked once per table, as {@link ScheduledAdam} does), so no
  * copy is kept. On another device a host copy is kept, its rows cross to the device once a
  * step, and {@link #sync} writes it back before validation and checkpoints.
  */
-public final class RowSparseTables extends ParameterStore implements RowLookup, RowSparse {
+public final class RowSparseTables extends ParameterStore implements RowLookup, RowSparse, HostRows {
 
     private final RowOptimizer optimizer;
     private final long minRows;
@@ -63,11 +68,16 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
         final int cols;
         final TableRows weights;
         final boolean aliased;
-        /** Each table row's position in the step's leaf, or -1. */
+        /** Each table row's position among the step's rows, or -1. */
         final int[] slot;
         int[] rows = new int[256];
         int count;
+        /** The step's leaf, when the rows went to autograd. */
         NDArray leaf;
+        /** The step's gradient, when a host step gathered the rows. */
+        float[] hostGradient;
+        /** The host gradient as {@link #gradients} showed it to listeners, who may have scaled it. */
+        NDArray hostGradientView;
 
         Table(Parameter parameter) {
             this.parameter = parameter;
@@ -120,12 +130,25 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
     /** {@inheritDoc} */
     @Override
     public boolean isRowSparse(Parameter table) {
-        if (tables.containsKey(table.getId())) {
-            return true;
-        }
+        return tables.containsKey(table.getId()) || (step != null && qualifies(table));
+    }
+
+    /** Says whether a parameter is a table this store trains row by row. */
+    private boolean qualifies(Parameter table) {
         NDArray array = table.getArray();
-        return step != null && array.getShape().dimension() == 2 && array.getDataType() == DataType.FLOAT32
+        return array.getShape().dimension() == 2 && array.getDataType() == DataType.FLOAT32
                 && array.getShape().get(0) >= minRows;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public HostRows hostRows(List<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            if (!qualifies(p) || !p.getArray().getDevice().equals(Device.cpu())) {
+                return null;
+            }
+        }
+        return this;
     }
 
     /** {@inheritDoc} */
@@ -147,42 +170,16 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
     /** {@inheritDoc} */
     @Override
     public NDList rows(Parameter table, Device device, NDList ids) {
-        if (step == null) {
-            throw new IllegalStateException("no step is open: call begin() before the forward pass");
-        }
-        Table t = tables.computeIfAbsent(table.getId(), k -> new Table(table));
-        if (t.leaf != null) {
-            throw new IllegalStateException("table " + table.getName() + " was looked up twice in one step; look"
-                    + " every set of ids up in one call to Layers.lookups");
-        }
+        Table t = claim(table);
         List<long[]> positions = new ArrayList<>(ids.size());
         for (NDArray array : ids) {
             long[] v = array.toType(DataType.INT64, false).toLongArray();
             for (int k = 0; k < v.length; k++) {
-                long id = v[k];
-                if (id < 0 || id >= t.rowCount) {
-                    throw new IndexOutOfBoundsException("id " + id + " is outside table " + table.getName()
-                            + " of " + t.rowCount + " rows");
-                }
-                int at = t.slot[(int) id];
-                if (at < 0) {
-                    at = t.count++;
-                    if (at == t.rows.length) {
-                        t.rows = Arrays.copyOf(t.rows, at * 2);
-                    }
-                    t.rows[at] = (int) id;
-                    t.slot[(int) id] = at;
-                }
-                v[k] = at;
+                v[k] = position(t, v[k]);
             }
             positions.add(v);
         }
-        optimizer.catchUp(table.getId(), t.weights, t.rowCount, t.cols, t.rows, t.count);
-        float[] values = new float[t.count * t.cols];
-        for (int u = 0; u < t.count; u++) {
-            t.weights.get(t.rows[u] * t.cols, values, u * t.cols, t.cols);
-        }
-        NDArray leaf = step.create(values, new Shape(t.count, t.cols)).toDevice(device, false);
+        NDArray leaf = step.create(values(t), new Shape(t.count, t.cols)).toDevice(device, false);
         leaf.setRequiresGradient(true);
         t.leaf = leaf;
         NDList out = new NDList(ids.size());
@@ -191,6 +188,65 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
             out.add(Embedding.embedding(at, leaf, SparseFormat.DENSE).head());
         }
         return out;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Rows gather(Parameter table, long[]... ids) {
+        Table t = claim(table);
+        int[][] positions = new int[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            long[] v = ids[i];
+            int[] at = new int[v.length];
+            for (int k = 0; k < v.length; k++) {
+                at[k] = position(t, v[k]);
+            }
+            positions[i] = at;
+        }
+        float[] values = values(t);
+        t.hostGradient = new float[values.length];
+        return new Rows(t.cols, values, positions, t.hostGradient);
+    }
+
+    /** Returns a table's state for this step, which must be open and must not have read it yet. */
+    private Table claim(Parameter table) {
+        if (step == null) {
+            throw new IllegalStateException("no step is open: call begin() before the forward pass");
+        }
+        Table t = tables.computeIfAbsent(table.getId(), k -> new Table(table));
+        if (t.leaf != null || t.hostGradient != null) {
+            throw new IllegalStateException("table " + table.getName() + " was looked up twice in one step; look"
+                    + " every set of ids up in one call to Layers.lookups");
+        }
+        return t;
+    }
+
+    /** Numbers an id's row among the step's rows, in first-seen order, and returns its position. */
+    private static int position(Table t, long id) {
+        if (id < 0 || id >= t.rowCount) {
+            throw new IndexOutOfBoundsException("id " + id + " is outside table " + t.parameter.getName() + " of "
+                    + t.rowCount + " rows");
+        }
+        int at = t.slot[(int) id];
+        if (at < 0) {
+            at = t.count++;
+            if (at == t.rows.length) {
+                t.rows = Arrays.copyOf(t.rows, at * 2);
+            }
+            t.rows[at] = (int) id;
+            t.slot[(int) id] = at;
+        }
+        return at;
+    }
+
+    /** Brings the step's rows up to date and copies them out, row-major. */
+    private float[] values(Table t) {
+        optimizer.catchUp(t.parameter.getId(), t.weights, t.rowCount, t.cols, t.rows, t.count);
+        float[] values = new float[t.count * t.cols];
+        for (int u = 0; u < t.count; u++) {
+            t.weights.get(t.rows[u] * t.cols, values, u * t.cols, t.cols);
+        }
+        return values;
     }
 
     /** {@inheritDoc} */
@@ -212,6 +268,11 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
         for (Table t : tables.values()) {
             if (t.leaf != null) {
                 out.add(t.leaf.getGradient());
+            } else if (t.hostGradient != null) {
+                if (t.hostGradientView == null) {
+                    t.hostGradientView = step.create(t.hostGradient, new Shape(t.count, t.cols));
+                }
+                out.add(t.hostGradientView);
             }
         }
         return out;
@@ -221,13 +282,17 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
     private void finish(int stepNumber, boolean update) {
         try {
             for (Table t : tables.values()) {
-                if (t.leaf == null) {
+                if (t.leaf == null && t.hostGradient == null) {
                     continue;
                 }
                 if (update) {
                     float[] grad;
-                    try (NDArray g = t.leaf.getGradient()) {
-                        grad = g.toFloatArray();
+                    if (t.leaf != null) {
+                        try (NDArray g = t.leaf.getGradient()) {
+                            grad = g.toFloatArray();
+                        }
+                    } else {
+                        grad = t.hostGradientView != null ? t.hostGradientView.toFloatArray() : t.hostGradient;
                     }
                     optimizer.update(t.parameter.getId(), t.weights, t.rowCount, t.cols, t.rows, t.count, grad,
                             stepNumber);
@@ -237,6 +302,8 @@ public final class RowSparseTables extends ParameterStore implements RowLookup, 
                 }
                 t.count = 0;
                 t.leaf = null;
+                t.hostGradient = null;
+                t.hostGradientView = null;
             }
         } finally {
             if (step != null) {

@@ -25,7 +25,7 @@ class StepProfileTest {
         assertEquals(0, profile.millisPerStep(StepProfile.Phase.BACKWARD));
         assertTrue(profile.toString().startsWith("step profile over 2 steps, ms a step: batch 0.000, forward "),
                 profile.toString());
-        assertTrue(profile.toString().contains(", backward 0.000, dense update 0.000, sparse update 0.000, total "),
+        assertTrue(profile.toString().contains(", backward 0.000, dense update 0.000, sparse update 0.000, host step 0.000, total "),
                 profile.toString());
     }
 }

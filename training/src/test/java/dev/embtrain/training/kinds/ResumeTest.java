@@ -52,7 +52,7 @@ class ResumeTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classPath, "-Dai.djl.offline=true",
                 "-DDJL_CACHE_DIR=" + System.getProperty("DJL_CACHE_DIR", ""), "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1"));
+                "-Dai.djl.pytorch.num_interop_threads=1", "--add-modules", "jdk.incubator.vector"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("dev.embtrain.training.cli.Main", "train", config.toString(), "--run-dir",
                 run.toString()));
