@@ -28,6 +28,6 @@ opens=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
 cd "$root"
 export SPARK_LOCAL_IP=127.0.0.1 # Spark binds and resolves on loopback only
-exec java -Xmx6g "${opens[@]}" -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
+exec java -Xmx6g "${opens[@]}" --add-modules jdk.incubator.vector -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" \
   -Dai.djl.pytorch.num_interop_threads=1 \
   -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" dev.embtrain.benchmarks.Item2VecPeer "$config" "$@"
