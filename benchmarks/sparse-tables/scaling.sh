@@ -2,7 +2,8 @@
 # Ratings a second against the rows of the user table, dense and row-sparse, each point bounded
 # by benchmark --steps (the first 20 steps are warm-up and land in the same figure; use enough
 # steps). Prints one line per point, with its peak RSS. Outside CI. Heap: the 10^7 point's row-sparse
-# Adam keeps 5.1 GB of moments.
+# Adam keeps 5.1 GB of moments. Transparent huge pages for the heap help there (EMBTRAIN_JAVA_OPTS=
+# "-Xmx14g -XX:+UseTransparentHugePages"; docs/large-tables.md).
 #   benchmarks/sparse-tables/scaling.sh [ROWS...]     default: 10000 100000 1000000 10000000
 #   MODES="sparse rowwise" benchmarks/sparse-tables/scaling.sh 10000000   some of dense, sparse, lazy, rowwise
 set -euo pipefail

@@ -20,6 +20,8 @@ public final class Floats {
         void adam(float[] w, float[] g, int go, float[] m, float[] v, int mo, int n, Adam a);
 
         double softplusSigmoid(float[] x, int from, int to);
+
+        void catchUp(float[] w, float[] m, float[] v, int mo, int n, float[] k);
     }
 
     /**
@@ -135,6 +137,39 @@ public final class Floats {
         return sum;
     }
 
+    /**
+     * Brings a row of row-sparse Adam up over the steps it skipped, in one pass with the skipped
+     * steps' coefficients ({@code optim.SkippedSteps}): {@code w = d w - c m / (sqrt(v) + e)},
+     * {@code m = mf m}, {@code v = vf v}, each value rounded after every operation as a plain loop
+     * does.
+     *
+     * @param w the row's weights, updated in place, from 0
+     * @param m the first moments, updated in place
+     * @param v the second moments, updated in place
+     * @param mo where the row's moments start
+     * @param n the width
+     * @param k {@code d, c, mf, vf, e}
+     */
+    public static void catchUp(float[] w, float[] m, float[] v, int mo, int n, float[] k) {
+        OPS.catchUp(w, m, v, mo, n, k);
+    }
+
+    /** {@link #catchUp} from value {@code from} on, in a plain loop. */
+    static void catchUpTail(float[] w, float[] m, float[] v, int mo, int from, int n, float[] k) {
+        float d = k[0];
+        float c = k[1];
+        float mf = k[2];
+        float vf = k[3];
+        float e = k[4];
+        for (int i = from; i < n; i++) {
+            float mi = m[mo + i];
+            float vi = v[mo + i];
+            w[i] = d * w[i] - c * mi / ((float) Math.sqrt(vi) + e);
+            m[mo + i] = mi * mf;
+            v[mo + i] = vi * vf;
+        }
+    }
+
     /** Plain loops, the dot product in four sums so that its multiply-adds overlap. */
     static final class ScalarOps implements Ops {
         @Override
@@ -171,6 +206,11 @@ public final class Floats {
         @Override
         public double softplusSigmoid(float[] x, int from, int to) {
             return softplusSigmoidTail(x, from, to);
+        }
+
+        @Override
+        public void catchUp(float[] w, float[] m, float[] v, int mo, int n, float[] k) {
+            catchUpTail(w, m, v, mo, 0, n, k);
         }
     }
 

@@ -75,4 +75,20 @@ final class SimdOps implements Floats.Ops {
         }
         return sum + Floats.softplusSigmoidTail(x, i, to);
     }
+
+    @Override
+    public void catchUp(float[] w, float[] m, float[] v, int mo, int n, float[] k) {
+        FloatVector d = FloatVector.broadcast(SPECIES, k[0]);
+        FloatVector c = FloatVector.broadcast(SPECIES, k[1]);
+        FloatVector e = FloatVector.broadcast(SPECIES, k[4]);
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) {
+            FloatVector mi = FloatVector.fromArray(SPECIES, m, mo + i);
+            FloatVector vi = FloatVector.fromArray(SPECIES, v, mo + i);
+            d.mul(FloatVector.fromArray(SPECIES, w, i)).sub(c.mul(mi).div(vi.sqrt().add(e))).intoArray(w, i);
+            mi.mul(k[2]).intoArray(m, mo + i);
+            vi.mul(k[3]).intoArray(v, mo + i);
+        }
+        Floats.catchUpTail(w, m, v, mo, i, n, k);
+    }
 }

@@ -51,6 +51,7 @@ public final class RowSparseAdam implements RowOptimizer {
     private final Map<String, int[]> lastSteps = new ConcurrentHashMap<>();
     private final Map<String, SkippedSteps> skipped = new ConcurrentHashMap<>();
     private final double[] coefficients = new double[5];
+    private final float[] factors = new float[5];
     private int latest;
     private float[] row = new float[0];
     /** Values from which a table is read ahead ({@link #touch}): 4 MB of floats. */
@@ -206,18 +207,10 @@ public final class RowSparseAdam implements RowOptimizer {
      */
     private void catchUp(SkippedSteps steps, int last, float[] w, float[] m, float[] v, int base, int cols) {
         steps.coefficients(last, coefficients);
-        float d = (float) coefficients[0];
-        float c = (float) coefficients[1];
-        float mf = (float) coefficients[2];
-        float vf = (float) coefficients[3];
-        float e = (float) coefficients[4];
-        for (int i = 0; i < cols; i++) {
-            float mi = m[base + i];
-            float vi = v[base + i];
-            w[i] = d * w[i] - c * mi / ((float) Math.sqrt(vi) + e);
-            m[base + i] = mi * mf;
-            v[base + i] = vi * vf;
+        for (int k = 0; k < factors.length; k++) {
+            factors[k] = (float) coefficients[k];
         }
+        Floats.catchUp(w, m, v, base, cols, factors);
     }
 
     private int[] lastSteps(String tableId, long rowCount, int settledAt) {

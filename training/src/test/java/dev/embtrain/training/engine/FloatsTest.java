@@ -98,4 +98,31 @@ class FloatsTest {
             }
         }
     }
+
+    @Test
+    void catchUpGivesTheSameBitsInBothImplementationsAndMatchesTheFormula() {
+        float[] k = {0.99f, 0.03f, 0.5f, 0.9f, 1e-6f};
+        java.util.Random random = new java.util.Random(4);
+        for (int n : new int[] {3, 37, 64}) {
+            float[] w = new float[n];
+            float[] m = new float[n + 1];
+            float[] v = new float[n + 1];
+            for (int i = 0; i < n; i++) {
+                w[i] = (float) random.nextGaussian();
+                m[1 + i] = (float) random.nextGaussian() * 0.1f;
+                v[1 + i] = (float) random.nextDouble() * 0.1f;
+            }
+            float[][] plain = {w.clone(), m.clone(), v.clone()};
+            float[][] simd = {w.clone(), m.clone(), v.clone()};
+            new Floats.ScalarOps().catchUp(plain[0], plain[1], plain[2], 1, n, k);
+            new SimdOps().catchUp(simd[0], simd[1], simd[2], 1, n, k);
+            for (int j = 0; j < 3; j++) {
+                assertArrayEquals(plain[j], simd[j], "width " + n + ", array " + j);
+            }
+            // value 0 by hand: w = d w - c m / (sqrt(v) + e), m = mf m, v = vf v
+            assertEquals(0.99 * w[0] - 0.03 * m[1] / (Math.sqrt(v[1]) + 1e-6), plain[0][0], 1e-5);
+            assertEquals(0.5 * m[1], plain[1][1], 1e-7);
+            assertEquals(0.9 * v[1], plain[2][1], 1e-7);
+        }
+    }
 }

@@ -37,12 +37,17 @@ class CandidateKernelTest {
     private static final long[] BAGS = {1, 2, 0, 0, 3, 3, 4, 0, 8, 0, 0, 0, 2, 5, 6, 7, 0, 0, 0, 0};
 
     private static void compare(EmbeddingBag.Mode mode, EmbeddingBag.Pooling pooling, boolean softmax) {
+        boolean cbow = mode == EmbeddingBag.Mode.CBOW;
+        compare(mode, pooling, softmax, cbow ? BAGS : CENTRES, cbow ? new Shape(5, 4) : new Shape(5), CANDIDATES,
+                new Shape(5, 4));
+    }
+
+    private static void compare(EmbeddingBag.Mode mode, EmbeddingBag.Pooling pooling, boolean softmax, long[] first,
+            Shape firstShape, long[] candidates, Shape candidateShape) {
         EmbeddingBag bag = EmbeddingBag.builder().setVocabularySize(ITEMS).setVectorSize(DIM).optMode(mode)
                 .optPooling(pooling).build();
-        long[] first = mode == EmbeddingBag.Mode.CBOW ? BAGS : CENTRES;
-        Shape firstShape = mode == EmbeddingBag.Mode.CBOW ? new Shape(5, 4) : new Shape(5);
         try (NDManager manager = NDManager.newBaseManager()) {
-            bag.initialize(manager, DataType.FLOAT32, firstShape, new Shape(5, 4));
+            bag.initialize(manager, DataType.FLOAT32, firstShape, candidateShape);
             Random random = new Random(11);
             Map<String, float[]> weights = new HashMap<>();
             for (Parameter p : bag.getParameters().values()) {
@@ -54,7 +59,7 @@ class CandidateKernelTest {
                 p.getArray().setRequiresGradient(true);
                 weights.put(p.getName(), values);
             }
-            NDList data = new NDList(manager.create(first, firstShape), manager.create(CANDIDATES, new Shape(5, 4)));
+            NDList data = new NDList(manager.create(first, firstShape), manager.create(candidates, candidateShape));
             // autograd
             float expectedLoss;
             Map<String, float[]> expected = new HashMap<>();
@@ -111,6 +116,22 @@ class CandidateKernelTest {
     @Test
     void cbowSumWithSampledSoftmaxEqualsAutograd() {
         compare(EmbeddingBag.Mode.CBOW, EmbeddingBag.Pooling.SUM, true);
+    }
+
+    @Test
+    void aBatchOfSeveralBlocksEqualsAutograd() {
+        // 70 examples: the kernel's blocks of 32 end inside the batch, twice.
+        Random random = new Random(5);
+        long[] centres = new long[70];
+        long[] candidates = new long[70 * 6];
+        for (int i = 0; i < centres.length; i++) {
+            centres[i] = 1 + random.nextInt(ITEMS - 1);
+        }
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = 1 + random.nextInt(ITEMS - 1);
+        }
+        compare(EmbeddingBag.Mode.SKIP_GRAM, EmbeddingBag.Pooling.MEAN, false, centres, new Shape(70), candidates,
+                new Shape(70, 6));
     }
 
     @Test

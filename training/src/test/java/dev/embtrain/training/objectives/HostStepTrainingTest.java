@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import dev.embtrain.training.Embtrain;
 import dev.embtrain.training.engine.Listener;
 import dev.embtrain.training.engine.Step;
-import dev.embtrain.training.run.SavedRun;
+import dev.embtrain.training.run.SavedTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,25 +82,7 @@ class HostStepTrainingTest {
                 System.setProperty("embtrain.host_steps", before);
             }
         }
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (SavedRun saved = SavedRun.open(run)) {
-            for (Pair<String, Parameter> p : saved.block().getParameters()) {
-                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
-            }
-        }
-        return out;
-    }
-
-    private static double maxDifference(Map<String, float[]> a, Map<String, float[]> b) {
-        double max = 0;
-        for (Map.Entry<String, float[]> e : a.entrySet()) {
-            float[] x = e.getValue();
-            float[] y = b.get(e.getKey());
-            for (int i = 0; i < x.length; i++) {
-                max = Math.max(max, Math.abs(x[i] - y[i]));
-            }
-        }
-        return max;
+        return SavedTables.of(run);
     }
 
     private static void sameRun(Path dir, String mode) throws Exception {
@@ -118,7 +97,7 @@ class HostStepTrainingTest {
             assertEquals(autogradRecord.norms.get(i), hostRecord.norms.get(i), 1e-4 * autogradRecord.norms.get(i),
                     mode + " gradient norm of step " + i);
         }
-        double difference = maxDifference(host, autograd);
+        double difference = SavedTables.maxDifference(host, autograd);
         assertTrue(difference < 1e-4, mode + ": tables differ by " + difference);
         // Not bit-identical: the kernel adds in another order, so it did run.
         assertTrue(difference > 0, mode + ": both runs took the same path");
@@ -139,8 +118,8 @@ class HostStepTrainingTest {
         Map<String, float[]> host = train(dir, "skip-gram", true, new Recorder(true));
         Map<String, float[]> autograd = train(dir, "skip-gram", false, new Recorder(true));
         Map<String, float[]> unscaled = train(dir, "skip-gram", true, new Recorder(false));
-        assertTrue(maxDifference(host, autograd) < 1e-4, "halved: " + maxDifference(host, autograd));
+        assertTrue(SavedTables.maxDifference(host, autograd) < 1e-4, "halved: " + SavedTables.maxDifference(host, autograd));
         // Adam is almost scale-free, but its eps is not, and a run halved from its first step ends elsewhere.
-        assertTrue(maxDifference(host, unscaled) > 1e-6, "halving changed nothing");
+        assertTrue(SavedTables.maxDifference(host, unscaled) > 1e-6, "halving changed nothing");
     }
 }

@@ -3,15 +3,12 @@ package dev.embtrain.training.optim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import dev.embtrain.training.Embtrain;
 import dev.embtrain.training.engine.Listener;
 import dev.embtrain.training.engine.Step;
-import dev.embtrain.training.run.SavedRun;
+import dev.embtrain.training.run.SavedTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,26 +54,7 @@ class CaughtUpTrainingTest {
                 CONFIG.formatted(dir.resolve("data").toString().replace('\\', '/')));
         Path run = dir.resolve(name);
         Embtrain.train(config, List.of(overrides), run, stopAfter(steps));
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (SavedRun saved = SavedRun.open(run)) {
-            for (Pair<String, Parameter> p : saved.block().getParameters()) {
-                out.put(p.getKey(), p.getValue().getArray().toFloatArray());
-            }
-        }
-        return out;
-    }
-
-    private static double maxDifference(Map<String, float[]> a, Map<String, float[]> b) {
-        double max = 0;
-        for (Map.Entry<String, float[]> e : a.entrySet()) {
-            float[] x = e.getValue();
-            float[] y = b.get(e.getKey());
-            assertEquals(x.length, y.length, e.getKey());
-            for (int i = 0; i < x.length; i++) {
-                max = Math.max(max, Math.abs(x[i] - y[i]));
-            }
-        }
-        return max;
+        return SavedTables.of(run);
     }
 
     @Test
@@ -87,8 +65,8 @@ class CaughtUpTrainingTest {
         Map<String, float[]> lazy = train(dir, "lazy", 150, "training.optimizer.sparse=true",
                 "training.optimizer.lazy=true");
         assertEquals(dense.keySet(), caughtUp.keySet());
-        double caught = maxDifference(dense, caughtUp);
-        double lazyOff = maxDifference(dense, lazy);
+        double caught = SavedTables.maxDifference(dense, caughtUp);
+        double lazyOff = SavedTables.maxDifference(dense, lazy);
         assertTrue(caught < 1e-5, "caught up: largest difference from dense " + caught);
         assertTrue(lazyOff > 1e-2, "lazy: largest difference from dense " + lazyOff);
     }
