@@ -32,7 +32,8 @@ public record OptimizerConfig(
         @Doc("Momentum for sgd.") @Default("0.9") double momentum,
         @Doc("Embedding tables trained row by row: a step reads and updates only the rows its batch"
                         + " names. auto: tables of at least " + OptimizerConfig.SPARSE_AUTO_ROWS
-                        + " rows; true: every table; false: none. Not with sgd.")
+                        + " rows, and every table of item2vec with per-pair negatives on the CPU (its step then"
+                        + " runs as a host kernel); true: every table; false: none. Not with sgd.")
                 @Default("auto") Sparse sparse,
         @Doc("For row-sparse tables under adam and adamw. false: a row a step skips gets, when next"
                         + " touched (and before validation and checkpoints), what dense Adam(W) would have"

@@ -7,7 +7,10 @@ package dev.embtrain.training.engine;
  * On a 64-wide row C2 leaves a plain loop scalar (its vectorized main loop is wider than the
  * row): measured 2026-12-06, a 64-float axpy took 20-35 ns scalar and 7 ns with the Vector
  * API, a dot product 27-35 ns and 9-10 ns, and negative sampling's loss and derivatives over
- * 49,152 scores 1.03 ms and 0.095 ms (the JDK's vectorized exp and log1p).
+ * 49,152 scores 1.03 ms and 0.095 ms (with the Vector API's exp and log1p, since replaced by
+ * arithmetic that gives the same bits compiled and interpreted: {@code SimdOps#expOfNonPositive}).
+ * Every operation here is deterministic: a run gives the same numbers however much of it ran
+ * before the JIT compiled these loops.
  */
 public final class Floats {
 

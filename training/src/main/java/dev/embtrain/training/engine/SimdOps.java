@@ -1,6 +1,7 @@
 package dev.embtrain.training.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -63,17 +64,61 @@ final class SimdOps implements Floats.Ops {
 
     @Override
     public double softplusSigmoid(float[] x, int from, int to) {
+        // sum softplus(x) = sum max(x, 0) + log(prod (1 + e^-|x|)): the product is kept in a double
+        // as mantissa and exponent and its log taken once, so the loss needs no vector log.
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        double sum = 0;
+        float[] factors = new float[LANES];
+        double linear = 0;
+        double product = 1;
+        long exponent = 0;
         int i = from;
         for (; i + LANES <= to; i += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            sum += v.max(0f).add(e.lanewise(VectorOperators.LOG1P)).reduceLanes(VectorOperators.ADD);
-            FloatVector positive = one.div(one.add(e)); // sigmoid(x) for x >= 0; e times it for x < 0
+            FloatVector e = expOfNonPositive(v.abs().neg());
+            FloatVector onePlus = one.add(e);
+            FloatVector positive = one.div(onePlus); // sigmoid(x) for x >= 0; e times it for x < 0
             positive.blend(e.mul(positive), v.compare(VectorOperators.LT, 0f)).intoArray(x, i);
+            linear += v.max(0f).reduceLanes(VectorOperators.ADD);
+            onePlus.intoArray(factors, 0);
+            for (float f : factors) {
+                product *= f;
+            }
+            if (product > 0x1p500) {
+                int k = Math.getExponent(product);
+                exponent += k;
+                product = Math.scalb(product, -k);
+            }
         }
-        return sum + Floats.softplusSigmoidTail(x, i, to);
+        return linear + exponent * Math.log(2) + Math.log(product) + Floats.softplusSigmoidTail(x, i, to);
+    }
+
+    private static final FloatVector LOG2E = FloatVector.broadcast(SPECIES, 1.44269504088896341f);
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+        4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+
+    /**
+     * e^x for x <= 0, Cephes' expf (about 1 ulp): x = n ln 2 + r, |r| <= ln 2 / 2, e^r by a
+     * polynomial, 2^n built in the exponent bits; below -87.3 (where e^x leaves the normal
+     * floats) it returns e^-87.3. Only additions, multiplications and conversions, each exact
+     * IEEE, so compiled and interpreted code give the same bits: the Vector API's own EXP does
+     * not (the JIT's SVML routine and the interpreter's StrictMath differ in the last bits, which
+     * made a resumed run drift from an uninterrupted one).
+     */
+    static FloatVector expOfNonPositive(FloatVector x) {
+        FloatVector v = x.max(-87.3f);
+        // n = round(x log2 e), half away from zero; x <= 0, so truncating t - 0.5 does it.
+        IntVector n = (IntVector) v.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
+        FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        FloatVector r = v.sub(nf.mul(LN2_HI)).sub(nf.mul(LN2_LO));
+        FloatVector p = r.mul(EXP_POLY[0]).add(EXP_POLY[1]);
+        for (int k = 2; k < EXP_POLY.length; k++) {
+            p = p.mul(r).add(EXP_POLY[k]);
+        }
+        FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector twoToN = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(twoToN);
     }
 
     @Override

@@ -132,6 +132,12 @@ final class ModelTrainer {
             // Tables have their shapes from construction, so which train row by row is known now.
             // Those runs train on one device (DJL's multi-device split is unreliable: DJL-NOTES).
             long sparseFrom = training.optimizer().sparseFromRows();
+            if (training.optimizer().sparse() == OptimizerConfig.Sparse.AUTO && sparseFrom != Long.MAX_VALUE
+                    && !devices[0].isGpu() && t.objective().hostStep(model.getBlock()) != null) {
+                // The objective computes the step itself over row-sparse rows (item2vec with a draw
+                // of negatives per example): on the CPU its fastest path, whatever the tables' sizes.
+                sparseFrom = 0;
+            }
             List<EmbeddingTable> sparseTables = sparseTables(model, sparseFrom);
             Device[] use = t.oneDevice() || !sparseTables.isEmpty() ? new Device[] {devices[0]} : devices;
             FitResult result;

@@ -125,4 +125,22 @@ class FloatsTest {
             assertEquals(0.9 * v[1], plain[2][1], 1e-7);
         }
     }
+
+    @Test
+    void theVectorExpIsWithinTwoUlpsOfMathExpOverTheNormalFloats() {
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] x = new float[lanes];
+        float[] y = new float[lanes];
+        for (int k = 0; k <= 87_000; k += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                x[l] = -(k + l) / 1000f;
+            }
+            SimdOps.expOfNonPositive(jdk.incubator.vector.FloatVector.fromArray(
+                    jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            for (int l = 0; l < lanes; l++) {
+                float want = (float) Math.exp(x[l]);
+                assertTrue(Math.abs(y[l] - want) <= 2 * Math.ulp(want), "e^" + x[l] + ": " + y[l] + " vs " + want);
+            }
+        }
+    }
 }

@@ -3,6 +3,8 @@ package dev.embtrain.training.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +172,53 @@ class RowSparseTablesTest {
             tables.begin(manager);
             assertEquals("id 4 is outside table t of 4 rows", assertThrows(IndexOutOfBoundsException.class,
                     () -> tables.rows(p, Device.cpu(), new NDList(manager.create(new long[] {4})))).getMessage());
+        }
+    }
+
+    /**
+     * A host step's gather: rows numbered in first-seen order over both id arrays, each id's
+     * position, a copy of the rows and a zeroed gradient the kernel fills; the update applies that
+     * gradient, or the listeners' view of it once they were shown it (scaled in place here); a
+     * second gather of the table in the step and an id outside it are refused, and a store whose
+     * row threshold leaves the table dense offers no host rows.
+     */
+    @Test
+    void aHostStepGathersRowsFillsTheirGradientAndTheUpdateAppliesIt() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Parameter p = table(manager);
+            Recording recording = new Recording();
+            RowSparseTables tables = new RowSparseTables(manager, recording, 0);
+            assertSame(tables, tables.hostRows(java.util.List.of(p)));
+            assertNull(new RowSparseTables(manager, recording, 5).hostRows(java.util.List.of(p)));
+            tables.begin(manager);
+            dev.embtrain.training.engine.HostRows.Rows rows = tables.gather(p, new long[] {3, 1, 3}, new long[] {1, 0});
+            assertEquals(2, rows.cols());
+            assertArrayEquals(new int[] {0, 1, 0}, rows.positions()[0]);
+            assertArrayEquals(new int[] {1, 2}, rows.positions()[1]);
+            assertArrayEquals(new float[] {30, 31, 10, 11, 0, 1}, rows.values());
+            assertArrayEquals(new float[6], rows.gradient());
+            assertEquals("table t was looked up twice in one step; look every set of ids up in one call to"
+                    + " Layers.lookups", assertThrows(IllegalStateException.class,
+                            () -> tables.gather(p, new long[] {2})).getMessage());
+            rows.gradient()[0] = 4;
+            rows.gradient()[3] = 2;
+            assertTrue(tables.hosts(p));
+            tables.step(3);
+            assertArrayEquals(new int[] {3, 1, 0}, recording.rows);
+            assertArrayEquals(new float[] {4, 0, 0, 2, 0, 0}, recording.grad);
+            assertArrayEquals(new float[] {0, 1, 10, 9, 20, 21, 26, 31}, p.getArray().toFloatArray());
+            tables.begin(manager);
+            rows = tables.gather(p, new long[] {2});
+            rows.gradient()[1] = 8;
+            java.util.List<NDArray> shown = tables.gradients();
+            assertArrayEquals(new float[] {0, 8}, shown.get(0).toFloatArray());
+            shown.get(0).muli(0.25f);
+            tables.step(4);
+            assertArrayEquals(new float[] {0, 2}, recording.grad);
+            tables.begin(manager);
+            assertEquals("id 4 is outside table t of 4 rows", assertThrows(IndexOutOfBoundsException.class,
+                    () -> tables.gather(p, new long[] {4})).getMessage());
+            tables.discard();
         }
     }
 
