@@ -3,6 +3,7 @@ package dev.embtrain.training.engine;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** {@link Floats}' operations with the Vector API, at the widest vectors the CPU has. */
@@ -11,6 +12,47 @@ final class SimdOps implements Floats.Ops {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
+    // Shuffles that bring lane i + d (wrapping) to lane i, d = half the lanes, a quarter, ...; each
+    // its own constant, which C2 folds into one permute (from a list it took 90 ns a sum, not 5).
+    private static final VectorShuffle<Float> HALF = shift(2);
+    private static final VectorShuffle<Float> QUARTER = shift(4);
+    private static final VectorShuffle<Float> EIGHTH = shift(8);
+    private static final VectorShuffle<Float> SIXTEENTH = shift(16);
+    private static final VectorShuffle<Float> THIRTY_SECOND = shift(32);
+    private static final VectorShuffle<Float> SIXTY_FOURTH = shift(64);
+
+    private static VectorShuffle<Float> shift(int parts) {
+        return VectorShuffle.iota(SPECIES, Math.max(1, LANES / parts), 1, true);
+    }
+
+    /**
+     * Sums a vector's lanes (up to 64) in a fixed tree order. {@code reduceLanes(ADD)} leaves the
+     * order to the JIT, which later JDKs use to reassociate; this gives the same bits on every
+     * JDK, compiled or interpreted, and measured a little faster (5.2 against 6.2-7.2 ns a
+     * 64-float dot product).
+     */
+    static float sum(FloatVector v) {
+        if (LANES >= 2) {
+            v = v.add(v.rearrange(HALF));
+        }
+        if (LANES >= 4) {
+            v = v.add(v.rearrange(QUARTER));
+        }
+        if (LANES >= 8) {
+            v = v.add(v.rearrange(EIGHTH));
+        }
+        if (LANES >= 16) {
+            v = v.add(v.rearrange(SIXTEENTH));
+        }
+        if (LANES >= 32) {
+            v = v.add(v.rearrange(THIRTY_SECOND));
+        }
+        if (LANES >= 64) {
+            v = v.add(v.rearrange(SIXTY_FOURTH));
+        }
+        return v.lane(0);
+    }
+
     @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector sum = FloatVector.zero(SPECIES);
@@ -18,7 +60,7 @@ final class SimdOps implements Floats.Ops {
         for (; i + LANES <= n; i += LANES) {
             sum = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), sum);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD);
+        float s = sum(sum);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -78,7 +120,7 @@ final class SimdOps implements Floats.Ops {
             FloatVector onePlus = one.add(e);
             FloatVector positive = one.div(onePlus); // sigmoid(x) for x >= 0; e times it for x < 0
             positive.blend(e.mul(positive), v.compare(VectorOperators.LT, 0f)).intoArray(x, i);
-            linear += v.max(0f).reduceLanes(VectorOperators.ADD);
+            linear += sum(v.max(0f));
             onePlus.intoArray(factors, 0);
             for (float f : factors) {
                 product *= f;

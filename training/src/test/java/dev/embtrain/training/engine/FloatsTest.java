@@ -143,4 +143,25 @@ class FloatsTest {
             }
         }
     }
+
+    @Test
+    void lanesAreSummedInAFixedTreeOrder() {
+        jdk.incubator.vector.VectorSpecies<Float> species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int lanes = species.length();
+        float[] x = new float[lanes];
+        for (int i = 0; i < lanes; i++) {
+            x[i] = (float) Math.scalb(1.0 + i / 7.0, (i % 5) * 9 - 20); // magnitudes apart: the order shows
+        }
+        // lane i gets lane i + d (wrapping) added, d = half the lanes, a quarter, ..., 1; lane 0 is the sum
+        float[] tree = x.clone();
+        for (int d = lanes / 2; d >= 1; d /= 2) {
+            float[] next = new float[lanes];
+            for (int i = 0; i < lanes; i++) {
+                next[i] = tree[i] + tree[(i + d) % lanes];
+            }
+            tree = next;
+        }
+        assertEquals(Float.floatToIntBits(tree[0]),
+                Float.floatToIntBits(SimdOps.sum(jdk.incubator.vector.FloatVector.fromArray(species, x, 0))));
+    }
 }
