@@ -69,10 +69,11 @@ final class CandidateKernel implements HostStep {
         float[] inGrad = in.gradient();
         float[] outValues = out.values();
         float[] outGrad = out.gradient();
-        // Skip-gram reads an example's context in place, in the input rows; CBOW pools it here.
-        float[] contexts = cbow ? new float[batch * dim] : inValues;
-        float[] divisors = cbow ? new float[batch] : null;
-        float[] scores = new float[batch * width];
+        // Per block of examples: their scores, and for CBOW their pooled contexts (skip-gram reads
+        // an example's context in place, in the input rows).
+        float[] scores = new float[BLOCK * width];
+        float[] contexts = cbow ? new float[BLOCK * dim] : inValues;
+        float[] divisors = cbow ? new float[BLOCK] : null;
         float scale = 1f / batch;
         float[] contextGrad = new float[dim];
         double loss = 0;
@@ -82,26 +83,28 @@ final class CandidateKernel implements HostStep {
             int to = Math.min(batch, from + BLOCK);
             // 1. The scores: one dot product per candidate.
             for (int b = from; b < to; b++) {
-                int context = cbow ? pool(b, bag, firstIds, inAt, inValues, contexts, divisors, dim) : inAt[b] * dim;
-                for (int j = 0, at = b * width; j < width; j++, at++) {
-                    scores[at] = Floats.dot(contexts, context, outValues, outAt[at] * dim, dim);
+                int context = cbow ? pool(b, b - from, bag, firstIds, inAt, inValues, contexts, divisors, dim)
+                        : inAt[b] * dim;
+                for (int j = 0, at = (b - from) * width; j < width; j++, at++) {
+                    scores[at] = Floats.dot(contexts, context, outValues, outAt[b * width + j] * dim, dim);
                 }
             }
             // 2. The loss, and each score replaced by the loss's derivative in it (before the mean's 1/B).
-            loss += sampledSoftmax ? softmaxGradients(scores, from * width, to * width, width)
-                    : negativeSamplingGradients(scores, from * width, to * width, width);
+            int scored = (to - from) * width;
+            loss += sampledSoftmax ? softmaxGradients(scores, 0, scored, width)
+                    : negativeSamplingGradients(scores, 0, scored, width);
             // 3. Back through the dot products and the pooling.
             for (int b = from; b < to; b++) {
-                int context = cbow ? b * dim : inAt[b] * dim;
+                int context = cbow ? (b - from) * dim : inAt[b] * dim;
                 Arrays.fill(contextGrad, 0f);
-                for (int j = 0, at = b * width; j < width; j++, at++) {
+                for (int j = 0, at = (b - from) * width; j < width; j++, at++) {
                     float g = scores[at] * scale;
-                    int row = outAt[at] * dim;
+                    int row = outAt[b * width + j] * dim;
                     Floats.axpy(g, outValues, row, contextGrad, 0, dim);
                     Floats.axpy(g, contexts, context, outGrad, row, dim);
                 }
                 if (cbow) {
-                    float share = 1f / divisors[b];
+                    float share = 1f / divisors[b - from];
                     for (int w = b * bag; w < (b + 1) * bag; w++) {
                         if (firstIds[w] != 0) {
                             Floats.axpy(share, contextGrad, 0, inGrad, inAt[w] * dim, dim);
@@ -116,13 +119,14 @@ final class CandidateKernel implements HostStep {
     }
 
     /**
-     * Pools example {@code b}'s bag into {@code contexts} at {@code b · dim}: the sum or mean of its
-     * non-zero ids' rows (padding, id 0, is gathered but adds nothing and gets no gradient), an
-     * empty bag 0; records the divisor and returns where the context starts.
+     * Pools example {@code b}'s bag into {@code contexts} at {@code slot · dim}: the sum or mean of
+     * its non-zero ids' rows (padding, id 0, is gathered but adds nothing and gets no gradient), an
+     * empty bag 0; records the divisor at {@code slot} and returns where the context starts.
      */
-    private int pool(int b, int bag, long[] ids, int[] at, float[] values, float[] contexts, float[] divisors,
-            int dim) {
-        int context = b * dim;
+    private int pool(int b, int slot, int bag, long[] ids, int[] at, float[] values, float[] contexts,
+            float[] divisors, int dim) {
+        int context = slot * dim;
+        Arrays.fill(contexts, context, context + dim, 0f);
         int n = 0;
         for (int w = b * bag; w < (b + 1) * bag; w++) {
             if (ids[w] != 0) {
@@ -131,7 +135,7 @@ final class CandidateKernel implements HostStep {
             }
         }
         float divisor = mean ? Math.max(1, n) : 1f;
-        divisors[b] = divisor;
+        divisors[slot] = divisor;
         if (divisor != 1f) {
             for (int d = context; d < context + dim; d++) {
                 contexts[d] /= divisor;

@@ -120,7 +120,7 @@ class CandidateKernelTest {
 
     @Test
     void aBatchOfSeveralBlocksEqualsAutograd() {
-        // 70 examples: the kernel's blocks of 32 end inside the batch, twice.
+        // 70 examples: the kernel's blocks of 32 end inside the batch, twice (skip-gram, then CBOW).
         Random random = new Random(5);
         long[] centres = new long[70];
         long[] candidates = new long[70 * 6];
@@ -131,6 +131,13 @@ class CandidateKernelTest {
             candidates[i] = 1 + random.nextInt(ITEMS - 1);
         }
         compare(EmbeddingBag.Mode.SKIP_GRAM, EmbeddingBag.Pooling.MEAN, false, centres, new Shape(70), candidates,
+                new Shape(70, 6));
+        // CBOW over the same candidates: a block's contexts are pooled afresh, not onto the last block's.
+        long[] bags = new long[70 * 4];
+        for (int i = 0; i < bags.length; i++) {
+            bags[i] = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(ITEMS - 1);
+        }
+        compare(EmbeddingBag.Mode.CBOW, EmbeddingBag.Pooling.MEAN, false, bags, new Shape(70, 4), candidates,
                 new Shape(70, 6));
     }
 
